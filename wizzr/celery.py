@@ -1,0 +1,11 @@
+"""The Celery application. Without REDIS_URL, tasks run in process (CELERY_TASK_ALWAYS_EAGER)."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wizzr.settings")
+
+app = Celery("wizzr")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

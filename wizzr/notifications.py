@@ -1,0 +1,143 @@
+"""Notifications through the outbox.
+
+``notify`` writes outbox rows inside the caller's transaction and queues their delivery after
+commit. A broker that is down never fails the caller: the rows stay pending and the periodic
+relay (``relay_pending_outbox``) queues them again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from wizzr.models import Notification, OutboxMessage, Organisation
+
+logger = logging.getLogger(__name__)
+
+
+def notify(
+    *,
+    organisation: Organisation,
+    recipients: Iterable,
+    template: str,
+    context: dict,
+    email: bool = True,
+    in_app: bool = True,
+) -> list[OutboxMessage]:
+    """Write one e-mail and/or one in-app outbox row per recipient and queue them after commit.
+
+    ``context`` must be JSON-serialisable; templates live at ``emails/<template>_subject.txt``,
+    ``_body.txt`` and ``_body.html`` (e-mail) and ``notifications/<template>.txt`` (in app).
+    """
+    rows = []
+    for user in recipients:
+        if email and user.email:
+            rows.append(
+                OutboxMessage(
+                    organisation=organisation,
+                    channel=OutboxMessage.Channel.EMAIL,
+                    recipient=user,
+                    to_email=user.email,
+                    template=template,
+                    context=context,
+                    language=translation.get_language() or settings.LANGUAGE_CODE,
+                )
+            )
+        if in_app:
+            rows.append(
+                OutboxMessage(
+                    organisation=organisation,
+                    channel=OutboxMessage.Channel.IN_APP,
+                    recipient=user,
+                    template=template,
+                    context=context,
+                    language=translation.get_language() or settings.LANGUAGE_CODE,
+                )
+            )
+    created = OutboxMessage.objects.bulk_create(rows)
+    ids = [row.pk for row in created]
+    transaction.on_commit(lambda: enqueue(ids))
+    return created
+
+
+def enqueue(ids: Iterable[int]) -> None:
+    """Queue delivery tasks; a broker failure is logged and left to the relay."""
+    from kombu.exceptions import OperationalError
+
+    from wizzr.tasks import deliver_outbox_message
+
+    for message_id in ids:
+        try:
+            deliver_outbox_message.delay(message_id)
+        except OperationalError:
+            logger.warning("broker unavailable; the relay will queue the outbox later", extra={"event": "outbox_enqueue_failed"})
+            return
+        except Exception:
+            # In-process (eager) delivery failed: the row stays pending for the relay.
+            logger.exception("outbox delivery failed; the relay will retry", extra={"event": "outbox_delivery_failed"})
+
+
+def deliver(message_id: int) -> bool:
+    """Deliver one outbox row exactly once; return True when this call delivered it.
+
+    The row is locked for the duration; a row already sent, or locked by another worker, is
+    skipped, so a task that runs twice never sends twice.
+    """
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(pk=message_id, status=OutboxMessage.Status.PENDING)
+            .select_related("recipient")
+            .first()
+        )
+        if message is None:
+            return False
+        message.attempts += 1
+        with translation.override(message.language):
+            if message.channel == OutboxMessage.Channel.EMAIL:
+                _send_email(message)
+            else:
+                _create_notification(message)
+        message.status = OutboxMessage.Status.SENT
+        message.sent_at = timezone.now()
+        message.last_error = ""
+        message.save(update_fields=["status", "sent_at", "attempts", "last_error"])
+    return True
+
+
+def _context(message: OutboxMessage) -> dict:
+    return {**message.context, "site_url": settings.SITE_URL, "recipient": message.recipient}
+
+
+def _send_email(message: OutboxMessage) -> None:
+    context = _context(message)
+    subject = render_to_string(f"emails/{message.template}_subject.txt", context).strip()
+    text = render_to_string(f"emails/{message.template}_body.txt", context)
+    html = render_to_string(f"emails/{message.template}_body.html", context)
+    mail = EmailMultiAlternatives(
+        subject=" ".join(subject.splitlines()),
+        body=text,
+        to=[message.to_email],
+        headers={"Message-ID": f"<{message.uuid}@wizzr>"},
+    )
+    mail.attach_alternative(html, "text/html")
+    mail.send()
+
+
+def _create_notification(message: OutboxMessage) -> None:
+    context = _context(message)
+    title = render_to_string(f"notifications/{message.template}.txt", context).strip()
+    lines = title.splitlines()
+    Notification.objects.create(
+        organisation=message.organisation,
+        user=message.recipient,
+        title=lines[0][:200] if lines else message.template,
+        body="\n".join(lines[1:]).strip(),
+        url=str(message.context.get("url", ""))[:500],
+    )

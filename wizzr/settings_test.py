@@ -1,0 +1,15 @@
+"""Settings for the test suite: the normal settings with the test switches turned on."""
+
+import os
+
+os.environ["WIZZR_TESTING"] = "1"
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+os.environ.setdefault("WIZZR_REQUIRE_MFA", "0")
+
+from wizzr.settings import *  # noqa: E402,F403
+
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+CELERY_BROKER_URL = "memory://"
+CELERY_TASK_ALWAYS_EAGER = True
+PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test-private"  # noqa: F405
+MEDIA_ROOT = PRIVATE_MEDIA_ROOT

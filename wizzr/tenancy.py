@@ -1,0 +1,76 @@
+"""Tenancy helpers: the current organisation of a request and role checks.
+
+Object visibility itself lives on each model's queryset (``Model.objects.visible_to(user)``);
+this module only answers "which organisation is the user working for right now" and "may this
+user act in that role".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from wizzr.models import Membership, Organisation
+
+SESSION_KEY = "wizzr_organisation"
+
+
+def memberships_of(user) -> list[Membership]:
+    """Return the user's memberships with their organisations, in a stable order."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__name", "role")
+    )
+
+
+def current_organisation(request: HttpRequest) -> Organisation | None:
+    """Return the organisation the user is working for, or None when they have no membership.
+
+    The choice is kept in the session; a stale or foreign choice falls back to the first
+    organisation of the user's memberships.
+    """
+    cached = getattr(request, "_wizzr_organisation", False)
+    if cached is not False:
+        return cached
+    organisation = None
+    memberships = memberships_of(request.user)
+    chosen = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
+    for membership in memberships:
+        if str(membership.organisation.uuid) == chosen:
+            organisation = membership.organisation
+            break
+    if organisation is None and memberships:
+        organisation = memberships[0].organisation
+    request._wizzr_organisation = organisation
+    return organisation
+
+
+def current_roles(request: HttpRequest) -> set[str]:
+    """Return the user's roles in the current organisation (empty for anonymous users)."""
+    organisation = current_organisation(request)
+    if organisation is None:
+        return set()
+    return {m.role for m in memberships_of(request.user) if m.organisation_id == organisation.pk}
+
+
+def role_required(*roles: str) -> Callable:
+    """View decorator: the user must hold one of ``roles`` in the current organisation.
+
+    Raises PermissionDenied (403) inside the tenant; use together with ``login_required`` so
+    that anonymous users are sent to the login page first.
+    """
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not current_roles(request) & set(roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,221 @@
+"""Core views: start screen, organisation switch, notifications, members and invitations."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import connection, transaction
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from wizzr.audit import audit_record
+from wizzr.forms import InvitationForm, SetPasswordForm
+from wizzr.models import Invitation, Membership, Role, User
+from wizzr.notifications import notify
+from wizzr.tenancy import SESSION_KEY, current_roles, memberships_of, role_required
+
+
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    roles = current_roles(request)
+    ctx = {
+        "is_advisor": Role.ADVISOR in roles,
+        "is_coordinator": Role.COORDINATOR in roles,
+        "is_supplier": Role.SUPPLIER in roles,
+        "is_org_admin": Role.ORG_ADMIN in roles,
+    }
+    return render(request, "wizzr/start.html", ctx)
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return JsonResponse({"status": "ok"})
+    except Exception:
+        return JsonResponse({"status": "unavailable"}, status=503)
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "wizzr/accessibility.html")
+
+
+@login_required
+@require_POST
+def switch_organisation(request: HttpRequest) -> HttpResponse:
+    wanted = request.POST.get("organisation", "")
+    for membership in memberships_of(request.user):
+        if str(membership.organisation.uuid) == wanted:
+            request.session[SESSION_KEY] = wanted
+            messages.success(request, _("You now work for %(name)s.") % {"name": membership.organisation.name})
+            break
+    else:
+        raise Http404
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = reverse("start")
+    return redirect(target)
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    notifications = request.user.notifications.all()[:50]
+    return render(request, "wizzr/notification_list.html", {"notifications": notifications})
+
+
+@login_required
+@require_POST
+def notification_open(request: HttpRequest, uuid) -> HttpResponse:
+    notification = get_object_or_404(request.user.notifications.all(), uuid=uuid)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    target = notification.url
+    if not target or not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("notifications")
+    return redirect(target)
+
+
+@login_required
+@role_required(Role.ORG_ADMIN)
+def member_list(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation
+    memberships = organisation.memberships.select_related("user").order_by("user__name", "role")
+    invitations = organisation.invitations.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
+    return render(
+        request,
+        "wizzr/member_list.html",
+        {"memberships": memberships, "invitations": invitations, "form": InvitationForm(organisation=organisation)},
+    )
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@login_required
+@role_required(Role.ORG_ADMIN)
+def member_invite(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation
+    form = InvitationForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        token = secrets.token_urlsafe(32)
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                organisation=organisation,
+                email=form.cleaned_data["email"],
+                name=form.cleaned_data["name"],
+                role=form.cleaned_data["role"],
+                token_hash=_token_hash(token),
+                invited_by=request.user,
+                expires_at=timezone.now() + timedelta(days=settings.INVITATION_MAX_AGE_DAYS),
+            )
+            invitee = User(email=invitation.email, name=invitation.name)
+            notify(
+                organisation=organisation,
+                recipients=[invitee],
+                template="invitation",
+                context={
+                    "organisation": organisation.name,
+                    "name": invitation.name,
+                    "invited_by": request.user.name,
+                    "role": invitation.get_role_display(),
+                    "url": reverse("invitation_accept", args=[token]),
+                    "days": settings.INVITATION_MAX_AGE_DAYS,
+                },
+                in_app=False,
+            )
+            audit_record(
+                action="member_invited",
+                actor=request.user,
+                organisation=organisation,
+                obj=invitation,
+                request=request,
+                detail={"role": invitation.role},
+            )
+        messages.success(request, _("The invitation has been sent to %(email)s.") % {"email": invitation.email})
+        return redirect("members")
+    memberships = organisation.memberships.select_related("user").order_by("user__name", "role")
+    invitations = organisation.invitations.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
+    return render(
+        request,
+        "wizzr/member_list.html",
+        {"memberships": memberships, "invitations": invitations, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@role_required(Role.ORG_ADMIN)
+@require_POST
+def member_remove(request: HttpRequest, uuid) -> HttpResponse:
+    organisation = request.organisation
+    member = get_object_or_404(User.objects.filter(memberships__organisation=organisation).distinct(), uuid=uuid)
+    if member == request.user:
+        messages.error(request, _("You cannot remove yourself."))
+        return redirect("members")
+    with transaction.atomic():
+        Membership.objects.filter(user=member, organisation=organisation).delete()
+        audit_record(action="member_removed", actor=request.user, organisation=organisation, obj=member, request=request)
+    messages.success(request, _("%(name)s no longer has access to %(organisation)s.") % {"name": member.name, "organisation": organisation.name})
+    return redirect("members")
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """Accept an open invitation: a new user sets a password, a known user only confirms."""
+    invitation = (
+        Invitation.objects.filter(token_hash=_token_hash(token), accepted_at__isnull=True, expires_at__gt=timezone.now())
+        .select_related("organisation")
+        .first()
+    )
+    if invitation is None:
+        return render(request, "wizzr/invitation_invalid.html", status=404)
+    existing = User.objects.filter(email__iexact=invitation.email).first()
+    form = None if existing else SetPasswordForm(
+        request.POST or None, user=User(email=invitation.email, name=invitation.name)
+    )
+    if request.method == "POST" and (form is None or form.is_valid()):
+        with transaction.atomic():
+            user = existing or User.objects.create_user(
+                email=invitation.email, password=form.cleaned_data["password1"], name=invitation.name
+            )
+            EmailAddress.objects.update_or_create(
+                user=user, email=user.email, defaults={"verified": True, "primary": True}
+            )
+            Membership.objects.get_or_create(user=user, organisation=invitation.organisation, role=invitation.role)
+            invitation.accepted_at = timezone.now()
+            invitation.save(update_fields=["accepted_at"])
+            audit_record(
+                action="invitation_accepted",
+                actor=user,
+                organisation=invitation.organisation,
+                obj=invitation,
+                request=request,
+            )
+        messages.success(request, _("Welcome to WIZZR. Log in with your e-mail address and password."))
+        return redirect("account_login")
+    return render(
+        request,
+        "wizzr/invitation_accept.html",
+        {"invitation": invitation, "form": form, "existing": existing is not None},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)
