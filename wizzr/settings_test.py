@@ -8,6 +8,10 @@ os.environ.setdefault("WIZZR_REQUIRE_MFA", "0")
 
 from wizzr.settings import *  # noqa: E402,F403
 
+# Parallel runs on one machine each get their own test database.
+if os.environ.get("WIZZR_TEST_DB_SUFFIX"):
+    DATABASES["default"]["TEST"] = {"NAME": f"test_wizzr_{os.environ['WIZZR_TEST_DB_SUFFIX']}"}  # noqa: F405
+
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 CELERY_BROKER_URL = "memory://"
 CELERY_TASK_ALWAYS_EAGER = True
