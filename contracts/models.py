@@ -1,0 +1,213 @@
+"""Procurement contracts (inkoopcontracten) and their attachments (bijlagen)."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce, Lower, Round
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from wizzr.models import Membership, Organisation, Role, TenantQuerySet
+
+CENT = Decimal("0.01")
+
+
+class ContractQuerySet(TenantQuerySet):
+    def visible_to(self, user) -> ContractQuerySet:
+        """Return the contracts ``user`` may see.
+
+        Members of the owning organisation see all of its contracts, drafts included.
+        Coordinators of the service point that serves the owning organisation see its contracts
+        from handover on, never drafts. Everybody else (anonymous users included) sees nothing.
+        """
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        member_of = Membership.objects.filter(user=user).values("organisation_id")
+        coordinates = Membership.objects.filter(user=user, role=Role.COORDINATOR).values("organisation_id")
+        return self.filter(
+            Q(organisation_id__in=member_of)
+            | (Q(organisation__served_by_id__in=coordinates) & ~Q(status=Contract.Status.DRAFT))
+        )
+
+    def with_obligation(self) -> ContractQuerySet:
+        """Annotate ``obligation_amount``: the SROI obligation computed in the database (may be NULL)."""
+        return self.annotate(
+            obligation_amount=Coalesce(
+                F("sroi_fixed_amount"),
+                Round(F("contract_value") * F("sroi_percentage") / Decimal(100), 2),
+                output_field=models.DecimalField(max_digits=14, decimal_places=2),
+            )
+        )
+
+
+class Contract(models.Model):
+    """An inkoopcontract of a contracting authority, entered by an advisor and handed over to the
+    SROI coordinator of the service point that serves the authority."""
+
+    class Kind(models.TextChoices):
+        WORKS = "works", _("Werk")
+        SERVICES = "services", _("Dienst")
+        SUPPLIES = "supplies", _("Levering")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Concept")
+        HANDED_OVER = "handed_over", _("Overgedragen")
+        AGREEMENTS_MADE = "agreements_made", _("Afspraken gemaakt")
+        IN_PROGRESS = "in_progress", _("In uitvoering")
+        CLOSED = "closed", _("Afgerond")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisatie"), on_delete=models.PROTECT, related_name="contracts"
+    )
+
+    # The four mandatory fields of the manual.
+    contract_number = models.CharField(_("Inkoopcontractnummer"), max_length=50)
+    title = models.CharField(_("Titel"), max_length=200, help_text=_("Onderwerp van de opdracht: wat is er ingekocht?"))
+    start_date = models.DateField(_("Startdatum"))
+    end_date = models.DateField(_("Einddatum"))
+    supplier = models.ForeignKey(
+        "suppliers.Supplier", verbose_name=_("Uitvoerende partij"), on_delete=models.PROTECT, related_name="contracts"
+    )
+
+    # Desirable fields: context for the coordinator.
+    contract_value = models.DecimalField(
+        _("Opdrachtsom"), max_digits=14, decimal_places=2, null=True, blank=True, help_text=_("In euro, exclusief btw.")
+    )
+    sroi_percentage = models.DecimalField(_("SROI-percentage"), max_digits=5, decimal_places=2, default=Decimal("5.00"))
+    sroi_fixed_amount = models.DecimalField(
+        _("Vast SROI-bedrag"), max_digits=14, decimal_places=2, null=True, blank=True,
+        help_text=_("Vul dit in als er een vast bedrag is afgesproken in plaats van een percentage."),
+    )
+    kind = models.CharField(_("Soort opdracht"), max_length=10, choices=Kind.choices, blank=True)
+    description = models.TextField(_("Omschrijving"), blank=True)
+    sroi_paragraph = models.TextField(_("SROI-paragraaf zoals afgesproken"), blank=True)
+    department = models.CharField(_("Afdeling"), max_length=200, blank=True)
+    award_date = models.DateField(_("Gunningsdatum"), null=True, blank=True)
+    supplier_contact_name = models.CharField(_("Naam contactpersoon SROI opdrachtnemer"), max_length=150, blank=True)
+    supplier_contact_email = models.EmailField(_("E-mailadres contactpersoon opdrachtnemer"), blank=True)
+    supplier_contact_phone = models.CharField(_("Telefoon contactpersoon opdrachtnemer"), max_length=30, blank=True)
+    remarks_for_coordinator = models.TextField(_("Opmerkingen voor de SROI-coördinator"), blank=True)
+    contact_persons = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("Contactpersonen opdrachtgever"), blank=True,
+        related_name="contracts_as_contact",
+    )
+
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("aangemaakt door"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+",
+    )
+    created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+    handed_over_at = models.DateTimeField(_("overgedragen op"), null=True, blank=True)
+    handed_over_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("overgedragen door"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+",
+    )
+
+    objects = ContractQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("inkoopcontract")
+        verbose_name_plural = _("inkoopcontracten")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("contract_number"),
+                "organisation",
+                name="contract_unique_number_per_organisation",
+                violation_error_message=_("Uw organisatie heeft al een inkoopcontract met dit inkoopcontractnummer."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="contract_end_not_before_start",
+                violation_error_message=_("De einddatum mag niet vóór de startdatum liggen."),
+            ),
+            models.CheckConstraint(
+                condition=Q(sroi_percentage__gte=0) & Q(sroi_percentage__lte=100),
+                name="contract_sroi_percentage_0_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(contract_value__isnull=True) | Q(contract_value__gte=0),
+                name="contract_value_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(sroi_fixed_amount__isnull=True) | Q(sroi_fixed_amount__gte=0),
+                name="contract_sroi_fixed_amount_not_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "status"], name="contract_org_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.contract_number} — {self.title}"
+
+    @property
+    def sroi_obligation(self) -> Decimal | None:
+        """The SROI obligation in EUR (2 places): the fixed amount, or value × percentage; None if unknown."""
+        if self.sroi_fixed_amount is not None:
+            return Decimal(self.sroi_fixed_amount).quantize(CENT, rounding=ROUND_HALF_UP)
+        if self.contract_value is None or self.sroi_percentage is None:
+            return None
+        obligation = Decimal(self.contract_value) * Decimal(self.sroi_percentage) / Decimal(100)
+        return obligation.quantize(CENT, rounding=ROUND_HALF_UP)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class AttachmentQuerySet(TenantQuerySet):
+    def visible_to(self, user) -> AttachmentQuerySet:
+        """Return the attachments of the contracts ``user`` may see (see ``ContractQuerySet.visible_to``)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(contract__in=Contract.objects.visible_to(user))
+
+
+def attachment_root() -> Path:
+    """The folder holding attachment files: inside PRIVATE_MEDIA_ROOT, never served directly."""
+    return Path(settings.PRIVATE_MEDIA_ROOT) / "attachments"
+
+
+class Attachment(models.Model):
+    """A document added to a contract. The file lives under a random name outside any served folder."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisatie"), on_delete=models.PROTECT, related_name="contract_attachments"
+    )
+    contract = models.ForeignKey(
+        Contract, verbose_name=_("inkoopcontract"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    stored_name = models.CharField(max_length=100, unique=True, editable=False)
+    display_name = models.CharField(_("bestandsnaam"), max_length=255)
+    size = models.PositiveBigIntegerField(_("grootte"))
+    content_type = models.CharField(_("bestandstype"), max_length=100)
+    sha256 = models.CharField(max_length=64, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("toegevoegd door"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("toegevoegd op"), default=timezone.now)
+
+    objects = AttachmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bijlage")
+        verbose_name_plural = _("bijlagen")
+        ordering = ["uploaded_at", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(size__gt=0), name="attachment_not_empty")]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def path(self) -> Path:
+        return attachment_root() / self.stored_name
