@@ -4,4 +4,7 @@ from suppliers import views
 
 app_name = "suppliers"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("zoeken/", views.search, name="search"),
+    path("toevoegen/", views.add, name="add"),
+]

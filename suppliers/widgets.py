@@ -1,0 +1,83 @@
+"""The supplier typeahead: an ARIA 1.2 combobox over the national registry.
+
+The widget renders a visible text input (the combobox), a hidden input that carries the chosen
+supplier's UUID under the field's name, a listbox filled through htmx, a live region announcing
+the number of results, the icon button that opens the add-supplier dialog, and the address and
+contact block of the chosen supplier. Behaviour lives in ``static/js/typeahead.js``.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from suppliers.models import Supplier
+
+
+class SupplierTypeahead(forms.Widget):
+    template_name = "suppliers/_typeahead.html"
+    # The text the user typed travels next to the UUID, so a form shown again keeps it.
+    query_suffix = "__zoek"
+
+    class Media:
+        css = {"all": ["css/suppliers.css"]}
+        js = ["js/typeahead.js"]
+
+    def value_from_datadict(self, data, files, name):
+        value = _Submitted(data.get(name) or "")
+        value.query = (data.get(name + self.query_suffix) or "")[:200]
+        return value
+
+    def value_omitted_from_data(self, data, files, name) -> bool:
+        return name not in data
+
+    def id_for_label(self, id_: str) -> str:
+        return id_
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        supplier = _supplier_for(value)
+        widget_id = context["widget"]["attrs"].get("id") or f"id_{name}"
+        context["widget"].update(
+            {
+                "id": widget_id,
+                "uuid": str(supplier.uuid) if supplier else "",
+                "query": getattr(value, "query", "") if supplier is None else _label(supplier),
+                "supplier": supplier,
+                "query_name": name + self.query_suffix,
+                "search_url": reverse("suppliers:search"),
+                "add_url": reverse("suppliers:add"),
+            }
+        )
+        return context
+
+    def _render(self, template_name, context, renderer=None):
+        # The project's template engine, so the widget's template lives under templates/suppliers/
+        # whatever FORM_RENDERER the project uses.
+        return mark_safe(render_to_string(template_name, context))  # noqa: S308
+
+
+class _Submitted(str):
+    """The submitted UUID, carrying the text typed beside it."""
+
+    query = ""
+
+
+def _label(supplier: Supplier) -> str:
+    return f"{supplier.legal_name}, {supplier.city}" if supplier.city else supplier.legal_name
+
+
+def _supplier_for(value) -> Supplier | None:
+    if isinstance(value, Supplier):
+        return value
+    if not value:
+        return None
+    try:
+        key = uuid.UUID(str(value))
+    except ValueError:
+        return None
+    return Supplier.objects.filter(uuid=key).first()
