@@ -1,9 +1,279 @@
+"""Contract entry: Opstarten nieuw contract → Bijlagen → Overdragen → De overdracht is succesvol!"""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+from uuid import UUID
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from contracts import services
+from contracts.forms import (
+    AttachmentUploadForm,
+    ContractForm,
+    advising_organisations,
+    organisation_members,
+    parse_decimal,
+)
+from contracts.models import Attachment, Contract
+from contracts.uploads import parse_uploads_strictly, validate_uploads
+from wizzr.models import Membership, Role, User
+
+logger = logging.getLogger(__name__)
+
+
+def _get_contract(request: HttpRequest, uuid: UUID) -> Contract:
+    """Return the contract ``uuid`` if the user may see it; raise Http404 otherwise (also for other tenants)."""
+    return get_object_or_404(
+        Contract.objects.visible_to(request.user).select_related("organisation", "organisation__served_by", "supplier"),
+        uuid=uuid,
+    )
+
+
+def _get_attachment(request: HttpRequest, contract: Contract, uuid: UUID) -> Attachment:
+    """Return attachment ``uuid`` of ``contract`` if the user may see it; raise Http404 otherwise."""
+    return get_object_or_404(
+        Attachment.objects.visible_to(request.user).filter(contract=contract).select_related("uploaded_by"), uuid=uuid
+    )
+
+
+def _is_advisor_of(user: User, contract: Contract) -> bool:
+    return Membership.objects.filter(user=user, organisation_id=contract.organisation_id, role=Role.ADVISOR).exists()
+
+
+def _require_advisor_of(request: HttpRequest, contract: Contract) -> None:
+    """Raise PermissionDenied (403) unless the user advises the contract's organisation."""
+    if not _is_advisor_of(request.user, contract):
+        raise PermissionDenied
+
+
+def _attachments_ctx(request: HttpRequest, contract: Contract, **extra) -> dict:
+    is_advisor = _is_advisor_of(request.user, contract)
+    return {
+        "contract": contract,
+        "attachments": contract.attachments.select_related("uploaded_by").order_by("uploaded_at", "pk"),
+        "can_add": is_advisor,
+        "can_remove": is_advisor and contract.is_draft,
+        "can_hand_over": is_advisor and contract.is_draft,
+        "handover_blocker": services.handover_blocker(contract) if contract.is_draft else "",
+        "upload_form": AttachmentUploadForm(),
+        **extra,
+    }
+
+
+def _advising_organisations_or_403(request: HttpRequest) -> list:
+    """The organisations the user advises; raise PermissionDenied when there are none."""
+    organisations = advising_organisations(request.user)
+    if not organisations:
+        raise PermissionDenied
+    return organisations
+
+
+def _obligation_preview(form: ContractForm) -> str:
+    """The SROI obligation for what the form holds now, as shown before the script updates it."""
+    if not form.is_bound:
+        contract = form.instance
+        if contract.pk is None:
+            contract = Contract(sroi_percentage=Decimal("5.00"))
+    else:
+        values = {}
+        for name in ("contract_value", "sroi_percentage", "sroi_fixed_amount"):
+            raw = str(form.data.get(name, "")).strip()
+            try:
+                values[name] = parse_decimal(raw) if raw else None
+            except ValueError:
+                values[name] = None
+        if values["sroi_percentage"] is None or not (0 <= values["sroi_percentage"] <= 100):
+            values["sroi_percentage"] = Decimal("5.00")
+        contract = Contract(**values)
+    obligation = contract.sroi_obligation
+    return services.money(obligation) if obligation is not None and obligation >= 0 else ""
 
 
 @login_required
 def create(request: HttpRequest) -> HttpResponse:
-    return render(request, "wizzr/not_yet.html", {"title": _("Start a new contract")})
+    organisations = _advising_organisations_or_403(request)
+    form = ContractForm(
+        request.POST or None, user=request.user, organisations=organisations, organisation=request.organisation
+    )
+    if request.method == "POST" and form.is_valid():
+        contract = services.contract_create(
+            form=form, organisation=form.target_organisation, by=request.user, request=request
+        )
+        if contract is not None:
+            messages.success(request, _("Het inkoopcontract is opgeslagen als concept. Voeg nu eventueel bijlagen toe."))
+            return redirect("contracts:attachments", uuid=contract.uuid)
+    drafts = Contract.objects.visible_to(request.user).filter(
+        status=Contract.Status.DRAFT, organisation__in=organisations
+    ).select_related("supplier", "organisation")[:20]
+    ctx = {"form": form, "drafts": drafts, "is_new": True, "obligation": _obligation_preview(form)}
+    return render(request, "contracts/contract_form.html", ctx, status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def contact_persons(request: HttpRequest) -> HttpResponse:
+    """The contact-person checkboxes for the organisation picked in the form (htmx partial)."""
+    organisations = _advising_organisations_or_403(request)
+    wanted = request.GET.get("organisation", "")
+    organisation = next((o for o in organisations if str(o.uuid) == wanted), None)
+    if organisation is None:
+        raise Http404
+    form = ContractForm(user=request.user, organisations=organisations, organisation=organisation)
+    form.fields["contact_persons"].queryset = organisation_members(organisation)
+    return render(request, "contracts/contract_form.html#contact-persons", {"form": form})
+
+
+@login_required
+def detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    contract = _get_contract(request, uuid)
+    contract_with_people = Contract.objects.prefetch_related(
+        Prefetch("contact_persons", queryset=User.objects.order_by("name"))
+    ).get(pk=contract.pk)
+    ctx = _attachments_ctx(request, contract, contact_people=list(contract_with_people.contact_persons.all()))
+    ctx["can_edit"] = ctx["can_hand_over"]
+    return render(request, "contracts/contract_detail.html", ctx)
+
+
+@login_required
+def edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    contract = _get_contract(request, uuid)
+    _require_advisor_of(request, contract)
+    if not contract.is_draft:
+        messages.info(request, _("Dit inkoopcontract is overgedragen. Wijzigingen geeft u door aan de SROI-coördinator."))
+        return redirect("contracts:detail", uuid=contract.uuid)
+    form = ContractForm(
+        request.POST or None, instance=contract, user=request.user, organisations=[contract.organisation]
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.contract_update(form=form, by=request.user, request=request)
+        except services.ContractNotDraft:
+            messages.error(request, _("Dit inkoopcontract is intussen overgedragen; uw wijzigingen zijn niet opgeslagen."))
+            return redirect("contracts:detail", uuid=contract.uuid)
+        if saved is not None:
+            messages.success(request, _("De wijzigingen zijn opgeslagen."))
+            return redirect("contracts:attachments", uuid=contract.uuid)
+    ctx = {"form": form, "contract": contract, "is_new": False, "obligation": _obligation_preview(form)}
+    return render(request, "contracts/contract_form.html", ctx, status=400 if form.errors else 200)
+
+
+@login_required
+def delete(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    contract = _get_contract(request, uuid)
+    _require_advisor_of(request, contract)
+    if not contract.is_draft:
+        messages.error(request, _("Een overgedragen inkoopcontract kan niet worden verwijderd."))
+        return redirect("contracts:detail", uuid=contract.uuid)
+    if request.method == "POST":
+        try:
+            services.contract_delete(contract=contract, by=request.user, request=request)
+        except services.ContractNotDraft:
+            messages.error(request, _("Een overgedragen inkoopcontract kan niet worden verwijderd."))
+            return redirect("contracts:detail", uuid=contract.uuid)
+        messages.success(
+            request, _("Het concept %(number)s is verwijderd.") % {"number": contract.contract_number}
+        )
+        return redirect("contracts:create")
+    return render(request, "contracts/contract_confirm_delete.html", {"contract": contract})
+
+
+@login_required
+@parse_uploads_strictly
+def attachments(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """Bijlagen: list, add (several at once), remove before handover."""
+    contract = _get_contract(request, uuid)
+    if request.method == "POST":
+        _require_advisor_of(request, contract)
+        accepted, errors = validate_uploads(request.FILES.getlist("files"), request=request)
+        if not errors and not accepted:
+            errors = [_("Kies een of meer bestanden om toe te voegen.")]
+        if errors:
+            ctx = _attachments_ctx(request, contract, upload_errors=errors)
+            return render(request, "contracts/attachment_list.html", ctx, status=400)
+        added = services.attachments_add(contract=contract, uploads=accepted, by=request.user, request=request)
+        messages.success(
+            request,
+            _("%(count)s bijlage(n) toegevoegd: %(names)s.")
+            % {"count": len(added), "names": ", ".join(a.display_name for a in added)},
+        )
+        return redirect("contracts:attachments", uuid=contract.uuid)
+    return render(request, "contracts/attachment_list.html", _attachments_ctx(request, contract))
+
+
+@login_required
+@require_POST
+def attachment_remove(request: HttpRequest, uuid: UUID, attachment_uuid: UUID) -> HttpResponse:
+    contract = _get_contract(request, uuid)
+    attachment = _get_attachment(request, contract, attachment_uuid)
+    _require_advisor_of(request, contract)
+    try:
+        services.attachment_remove(attachment=attachment, by=request.user, request=request)
+    except services.ContractNotDraft:
+        if request.htmx:
+            return HttpResponseClientRedirect(reverse("contracts:attachments", args=[contract.uuid]))
+        messages.error(request, _("Na de overdracht kunnen bijlagen niet meer worden verwijderd."))
+        return redirect("contracts:attachments", uuid=contract.uuid)
+    if request.htmx:
+        ctx = _attachments_ctx(request, contract, removed=attachment.display_name)
+        return render(request, "contracts/attachment_list.html#attachment-table", ctx)
+    messages.success(request, _("De bijlage %(name)s is verwijderd.") % {"name": attachment.display_name})
+    return redirect("contracts:attachments", uuid=contract.uuid)
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, uuid: UUID, attachment_uuid: UUID) -> HttpResponse:
+    """Serve a private document: only through visibility, always as a download, never rendered."""
+    contract = _get_contract(request, uuid)
+    attachment = _get_attachment(request, contract, attachment_uuid)
+    try:
+        handle = open(attachment.path, "rb")  # noqa: SIM115 - FileResponse closes it
+    except FileNotFoundError:
+        logger.error("attachment file missing", extra={"event": "attachment_missing", "attachment": str(attachment.uuid)})
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.display_name, content_type=attachment.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
+
+
+@login_required
+@require_POST
+def hand_over(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    contract = _get_contract(request, uuid)
+    _require_advisor_of(request, contract)
+    try:
+        services.contract_hand_over(contract=contract, by=request.user, request=request)
+    except services.NoServicePoint:
+        messages.error(request, services.handover_blocker(contract))
+        target = reverse("contracts:attachments", args=[contract.uuid])
+    else:
+        # Also when it was handed over already (double click, second tab): the outcome is the same.
+        target = reverse("contracts:handed_over", args=[contract.uuid])
+    if request.htmx:
+        return HttpResponseClientRedirect(target)
+    return redirect(target)
+
+
+@login_required
+def handed_over(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """De overdracht is succesvol!"""
+    contract = _get_contract(request, uuid)
+    if contract.is_draft:
+        return redirect("contracts:attachments", uuid=contract.uuid)
+    return render(request, "contracts/contract_handed_over.html", {"contract": contract})
