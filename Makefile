@@ -1,19 +1,20 @@
 # WIZZR — the two commands: `make run` and `make test`.
 SHELL := /bin/bash
-PYTHON_VERSION := $(shell cat .python-version)
-PY_SYSTEM := $(shell command -v pyenv >/dev/null 2>&1 && pyenv which python 2>/dev/null || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
+AUDIT_VENV := var/audit-venv
 PORT ?= 8000
 
-.PHONY: run test install migrate demo serve bench lint messages clean-db stop-db worker
+.PHONY: run test install migrate demo serve bench lint messages clean-db stop-db worker audit deploy-check
 
-$(VENV)/.installed: requirements.lock pyproject.toml
-	@test -x $(PY) || $(PY_SYSTEM) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+# .venv with the pinned Python dependencies (interpreter chosen by scripts/venv.sh).
+$(VENV)/.installed: requirements.lock pyproject.toml .python-version scripts/venv.sh
+	@bash scripts/venv.sh
 	@touch $@
 
+# Front-end packages (NL Design System CSS), pinned by package-lock.json.
 node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "error: npm (Node.js) is needed for the front-end packages; install Node.js 20 or newer." >&2; exit 1; }
 	npm ci --no-audit --no-fund --silent
 	@touch $@
 
@@ -22,6 +23,7 @@ install: $(VENV)/.installed node_modules/.installed
 migrate: install
 	DEBUG=1 $(PY) -m wizzr.devdb run -- bash -c "$(PY) manage.py migrate --no-input -v0 && $(PY) manage.py createcachetable"
 
+# Serve the demo on http://127.0.0.1:$(PORT); Ctrl-C stops the server and the database it started.
 run: install
 	DEBUG=1 $(PY) -m wizzr.devdb run -- bash scripts/run.sh $(PORT)
 
@@ -37,12 +39,28 @@ worker: install
 lint: install
 	$(PY) -m ruff check .
 
+# Dutch is the source language (msgids), so only the English catalogue exists. No database is needed;
+# tests/wizzr/test_translations.py extracts with the same options.
+MESSAGES_IGNORE := --ignore=node_modules --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=test-results
 messages: install
-	DEBUG=1 $(PY) manage.py makemessages -l nl -l en --ignore=node_modules --ignore=.venv --ignore=var
-	DEBUG=1 $(PY) manage.py compilemessages --ignore=node_modules --ignore=.venv
+	DEBUG=1 DATABASE_URL=postgresql://unused/unused $(PY) manage.py makemessages -l en --no-obsolete --add-location=file $(MESSAGES_IGNORE)
+	DEBUG=1 DATABASE_URL=postgresql://unused/unused $(PY) manage.py compilemessages -l en $(MESSAGES_IGNORE)
+
+# Dependency vulnerability audit of requirements.lock (pip-audit in its own venv; needs network).
+$(AUDIT_VENV)/.installed: requirements-audit.lock $(VENV)/.installed
+	@test -x $(AUDIT_VENV)/bin/python || $(PY) -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-audit.lock
+	@touch $@
+
+audit: $(AUDIT_VENV)/.installed
+	$(AUDIT_VENV)/bin/python scripts/audit.py requirements.lock
+
+# Django's deployment checklist against the production settings (see scripts/deploy-check.sh).
+deploy-check: install
+	$(PY) -m wizzr.devdb run -- bash scripts/deploy-check.sh
 
 stop-db:
 	$(PY) -m wizzr.devdb stop
 
 clean-db: stop-db
-	rm -rf var/pgdata
+	rm -rf var/pgdata var/run

