@@ -91,7 +91,9 @@ def deliver(message_id: int) -> bool:
     """
     with transaction.atomic():
         message = (
-            OutboxMessage.objects.select_for_update(skip_locked=True)
+            # Lock only the outbox row: PostgreSQL refuses FOR UPDATE on the nullable side of the
+            # outer join that select_related("recipient") adds.
+            OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk=message_id, status=OutboxMessage.Status.PENDING)
             .select_related("recipient")
             .first()
