@@ -1,0 +1,79 @@
+"""The ``[[bouwblokken]]`` placeholder: the building-block catalogues as Markdown, from live data.
+
+Catalogues are maintained by administrators (``monitoring``); the knowledge-base article shows
+whatever version is in force today, so it never goes stale.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from knowledgebase.markdown import register_placeholder
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|#])")
+
+
+def md_text(value: str) -> str:
+    """Make arbitrary text safe to put inside a Markdown table cell or paragraph."""
+    text = " ".join(str(value or "").split())
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+@register_placeholder("bouwblokken")
+def building_blocks(language: str) -> str:
+    """Markdown tables of each catalogue's version in force today, with bonuses; a notice if none."""
+    try:
+        from monitoring.models import Catalogue
+        from monitoring.values import euro
+    except ImportError:  # pragma: no cover - monitoring is installed in every configuration we ship
+        Catalogue = euro = None
+    with translation.override(language):
+        if Catalogue is None:
+            return _("*Het overzicht van de bouwblokken is op dit moment niet beschikbaar.*")
+        today = timezone.localdate()
+        parts: list[str] = []
+        catalogues = Catalogue.objects.select_related("region").order_by("name")
+        for catalogue in catalogues:
+            version = (
+                catalogue.versions.filter(valid_from__lte=today)
+                .order_by("-valid_from", "-pk")
+                .prefetch_related("blocks", "bonuses")
+                .first()
+            )
+            if version is None:
+                continue
+            parts.append(f"### {md_text(catalogue.name)}")
+            parts.append(
+                _("Regio %(region)s · versie %(label)s, geldig vanaf %(date)s.")
+                % {
+                    "region": md_text(catalogue.region.name),
+                    "label": md_text(version.label),
+                    "date": formats.date_format(version.valid_from, "j F Y"),
+                }
+            )
+            if version.notes:
+                parts.append(md_text(version.notes))
+            blocks = list(version.blocks.all())
+            if blocks:
+                parts.append(f"| {_('Bouwblok')} | {_('Soort')} | {_('Waarde')} |\n|---|---|---|")
+                parts[-1] += "".join(
+                    f"\n| {md_text(block.name)}{' — ' + md_text(block.description) if block.description else ''}"
+                    f" | {md_text(block.get_category_display())} | {md_text(block.value_label)} |"
+                    for block in blocks
+                )
+            bonuses = list(version.bonuses.all())
+            if bonuses:
+                parts.append(f"**{_('Bonussen bovenop een bouwblok per jaar')}**")
+                parts.append(
+                    "\n".join(
+                        f"- {md_text(bonus.name)}: " + _("%(amount)s per jaar") % {"amount": md_text(euro(bonus.value))}
+                        for bonus in bonuses
+                    )
+                )
+        if not parts:
+            return _("*Er is nog geen bouwblokkenmodel ingevoerd. De beheerder voegt het toe in het beheer.*")
+        return "\n\n".join(parts)

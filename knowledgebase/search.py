@@ -1,0 +1,162 @@
+"""Searching the knowledge base with PostgreSQL full-text search, and a typo-tolerant fallback.
+
+1. All words must match (Dutch or English stemming with unaccent; the last word also matches as a
+   prefix, because results update while the user is still typing). Ranked by ``ts_rank`` with the
+   title and keywords weighing most, then the summary, then the body.
+2. Nothing found and more than one word: any word may match, ranked the same way.
+3. Still nothing: trigram similarity (pg_trgm) of the query to title, keywords and summary, so
+   that "bouwblokkn" still finds "Het bouwblokkenmodel".
+
+Highlighted passages come from ``ts_headline`` with private-use characters as markers; the text
+is escaped first and only then are the markers turned into ``<mark>``, so nothing from an article
+or a query can inject markup.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, TrigramWordSimilarity
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Coalesce, Concat, NullIf
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from knowledgebase.models import SEARCH_CONFIG, Article
+
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 8
+MAX_TERM_LENGTH = 40
+PAGE_SIZE = 20
+SIMILARITY_THRESHOLD = 0.35
+MARK_START = "\ue000"
+MARK_STOP = "\ue001"
+
+TOKEN_RE = re.compile(r"[^\W_]+")
+
+
+class Mode:
+    EMPTY = "empty"
+    ALL_WORDS = "all"
+    ANY_WORD = "any"
+    SIMILAR = "similar"
+    NONE = "none"
+
+
+@dataclass
+class Hit:
+    article: Article
+    title_html: SafeString
+    passage_html: SafeString
+
+
+@dataclass
+class SearchResults:
+    query: str
+    mode: str
+    hits: list[Hit] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.hits)
+
+
+def highlight(text: str) -> SafeString:
+    """Escape ``text`` and turn the headline markers into ``<mark>`` elements."""
+    escaped = str(escape(text or ""))
+    # Markers come in pairs from ts_headline; stray ones (cut-off fragments) are closed safely.
+    html = escaped.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>")
+    opened, closed = html.count("<mark>"), html.count("</mark>")
+    if opened > closed:
+        html += "</mark>" * (opened - closed)
+    return mark_safe(html)  # noqa: S308 - escaped above; only our own <mark> tags are added
+
+
+def terms_of(query: str) -> list[str]:
+    """The words of a query: letters and digits only, so they are safe inside ``to_tsquery``."""
+    return [term[:MAX_TERM_LENGTH] for term in TOKEN_RE.findall(query[:MAX_QUERY_LENGTH])][:MAX_TERMS]
+
+
+def tsquery_text(query: str, operator: str) -> str:
+    """Build raw tsquery text: terms joined by ``&`` or ``|``; the last term as a prefix while typing."""
+    terms = terms_of(query)
+    if not terms:
+        return ""
+    if not query[:MAX_QUERY_LENGTH].endswith((" ", "\t")) and len(terms[-1]) >= 3:
+        terms[-1] += ":*"
+    return f" {operator} ".join(terms)
+
+
+def _fields(language: str) -> dict:
+    if language == "en":
+        text = lambda name: Coalesce(NullIf(F(f"{name}_en"), Value("")), F(f"{name}_nl"))  # noqa: E731
+        return {"vector": "search_en", "title": text("title"), "summary": text("summary"),
+                "keywords": text("keywords"), "plain": F("plain_en")}
+    return {"vector": "search_nl", "title": F("title_nl"), "summary": F("summary_nl"),
+            "keywords": F("keywords_nl"), "plain": F("plain_nl")}
+
+
+def _fulltext(base: QuerySet, raw: str, language: str, limit: int) -> list[Hit]:
+    config = SEARCH_CONFIG[language]
+    fields = _fields(language)
+    query = SearchQuery(raw, search_type="raw", config=config)
+    rows = (
+        base.filter(**{fields["vector"]: query})
+        .annotate(
+            rank=SearchRank(F(fields["vector"]), query),
+            title_marked=SearchHeadline(
+                fields["title"], query, config=config, start_sel=MARK_START, stop_sel=MARK_STOP, highlight_all=True
+            ),
+            passage_marked=SearchHeadline(
+                fields["plain"], query, config=config, start_sel=MARK_START, stop_sel=MARK_STOP,
+                max_words=28, min_words=12, max_fragments=2, fragment_delimiter=" … ",
+            ),
+        )
+        .select_related("category")
+        .order_by("-rank", "-read_count", "pk")[:limit]
+    )
+    return [Hit(article=row, title_html=highlight(row.title_marked), passage_html=highlight(row.passage_marked)) for row in rows]
+
+
+def _similar(base: QuerySet, query: str, language: str, limit: int) -> list[Hit]:
+    fields = _fields(language)
+    text = Concat(fields["title"], Value(" "), fields["keywords"], Value(" "), fields["summary"])
+    rows = (
+        base.annotate(similarity=TrigramWordSimilarity(Value(query[:MAX_QUERY_LENGTH]), text))
+        .filter(similarity__gte=SIMILARITY_THRESHOLD)
+        .select_related("category")
+        .order_by("-similarity", "-read_count", "pk")[:limit]
+    )
+    return [Hit(article=row, title_html=highlight(row.title), passage_html=highlight(row.summary)) for row in rows]
+
+
+def search_articles(*, base: QuerySet, query: str, language: str = "nl", limit: int = PAGE_SIZE) -> SearchResults:
+    """Search the articles in ``base`` (already scoped to what the user may see) for ``query``.
+
+    Returns the hits in rank order with highlighted title and passage, and which of the steps
+    (all words, any word, similar words) found them.
+    """
+    query = (query or "").strip()[:MAX_QUERY_LENGTH]
+    language = "en" if language == "en" else "nl"
+    if not terms_of(query):
+        return SearchResults(query=query, mode=Mode.EMPTY)
+    hits = _fulltext(base, tsquery_text(query, "&"), language, limit)
+    if hits:
+        return SearchResults(query=query, mode=Mode.ALL_WORDS, hits=hits)
+    if len(terms_of(query)) > 1:
+        hits = _fulltext(base, tsquery_text(query, "|"), language, limit)
+        if hits:
+            return SearchResults(query=query, mode=Mode.ANY_WORD, hits=hits)
+    hits = _similar(base, query, language, limit)
+    return SearchResults(query=query, mode=Mode.SIMILAR if hits else Mode.NONE, hits=hits)
+
+
+def search_naive(*, base: QuerySet, query: str, limit: int = PAGE_SIZE) -> list[Article]:
+    """The obvious way, kept only as the benchmark's yardstick: ILIKE over title and body."""
+    from django.db.models import Q
+
+    query = (query or "").strip()[:MAX_QUERY_LENGTH]
+    return list(
+        base.filter(Q(title_nl__icontains=query) | Q(body_nl__icontains=query)).order_by("-read_count", "pk")[:limit]
+    )
