@@ -312,3 +312,8 @@ LOGGING = {
 # Product settings.
 WIZZR_SUPPLIER_SEARCH_RATE = env_str("SUPPLIER_SEARCH_RATE", "600/m")
 WIZZR_CANDIDATE_RETENTION_DAYS = env_int("CANDIDATE_RETENTION_DAYS", 365 * 2)
+
+# Demo data hooks for seed_demo, run in this order: contracts before the monitoring data built on them.
+WIZZR_SEED_HOOKS = [
+    "contracts.seed.seed_demo",
+]
