@@ -2,10 +2,10 @@
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
-AUDIT_VENV := var/audit-venv
+CI_VENV := var/ci-venv
 PORT ?= 8000
 
-.PHONY: run test install migrate demo serve bench lint messages clean-db stop-db worker audit deploy-check
+.PHONY: run test install migrate demo serve bench lint messages clean-db stop-db worker audit compose-check deploy-check
 
 # .venv with the pinned Python dependencies (interpreter chosen by scripts/venv.sh).
 $(VENV)/.installed: requirements.lock pyproject.toml .python-version scripts/venv.sh
@@ -46,14 +46,19 @@ messages: install
 	DEBUG=1 DATABASE_URL=postgresql://unused/unused $(PY) manage.py makemessages -l en --no-obsolete --add-location=file $(MESSAGES_IGNORE)
 	DEBUG=1 DATABASE_URL=postgresql://unused/unused $(PY) manage.py compilemessages -l en $(MESSAGES_IGNORE)
 
-# Dependency vulnerability audit of requirements.lock (pip-audit in its own venv; needs network).
-$(AUDIT_VENV)/.installed: requirements-audit.lock $(VENV)/.installed
-	@test -x $(AUDIT_VENV)/bin/python || $(PY) -m venv $(AUDIT_VENV)
-	$(AUDIT_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-audit.lock
+# CI tools in their own venv: pip-audit and Docker Compose v2 (no Docker engine needed).
+$(CI_VENV)/.installed: requirements-ci.lock $(VENV)/.installed
+	@test -x $(CI_VENV)/bin/python || $(PY) -m venv $(CI_VENV)
+	$(CI_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-ci.lock
 	@touch $@
 
-audit: $(AUDIT_VENV)/.installed
-	$(AUDIT_VENV)/bin/python scripts/audit.py requirements.lock
+# Dependency vulnerability audit of requirements.lock (needs the network to the vulnerability database).
+audit: $(CI_VENV)/.installed
+	$(CI_VENV)/bin/python scripts/audit.py requirements.lock
+
+# `docker compose config` on docker-compose.yml with .env.example, plus the shape the README promises.
+compose-check: $(CI_VENV)/.installed
+	$(CI_VENV)/bin/python scripts/compose-check.py $(CI_VENV)/bin/docker-compose
 
 # Django's deployment checklist against the production settings (see scripts/deploy-check.sh).
 deploy-check: install
