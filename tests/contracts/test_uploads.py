@@ -52,7 +52,7 @@ def test_it_refuses_svg_by_extension_and_by_content():
     assert refusal("logo.png", samples.SVG) == "De inhoud van “logo.png” past niet bij een PNG-bestand."
 
 
-@pytest.mark.parametrize("name", ["../../etc/passwd.pdf", "/tmp/x.pdf", "C:\\Users\\x.pdf", "C:x.pdf", "..", "a&#47;b.pdf"])
+@pytest.mark.parametrize("name", ["../../etc/passwd.pdf", "/srv/x.pdf", "C:\\Users\\x.pdf", "C:x.pdf", "..", "a&#47;b.pdf"])
 def test_it_recognises_a_path_in_a_name(name):
     assert uploads.has_path(name)
 
