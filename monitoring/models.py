@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from contracts.models import Contract
+from wizzr.models import TenantQuerySet
 
 ZERO = Decimal("0.00")
 
@@ -230,3 +234,360 @@ class Bonus(models.Model):
     @property
     def needs_birth_year(self) -> bool:
         return self.kind == self.Kind.AGE
+
+
+# Follow-up of handed-over contracts --------------------------------------------------------------
+
+
+class ContractScopedQuerySet(TenantQuerySet):
+    def visible_to(self, user) -> ContractScopedQuerySet:
+        """Return the rows of handed-over contracts ``user`` may see.
+
+        That is the owning organisation's members and the coordinators of the service point that
+        serves it (``Contract.objects.visible_to``); drafts have no follow-up rows at all.
+        """
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(contract__in=Contract.objects.visible_to(user).values("pk"))
+
+
+class ContractFollowUp(models.Model):
+    """The coordinator's side of a handed-over contract: pinned catalogue version, who follows it up,
+    the reporting rhythm and the final outcome. Created at handover (see ``monitoring.signals``)."""
+
+    class Rhythm(models.TextChoices):
+        MONTHLY = "monthly", _("per maand")
+        QUARTERLY = "quarterly", _("per kwartaal")
+        HALF_YEARLY = "half_yearly", _("per halfjaar")
+        YEARLY = "yearly", _("per jaar")
+
+    class Outcome(models.TextChoices):
+        REALISED = "realised", _("gerealiseerd")
+        PARTLY = "partly", _("deels gerealiseerd")
+        NOT_REALISED = "not_realised", _("niet gerealiseerd")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        "wizzr.Organisation", verbose_name=_("organisatie"), on_delete=models.PROTECT, related_name="+"
+    )
+    contract = models.OneToOneField(
+        Contract, verbose_name=_("inkoopcontract"), on_delete=models.CASCADE, related_name="follow_up"
+    )
+    catalogue_version = models.ForeignKey(
+        CatalogueVersion,
+        verbose_name=_("versie bouwblokkenmodel"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+    )
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("SROI-coördinator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="followed_contracts",
+    )
+    accepted_at = models.DateTimeField(_("geaccepteerd op"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reporting_rhythm = models.CharField(
+        _("rapportageritme"), max_length=12, choices=Rhythm.choices, default=Rhythm.QUARTERLY
+    )
+    agreements_recorded_at = models.DateTimeField(_("afspraken vastgelegd op"), null=True, blank=True)
+    outcome = models.CharField(_("resultaat"), max_length=12, choices=Outcome.choices, blank=True)
+    outcome_reason = models.TextField(_("toelichting resultaat"), blank=True)
+    closed_at = models.DateTimeField(_("afgerond op"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ContractScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("opvolging inkoopcontract")
+        verbose_name_plural = _("opvolging inkoopcontracten")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome="") | Q(outcome="realised") | ~Q(outcome_reason=""),
+                name="followup_reason_when_not_realised",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.contract)
+
+    @property
+    def is_new(self) -> bool:
+        return self.accepted_at is None
+
+
+class ContractStatusChange(models.Model):
+    """One move of a contract's status, with who and when: the timeline of the follow-up."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey("wizzr.Organisation", on_delete=models.PROTECT, related_name="+", db_index=True)
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(_("van"), max_length=20, choices=Contract.Status.choices)
+    to_status = models.CharField(_("naar"), max_length=20, choices=Contract.Status.choices)
+    outcome = models.CharField(
+        _("resultaat"), max_length=12, choices=ContractFollowUp.Outcome.choices, blank=True
+    )
+    reason = models.TextField(_("toelichting"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("door"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("op"), default=timezone.now)
+
+    objects = ContractScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("statuswijziging")
+        verbose_name_plural = _("statuswijzigingen")
+        ordering = ["changed_at", "pk"]
+        indexes = [models.Index(fields=["contract", "changed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.contract}: {self.from_status} → {self.to_status}"
+
+
+class Agreement(models.Model):
+    """An SR-invullingsafspraak: a planned activity on a block of the contract's pinned version."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey("wizzr.Organisation", on_delete=models.PROTECT, related_name="+", db_index=True)
+    contract = models.ForeignKey(
+        Contract, verbose_name=_("inkoopcontract"), on_delete=models.CASCADE, related_name="agreements"
+    )
+    block = models.ForeignKey(
+        BuildingBlock, verbose_name=_("bouwblok"), on_delete=models.PROTECT, related_name="agreements"
+    )
+    description = models.TextField(_("omschrijving"))
+    persons = models.PositiveSmallIntegerField(_("aantal personen"), null=True, blank=True)
+    hours_per_week = models.DecimalField(_("uren per week"), max_digits=4, decimal_places=1, null=True, blank=True)
+    months = models.DecimalField(_("aantal maanden"), max_digits=5, decimal_places=1, null=True, blank=True)
+    hours = models.DecimalField(_("aantal uren"), max_digits=8, decimal_places=1, null=True, blank=True)
+    invoice_amount = models.DecimalField(
+        _("factuurbedrag excl. btw"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    bonuses = models.ManyToManyField(Bonus, verbose_name=_("bonussen"), blank=True, related_name="agreements")
+    planned_value = models.DecimalField(_("geplande waarde"), max_digits=14, decimal_places=2)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ContractScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("SR-invullingsafspraak")
+        verbose_name_plural = _("SR-invullingsafspraken")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(planned_value__gte=0), name="agreement_value_not_negative"),
+            models.CheckConstraint(condition=Q(persons__isnull=True) | Q(persons__gte=1), name="agreement_persons_positive"),
+            models.CheckConstraint(
+                condition=Q(hours_per_week__isnull=True) | (Q(hours_per_week__gt=0) & Q(hours_per_week__lte=60)),
+                name="agreement_hours_per_week_0_60",
+            ),
+            models.CheckConstraint(condition=Q(months__isnull=True) | Q(months__gt=0), name="agreement_months_positive"),
+            models.CheckConstraint(condition=Q(hours__isnull=True) | Q(hours__gt=0), name="agreement_hours_positive"),
+            models.CheckConstraint(
+                condition=Q(invoice_amount__isnull=True) | Q(invoice_amount__gte=0),
+                name="agreement_invoice_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.block.name}: {self.description[:60]}"
+
+
+class Realisation(models.Model):
+    """A gerealiseerde invulling: what was actually done, submitted and then assessed.
+
+    Candidates are people with a distance to the labour market: only a pseudonymous reference is
+    kept, and a birth year only when an age bonus needs it. There is deliberately no BSN field.
+    """
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("ingediend")
+        APPROVED = "approved", _("goedgekeurd")
+        REJECTED = "rejected", _("afgewezen")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey("wizzr.Organisation", on_delete=models.PROTECT, related_name="+", db_index=True)
+    contract = models.ForeignKey(
+        Contract, verbose_name=_("inkoopcontract"), on_delete=models.CASCADE, related_name="realisations"
+    )
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("SR-invullingsafspraak"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="realisations",
+    )
+    block = models.ForeignKey(
+        BuildingBlock, verbose_name=_("bouwblok"), on_delete=models.PROTECT, related_name="realisations"
+    )
+    period_start = models.DateField(_("periode van"))
+    period_end = models.DateField(_("periode tot en met"))
+    hours_per_week = models.DecimalField(_("uren per week"), max_digits=4, decimal_places=1, null=True, blank=True)
+    hours = models.DecimalField(_("aantal uren"), max_digits=8, decimal_places=1, null=True, blank=True)
+    invoice_amount = models.DecimalField(
+        _("factuurbedrag excl. btw"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    candidate_reference = models.CharField(_("kenmerk kandidaat"), max_length=20, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("geboortejaar"), null=True, blank=True)
+    bonuses = models.ManyToManyField(Bonus, verbose_name=_("bonussen"), blank=True, related_name="realisations")
+    months = models.DecimalField(_("maanden"), max_digits=5, decimal_places=2, default=ZERO)
+    counted_months = models.DecimalField(_("meegetelde maanden"), max_digits=5, decimal_places=2, null=True, blank=True)
+    value = models.DecimalField(_("waarde"), max_digits=14, decimal_places=2)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    rejection_reason = models.TextField(_("reden van afwijzing"), blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    submitted_at = models.DateTimeField(_("ingediend op"), default=timezone.now)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    assessed_at = models.DateTimeField(_("beoordeeld op"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ContractScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("gerealiseerde invulling")
+        verbose_name_plural = _("gerealiseerde invullingen")
+        ordering = ["period_start", "created_at", "pk"]
+        indexes = [models.Index(fields=["contract", "status"], name="realisation_contr_status_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="realisation_period_in_order"),
+            models.CheckConstraint(condition=Q(value__gte=0), name="realisation_value_not_negative"),
+            models.CheckConstraint(
+                condition=Q(hours_per_week__isnull=True) | (Q(hours_per_week__gt=0) & Q(hours_per_week__lte=60)),
+                name="realisation_hours_per_week_0_60",
+            ),
+            models.CheckConstraint(condition=Q(hours__isnull=True) | Q(hours__gt=0), name="realisation_hours_positive"),
+            models.CheckConstraint(
+                condition=Q(invoice_amount__isnull=True) | Q(invoice_amount__gte=0),
+                name="realisation_invoice_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(birth_year__isnull=True) | (Q(birth_year__gte=1940) & Q(birth_year__lte=2015)),
+                name="realisation_birth_year_plausible",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(rejection_reason=""),
+                name="realisation_rejection_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.block.name} {self.period_start:%d-%m-%Y}–{self.period_end:%d-%m-%Y}"
+
+    @property
+    def is_locked(self) -> bool:
+        """An approved realisation is final; submitted and rejected ones can still be corrected."""
+        return self.status == self.Status.APPROVED
+
+
+class Assessment(models.Model):
+    """One assessment of a realisation (approved or rejected with a reason), kept for the record."""
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", _("goedgekeurd")
+        REJECTED = "rejected", _("afgewezen")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey("wizzr.Organisation", on_delete=models.PROTECT, related_name="+", db_index=True)
+    realisation = models.ForeignKey(Realisation, on_delete=models.CASCADE, related_name="assessments")
+    decision = models.CharField(_("beoordeling"), max_length=10, choices=Decision.choices)
+    reason = models.TextField(_("reden"), blank=True)
+    value = models.DecimalField(_("waarde"), max_digits=14, decimal_places=2)
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    assessed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("beoordeling")
+        verbose_name_plural = _("beoordelingen")
+        ordering = ["assessed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(decision="rejected") | ~Q(reason=""), name="assessment_rejection_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.realisation}: {self.decision}"
+
+
+def evidence_root() -> Path:
+    """The folder holding evidence files: inside PRIVATE_MEDIA_ROOT, never served directly."""
+    return Path(settings.PRIVATE_MEDIA_ROOT) / "evidence"
+
+
+class EvidenceQuerySet(TenantQuerySet):
+    def visible_to(self, user) -> EvidenceQuerySet:
+        """Return the evidence files of realisations ``user`` may see."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(realisation__contract__in=Contract.objects.visible_to(user).values("pk"))
+
+
+class Evidence(models.Model):
+    """A document that proves a realisation; stored under a random name outside any served folder."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey("wizzr.Organisation", on_delete=models.PROTECT, related_name="+", db_index=True)
+    realisation = models.ForeignKey(Realisation, on_delete=models.CASCADE, related_name="evidence")
+    stored_name = models.CharField(max_length=100, unique=True, editable=False)
+    display_name = models.CharField(_("bestandsnaam"), max_length=255)
+    size = models.PositiveBigIntegerField(_("grootte"))
+    content_type = models.CharField(_("bestandstype"), max_length=100)
+    sha256 = models.CharField(max_length=64, editable=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(_("toegevoegd op"), default=timezone.now)
+
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bewijsstuk")
+        verbose_name_plural = _("bewijsstukken")
+        ordering = ["uploaded_at", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(size__gt=0), name="evidence_not_empty")]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def path(self) -> Path:
+        return evidence_root() / self.stored_name
+
+
+class Reminder(models.Model):
+    """A reminder sent once to a coordinator; ``key`` makes "once" a database guarantee."""
+
+    class Kind(models.TextChoices):
+        NO_AGREEMENTS = "no_agreements", _("nog geen afspraken na 14 dagen")
+        BELOW_OBLIGATION = "below_obligation", _("loopt binnen 30 dagen af onder de verplichting")
+        NO_FINAL_ASSESSMENT = "no_final_assessment", _("looptijd voorbij zonder eindbeoordeling")
+
+    organisation = models.ForeignKey("wizzr.Organisation", on_delete=models.PROTECT, related_name="+", db_index=True)
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="reminders")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sroi_reminders")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    key = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ContractScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("herinnering")
+        verbose_name_plural = _("herinneringen")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.key

@@ -4,7 +4,36 @@ from monitoring import views
 
 app_name = "monitoring"
 
+contract = "opvolging/<uuid:uuid>/"
+
 urlpatterns = [
     path("", views.individual, name="individual"),
     path("werkvoorraad/", views.work_queue, name="work_queue"),
+    path(contract, views.workspace, name="workspace"),
+    path(contract + "accepteren/", views.accept, name="accept"),
+    path(contract + "toewijzen/", views.assign, name="assign"),
+    path(contract + "rapportageritme/", views.rhythm, name="rhythm"),
+    path(contract + "afspraken-vastleggen/", views.record_agreements, name="record_agreements"),
+    path(contract + "in-uitvoering/", views.start_execution, name="start_execution"),
+    path(contract + "afronden/", views.close, name="close"),
+    path(contract + "afspraken/nieuw/", views.agreement_create, name="agreement_create"),
+    path(contract + "afspraken/waarde/", views.agreement_preview, name="agreement_preview"),
+    path(contract + "afspraken/<uuid:agreement_uuid>/wijzigen/", views.agreement_update, name="agreement_update"),
+    path(contract + "afspraken/<uuid:agreement_uuid>/verwijderen/", views.agreement_delete, name="agreement_delete"),
+    path(contract + "realisaties/nieuw/", views.realisation_create, name="realisation_create"),
+    path(contract + "realisaties/waarde/", views.realisation_preview, name="realisation_preview"),
+    path(contract + "realisaties/<uuid:realisation_uuid>/", views.realisation_detail, name="realisation"),
+    path(
+        contract + "realisaties/<uuid:realisation_uuid>/wijzigen/", views.realisation_update, name="realisation_update"
+    ),
+    path(
+        contract + "realisaties/<uuid:realisation_uuid>/goedkeuren/",
+        views.realisation_approve,
+        name="realisation_approve",
+    ),
+    path(
+        contract + "realisaties/<uuid:realisation_uuid>/afwijzen/", views.realisation_reject, name="realisation_reject"
+    ),
+    path(contract + "bewijs/<uuid:evidence_uuid>/", views.evidence_download, name="evidence"),
+    path(contract + "bewijs/<uuid:evidence_uuid>/verwijderen/", views.evidence_delete, name="evidence_delete"),
 ]

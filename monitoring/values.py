@@ -126,6 +126,13 @@ def activity_value(
     raise ValueError(f"unknown building-block unit {unit!r}")
 
 
+def add_months(d: date, n: int) -> date:
+    """``d`` moved ``n`` calendar months (negative: back), clamped to the last day of the month."""
+    month_index = d.month - 1 + n
+    year, month = d.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
 def months_between(start: date, end: date) -> Decimal:
     """Return the length of the period ``start``..``end`` (both inclusive) in months, to 2 places.
 
@@ -136,12 +143,6 @@ def months_between(start: date, end: date) -> Decimal:
         return Decimal("0.00")
     stop = end + timedelta(days=1)
     whole = (stop.year - start.year) * 12 + (stop.month - start.month)
-
-    def add_months(d: date, n: int) -> date:
-        month_index = d.month - 1 + n
-        year, month = d.year + month_index // 12, month_index % 12 + 1
-        return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
-
     anchor = add_months(start, whole)
     while anchor > stop:
         whole -= 1

@@ -1,14 +1,524 @@
+"""Monitoring views: the coordinator's work queue and follow-up of a contract (agreements,
+realisations, evidence, assessment). Buyer-side monitoring pages live here too.
+
+Reading goes through ``visible_to`` (404 for everything a user may not see); changing needs a
+coordinator of the contract's service point (403 inside the tenant, see ``monitoring.access``).
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
+from django.core.paginator import Paginator
+from django.db.models import Case, Value, When
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from contracts.models import Contract
+from contracts.uploads import ACCEPT, allowed_types_text, parse_uploads_strictly, validate_uploads
+from monitoring import services
+from monitoring.access import get_contract_or_404, get_contract_to_change, is_coordinator_of
+from monitoring.figures import contract_figures, with_progress
+from monitoring.filters import WorkQueueFilter
+from monitoring.forms import AgreementForm, AssignForm, CloseForm, RealisationForm, RejectForm, RhythmForm
+from monitoring.models import Agreement, Assessment, Evidence, Realisation
+from wizzr.models import Role
+from wizzr.tenancy import role_required
+
+WORK_QUEUE_PAGE_SIZE = 25
 
 
 @login_required
 def individual(request: HttpRequest) -> HttpResponse:
-    return render(request, "wizzr/not_yet.html", {"title": _("Monitoring contracts")})
+    return render(request, "wizzr/not_yet.html", {"title": gettext_lazy("Monitoren contracten")})
+
+
+# Work queue ------------------------------------------------------------------------------------
+
+
+def _wants_partial(request: HttpRequest) -> bool:
+    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 @login_required
+@role_required(Role.COORDINATOR)
 def work_queue(request: HttpRequest) -> HttpResponse:
-    return render(request, "wizzr/not_yet.html", {"title": _("Work queue")})
+    """Handed-over contracts of the authorities served by the coordinator's current service point."""
+    service_point = request.organisation
+    contracts = (
+        Contract.objects.visible_to(request.user)
+        .filter(organisation__served_by=service_point)
+        .exclude(status=Contract.Status.DRAFT)
+        .select_related("organisation", "supplier", "follow_up__coordinator")
+    )
+    filterset = WorkQueueFilter(request.GET or None, queryset=contracts, request=request, service_point=service_point)
+    # New (not yet accepted) contracts first, then by end date.
+    results = (
+        with_progress(filterset.qs)
+        .annotate(queue_rank=Case(When(follow_up__accepted_at__isnull=True, then=Value(0)), default=Value(1)))
+        .order_by("queue_rank", "end_date", "contract_number")
+    )
+    page = Paginator(results, WORK_QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    ctx = {
+        "filter": filterset,
+        "page": page,
+        "service_point": service_point,
+        "new_count": contracts.filter(follow_up__accepted_at__isnull=True).count(),
+    }
+    template = "monitoring/work_queue_list.html"
+    if _wants_partial(request):
+        template += "#results"
+    return render(request, template, ctx)
+
+
+# One contract ----------------------------------------------------------------------------------
+
+
+def _workspace_ctx(request: HttpRequest, contract: Contract) -> dict:
+    follow_up = services.follow_up_for(contract=contract)
+    can_change = is_coordinator_of(request.user, contract)
+    agreements = contract.agreements.select_related("block").prefetch_related("bonuses").order_by("created_at", "pk")
+    realisations = (
+        contract.realisations.select_related("block", "agreement", "assessed_by")
+        .prefetch_related("bonuses", "evidence")
+        .order_by("period_start", "created_at", "pk")
+    )
+    ctx = {
+        "contract": contract,
+        "follow_up": follow_up,
+        "version": follow_up.catalogue_version,
+        "figures": contract_figures(contract),
+        "agreements": agreements,
+        "realisations": realisations,
+        "timeline": contract.status_changes.select_related("changed_by"),
+        "can_change": can_change,
+        "is_open": contract.status in services.OPEN_STATUSES,
+        "Status": Contract.Status,
+    }
+    if can_change:
+        ctx["assign_form"] = AssignForm(
+            coordinators=services.coordinators_of(contract),
+            initial={"coordinator": follow_up.coordinator.uuid if follow_up.coordinator else request.user.uuid},
+        )
+        ctx["rhythm_form"] = RhythmForm(initial={"reporting_rhythm": follow_up.reporting_rhythm})
+    return ctx
+
+
+@login_required
+def workspace(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """The follow-up of one contract: readable by whoever may see the contract, changeable by its coordinators."""
+    contract = get_contract_or_404(request.user, uuid)
+    return render(request, "monitoring/followup_detail.html", _workspace_ctx(request, contract))
+
+
+def _back(contract: Contract, anchor: str = "") -> HttpResponse:
+    return redirect(reverse("monitoring:workspace", args=[contract.uuid]) + (f"#{anchor}" if anchor else ""))
+
+
+def _run(request: HttpRequest, action, success: str) -> bool:
+    try:
+        action()
+    except services.WorkflowError as error:
+        messages.error(request, error.message)
+        return False
+    messages.success(request, success)
+    return True
+
+
+@login_required
+@require_POST
+def accept(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    contract = get_contract_to_change(request.user, uuid)
+    _run(
+        request,
+        lambda: services.contract_accept(contract=contract, by=request.user, request=request),
+        _("U heeft het contract geaccepteerd en volgt het op."),
+    )
+    return _back(contract)
+
+
+@login_required
+@require_POST
+def assign(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    contract = get_contract_to_change(request.user, uuid)
+    form = AssignForm(request.POST, coordinators=services.coordinators_of(contract))
+    if not form.is_valid():
+        messages.error(request, form.errors["coordinator"][0])
+        return _back(contract, "opvolging")
+    coordinator = form.cleaned_data["coordinator"]
+    _run(
+        request,
+        lambda: services.contract_assign(contract=contract, coordinator=coordinator, by=request.user, request=request),
+        _("Het contract is toegewezen aan %(name)s.") % {"name": coordinator.name},
+    )
+    return _back(contract, "opvolging")
+
+
+@login_required
+@require_POST
+def rhythm(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    contract = get_contract_to_change(request.user, uuid)
+    form = RhythmForm(request.POST)
+    if form.is_valid():
+        services.contract_set_rhythm(
+            contract=contract, rhythm=form.cleaned_data["reporting_rhythm"], by=request.user, request=request
+        )
+        messages.success(request, _("Het rapportageritme is opgeslagen."))
+    else:
+        messages.error(request, _("Kies een rapportageritme uit de lijst."))
+    return _back(contract, "opvolging")
+
+
+@login_required
+@require_POST
+def record_agreements(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    contract = get_contract_to_change(request.user, uuid)
+    _run(
+        request,
+        lambda: services.agreements_record(contract=contract, by=request.user, request=request),
+        _("De afspraken zijn vastgelegd. De contactpersonen van de opdrachtgever krijgen bericht."),
+    )
+    return _back(contract)
+
+
+@login_required
+@require_POST
+def start_execution(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    contract = get_contract_to_change(request.user, uuid)
+    _run(
+        request,
+        lambda: services.contract_start_execution(contract=contract, by=request.user, request=request),
+        _("Het contract is in uitvoering."),
+    )
+    return _back(contract)
+
+
+@login_required
+def close(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    contract = get_contract_to_change(request.user, uuid)
+    if contract.status == Contract.Status.CLOSED:
+        messages.info(request, _("Dit contract is al afgerond."))
+        return _back(contract)
+    form = CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = _run(
+            request,
+            lambda: services.contract_close(
+                contract=contract,
+                outcome=form.cleaned_data["outcome"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+                request=request,
+            ),
+            _("Het contract is afgerond. De contactpersonen van de opdrachtgever krijgen bericht."),
+        )
+        if done:
+            return _back(contract)
+    ctx = {
+        "contract": contract,
+        "form": form,
+        "figures": contract_figures(contract),
+        "open_realisations": contract.realisations.filter(status=Realisation.Status.SUBMITTED).count(),
+    }
+    return render(request, "monitoring/contract_close_form.html", ctx, status=400 if request.method == "POST" else 200)
+
+
+# Agreements ------------------------------------------------------------------------------------
+
+
+def _agreement_form(request: HttpRequest, contract: Contract, instance: Agreement | None = None) -> AgreementForm:
+    follow_up = services.follow_up_for(contract=contract)
+    return AgreementForm(
+        request.POST or None, instance=instance, contract=contract, version=follow_up.catalogue_version
+    )
+
+
+def _agreement_page(request: HttpRequest, contract: Contract, form: AgreementForm, agreement: Agreement | None):
+    ctx = {
+        "contract": contract,
+        "form": form,
+        "agreement": agreement,
+        "version": form.version,
+        "figures": contract_figures(contract),
+    }
+    return render(request, "monitoring/agreement_form.html", ctx, status=400 if form.is_bound else 200)
+
+
+@login_required
+def agreement_create(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    contract = get_contract_to_change(request.user, uuid)
+    if contract.status not in services.OPEN_STATUSES:
+        messages.error(request, _("Dit contract is afgerond; er kan niets meer worden gewijzigd."))
+        return _back(contract)
+    form = _agreement_form(request, contract)
+    if request.method == "POST" and form.is_valid():
+        done = _run(
+            request,
+            lambda: services.agreement_save(
+                agreement=form.save(), bonuses=form.cleaned_data["bonuses"], by=request.user, request=request
+            ),
+            _("De afspraak is opgeslagen."),
+        )
+        if done:
+            return _back(contract, "afspraken")
+    return _agreement_page(request, contract, form, None)
+
+
+def _get_agreement(request: HttpRequest, contract: Contract, agreement_uuid: UUID) -> Agreement:
+    return get_object_or_404(Agreement.objects.visible_to(request.user).filter(contract=contract), uuid=agreement_uuid)
+
+
+@login_required
+def agreement_update(request: HttpRequest, uuid: UUID, agreement_uuid: UUID) -> HttpResponse:
+    contract = get_contract_to_change(request.user, uuid)
+    agreement = _get_agreement(request, contract, agreement_uuid)
+    form = _agreement_form(request, contract, agreement)
+    if request.method == "POST" and form.is_valid():
+        done = _run(
+            request,
+            lambda: services.agreement_save(
+                agreement=form.save(), bonuses=form.cleaned_data["bonuses"], by=request.user, request=request
+            ),
+            _("De afspraak is gewijzigd."),
+        )
+        if done:
+            return _back(contract, "afspraken")
+    return _agreement_page(request, contract, form, agreement)
+
+
+@login_required
+@require_POST
+def agreement_delete(request: HttpRequest, uuid: UUID, agreement_uuid: UUID) -> HttpResponse:
+    contract = get_contract_to_change(request.user, uuid)
+    agreement = _get_agreement(request, contract, agreement_uuid)
+    _run(
+        request,
+        lambda: services.agreement_delete(agreement=agreement, by=request.user, request=request),
+        _("De afspraak is verwijderd."),
+    )
+    return _back(contract, "afspraken")
+
+
+@login_required
+@require_POST
+def agreement_preview(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """htmx: the computed planned value of the agreement form as it is filled in (nothing is stored)."""
+    contract = get_contract_to_change(request.user, uuid)
+    form = _agreement_form(request, contract)
+    form.is_valid()
+    return render(request, "monitoring/_value_preview.html", {"form": form, "valuation": form.valuation, "kind": "agreement"})
+
+
+# Realisations ----------------------------------------------------------------------------------
+
+
+def _realisation_form(request: HttpRequest, contract: Contract, instance: Realisation | None = None) -> RealisationForm:
+    follow_up = services.follow_up_for(contract=contract)
+    return RealisationForm(
+        request.POST or None, instance=instance, contract=contract, version=follow_up.catalogue_version
+    )
+
+
+def _realisation_page(
+    request: HttpRequest,
+    contract: Contract,
+    form: RealisationForm,
+    realisation: Realisation | None,
+    upload_errors: list[str] | None = None,
+) -> HttpResponse:
+    ctx = {
+        "contract": contract,
+        "form": form,
+        "realisation": realisation,
+        "version": form.version,
+        "upload_errors": upload_errors or [],
+        "accept": ACCEPT,
+        "allowed_types": allowed_types_text(),
+        "can_record": contract.status in (Contract.Status.AGREEMENTS_MADE, Contract.Status.IN_PROGRESS),
+    }
+    status = 400 if form.is_bound or upload_errors else 200
+    return render(request, "monitoring/realisation_form.html", ctx, status=status)
+
+
+def _save_realisation(request: HttpRequest, contract: Contract, realisation: Realisation | None) -> HttpResponse:
+    form = _realisation_form(request, contract, realisation)
+    if request.method != "POST":
+        return _realisation_page(request, contract, form, realisation)
+    uploads, upload_errors = validate_uploads(request.FILES.getlist("evidence"), request=request)
+    if form.is_valid() and not upload_errors:
+        created = realisation is None
+        done = _run(
+            request,
+            lambda: services.realisation_save(
+                realisation=form.save(),
+                bonuses=form.cleaned_data["bonuses"],
+                uploads=uploads,
+                by=request.user,
+                request=request,
+            ),
+            _("De realisatie is opgeslagen en staat klaar om te beoordelen.")
+            if created
+            else _("De realisatie is gewijzigd en opnieuw ingediend."),
+        )
+        if done:
+            return _back(contract, "realisaties")
+    return _realisation_page(request, contract, form, realisation, upload_errors)
+
+
+@login_required
+@parse_uploads_strictly
+def realisation_create(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    contract = get_contract_to_change(request.user, uuid)
+    return _save_realisation(request, contract, None)
+
+
+def _get_realisation(request: HttpRequest, contract: Contract, realisation_uuid: UUID) -> Realisation:
+    realisations = Realisation.objects.visible_to(request.user).filter(contract=contract)
+    return get_object_or_404(realisations.select_related("block", "agreement", "submitted_by", "assessed_by"), uuid=realisation_uuid)
+
+
+@login_required
+@parse_uploads_strictly
+def realisation_update(request: HttpRequest, uuid: UUID, realisation_uuid: UUID) -> HttpResponse:
+    contract = get_contract_to_change(request.user, uuid)
+    realisation = _get_realisation(request, contract, realisation_uuid)
+    if realisation.is_locked:
+        messages.error(request, _("Een goedgekeurde realisatie kan niet meer worden gewijzigd."))
+        return redirect("monitoring:realisation", contract.uuid, realisation.uuid)
+    return _save_realisation(request, contract, realisation)
+
+
+@login_required
+@require_POST
+def realisation_preview(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """htmx: the computed value of the realisation form as it is filled in (nothing is stored)."""
+    contract = get_contract_to_change(request.user, uuid)
+    instance = None
+    if request.POST.get("realisation"):
+        instance = Realisation.objects.filter(contract=contract, uuid=_uuid_or_none(request.POST["realisation"])).first()
+    form = _realisation_form(request, contract, instance)
+    form.is_valid()
+    return render(request, "monitoring/_value_preview.html", {"form": form, "valuation": form.valuation, "kind": "realisation"})
+
+
+def _uuid_or_none(value: str) -> UUID | None:
+    try:
+        return UUID(value)
+    except ValueError:
+        return None
+
+
+def _realisation_detail(
+    request: HttpRequest, contract: Contract, realisation: Realisation, reject_form: RejectForm | None = None
+) -> HttpResponse:
+    ctx = {
+        "contract": contract,
+        "realisation": realisation,
+        "evidence": realisation.evidence.all(),
+        "assessments": realisation.assessments.select_related("assessed_by"),
+        "can_change": is_coordinator_of(request.user, contract) and contract.status != Contract.Status.CLOSED,
+        "reject_form": reject_form or RejectForm(),
+    }
+    return render(
+        request, "monitoring/realisation_detail.html", ctx, status=400 if reject_form is not None else 200
+    )
+
+
+@login_required
+def realisation_detail(request: HttpRequest, uuid: UUID, realisation_uuid: UUID) -> HttpResponse:
+    contract = get_contract_or_404(request.user, uuid)
+    realisation = _get_realisation(request, contract, realisation_uuid)
+    return _realisation_detail(request, contract, realisation)
+
+
+@login_required
+@require_POST
+def realisation_approve(request: HttpRequest, uuid: UUID, realisation_uuid: UUID) -> HttpResponse:
+    contract = get_contract_to_change(request.user, uuid)
+    realisation = _get_realisation(request, contract, realisation_uuid)
+    _run(
+        request,
+        lambda: services.realisation_assess(
+            realisation=realisation, decision=Assessment.Decision.APPROVED, by=request.user, request=request
+        ),
+        _("De realisatie is goedgekeurd en telt mee als gerealiseerd."),
+    )
+    return _after_assessment(request, contract, realisation)
+
+
+@login_required
+@require_POST
+def realisation_reject(request: HttpRequest, uuid: UUID, realisation_uuid: UUID) -> HttpResponse:
+    contract = get_contract_to_change(request.user, uuid)
+    realisation = _get_realisation(request, contract, realisation_uuid)
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        return _realisation_detail(request, contract, realisation, reject_form=form)
+    _run(
+        request,
+        lambda: services.realisation_assess(
+            realisation=realisation,
+            decision=Assessment.Decision.REJECTED,
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+            request=request,
+        ),
+        _("De realisatie is afgewezen. De reden is vastgelegd."),
+    )
+    return _after_assessment(request, contract, realisation)
+
+
+def _after_assessment(request: HttpRequest, contract: Contract, realisation: Realisation) -> HttpResponse:
+    if request.POST.get("next") == "detail":
+        return redirect("monitoring:realisation", contract.uuid, realisation.uuid)
+    if request.htmx:
+        return HttpResponseClientRedirect(reverse("monitoring:workspace", args=[contract.uuid]) + "#realisaties")
+    return _back(contract, "realisaties")
+
+
+# Evidence --------------------------------------------------------------------------------------
+
+
+def _get_evidence(request: HttpRequest, contract: Contract, evidence_uuid: UUID) -> Evidence:
+    evidence = Evidence.objects.visible_to(request.user).filter(realisation__contract=contract)
+    return get_object_or_404(evidence.select_related("realisation"), uuid=evidence_uuid)
+
+
+@login_required
+def evidence_download(request: HttpRequest, uuid: UUID, evidence_uuid: UUID) -> HttpResponse:
+    """Serve an evidence file as an attachment, never rendered by the browser."""
+    contract = get_contract_or_404(request.user, uuid)
+    evidence = _get_evidence(request, contract, evidence_uuid)
+    try:
+        handle = open(evidence.path, "rb")  # noqa: SIM115 - FileResponse closes it
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=evidence.display_name, content_type=evidence.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+@require_POST
+def evidence_delete(request: HttpRequest, uuid: UUID, evidence_uuid: UUID) -> HttpResponse:
+    contract = get_contract_to_change(request.user, uuid)
+    evidence = _get_evidence(request, contract, evidence_uuid)
+    realisation = evidence.realisation
+    _run(
+        request,
+        lambda: services.evidence_delete(evidence=evidence, by=request.user, request=request),
+        _("Het bewijsstuk is verwijderd."),
+    )
+    return redirect("monitoring:realisation_update", contract.uuid, realisation.uuid)
+

@@ -1,0 +1,443 @@
+"""Forms of the coordinator's workspace. Choices are scoped to the contract (its pinned catalogue
+version, its agreements, the coordinators of its service point); messages are Dutch."""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from contracts.models import Contract
+from monitoring.models import Agreement, Bonus, BuildingBlock, CatalogueVersion, ContractFollowUp, Realisation
+from monitoring.values import MAX_HOURS_PER_WEEK, QUANTITIES, Valuation, activity_value
+
+QUANTITY_FIELDS = ("persons", "hours_per_week", "months", "hours", "invoice_amount")
+PLACEMENT_UNITS = {"per_year", "per_month", "per_learn_work_year"}
+
+NOT_NEGATIVE = _("Vul een bedrag van 0 of meer in; een negatief bedrag is niet mogelijk.")
+HOURS_TOO_HIGH = _("Meer dan 60 uur per week is niet mogelijk. Controleer het aantal uren per week.")
+HOURS_TOO_LOW = _("Vul een aantal uren per week groter dan 0 in.")
+REQUIRED_FOR_UNIT = _("Vul dit in; het bouwblok ‘%(block)s’ rekent met %(what)s.")
+QUANTITY_LABELS = {
+    "persons": _("het aantal personen"),
+    "hours_per_week": _("uren per week"),
+    "months": _("het aantal maanden"),
+    "hours": _("het aantal uren"),
+    "invoice_amount": _("het factuurbedrag"),
+}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"class": "utrecht-textbox utrecht-textbox--html-input", **(attrs or {})}, format="%Y-%m-%d")
+
+
+def _textbox(attrs: dict | None = None) -> dict:
+    return {"class": "utrecht-textbox utrecht-textbox--html-input", **(attrs or {})}
+
+
+def _number(step: str = "any") -> forms.NumberInput:
+    return forms.NumberInput(attrs=_textbox({"step": step, "inputmode": "decimal"}))
+
+
+class BlockChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: BuildingBlock) -> str:
+        return f"{obj.name} — {obj.value_label}"
+
+
+class ValuedForm(forms.ModelForm):
+    """Shared rules of agreements and realisations: a block of the pinned version, the quantities
+    its unit needs (others are cleared), hours and amounts in range, bonuses of the version."""
+
+    def __init__(self, *args, contract: Contract, version: CatalogueVersion | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.contract = contract
+        self.version = version
+        version_label = str(version) if version else _("geen versie")
+        blocks = version.blocks.all() if version else BuildingBlock.objects.none()
+        self.fields["block"] = BlockChoiceField(
+            queryset=blocks,
+            to_field_name="uuid",
+            label=_("Bouwblok"),
+            required=self._block_required,
+            empty_label=_("Kies een bouwblok"),
+            error_messages={
+                "invalid_choice": _(
+                    "Dit bouwblok hoort niet bij het bouwblokkenmodel van dit contract (%(version)s). "
+                    "Kies een bouwblok uit de lijst."
+                )
+                % {"version": version_label},
+                "required": _("Kies een bouwblok."),
+            },
+            widget=forms.Select(attrs={"class": "utrecht-select utrecht-select--html-select"}),
+        )
+        self.fields["block"].widget.attrs["data-units"] = json.dumps({str(b.uuid): b.unit for b in blocks})
+        if self.instance.pk and self.instance.block_id:
+            self.initial["block"] = self.instance.block.uuid
+        self.fields["bonuses"] = forms.ModelMultipleChoiceField(
+            queryset=version.bonuses.all() if version else Bonus.objects.none(),
+            to_field_name="uuid",
+            required=False,
+            label=_("Bonussen"),
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={
+                "invalid_choice": _("Deze bonus hoort niet bij het bouwblokkenmodel van dit contract."),
+                "invalid_pk_value": _("Deze bonus hoort niet bij het bouwblokkenmodel van dit contract."),
+            },
+        )
+        if self.instance.pk:
+            self.initial["bonuses"] = [b.uuid for b in self.instance.bonuses.all()]
+        if "hours_per_week" in self.fields:
+            field = self.fields["hours_per_week"]
+            field.validators += [MinValueValidator(Decimal("0.1"), HOURS_TOO_LOW), MaxValueValidator(MAX_HOURS_PER_WEEK, HOURS_TOO_HIGH)]
+            field.widget = _number("0.5")
+            field.widget.attrs["max"] = "60"
+            field.help_text = _("Meer dan 36 uur per week telt als voltijd; meer dan 60 is niet mogelijk.")
+        if "invoice_amount" in self.fields:
+            field = self.fields["invoice_amount"]
+            field.validators.append(MinValueValidator(Decimal("0"), NOT_NEGATIVE))
+            field.widget = _number("0.01")
+            field.help_text = _("In euro, exclusief btw.")
+        if "hours" in self.fields:
+            self.fields["hours"].validators.append(MinValueValidator(Decimal("0.1"), _("Vul een aantal uren groter dan 0 in.")))
+            self.fields["hours"].widget = _number("0.5")
+            self.fields["hours"].help_text = _("Alleen bij een bouwblok per uur: het totaal aantal uren.")
+        self.valuation: Valuation | None = None
+
+    _block_required = True
+
+    def validate_constraints(self) -> None:
+        """Skipped: ``clean`` already gives a message beside the field for every rule the database
+        constraints enforce, and the database still enforces them on save."""
+
+    def clean_bonuses(self):
+        return list(self.cleaned_data.get("bonuses") or [])
+
+    def _quantities_for(self, block: BuildingBlock) -> tuple[str, ...]:
+        return QUANTITIES[block.unit]
+
+    def clean(self):
+        cleaned = super().clean()
+        block = cleaned.get("block")
+        if block is None:
+            return cleaned
+        needed = self._quantities_for(block)
+        for name in QUANTITY_FIELDS:
+            if name not in self.fields:
+                continue
+            if name in needed:
+                if cleaned.get(name) in (None, "") and name not in self.errors:
+                    self.add_error(name, REQUIRED_FOR_UNIT % {"block": block.name, "what": QUANTITY_LABELS[name]})
+            else:
+                cleaned[name] = None
+        if cleaned.get("bonuses") and not block.takes_bonuses:
+            self.add_error("bonuses", _("Bonussen gelden alleen voor bouwblokken die per jaar tellen."))
+        return cleaned
+
+    def _assign_cleaned(self) -> None:
+        """Put the cleaned quantities on the instance (also when they were cleared)."""
+        for name in QUANTITY_FIELDS:
+            if name in self.fields:
+                setattr(self.instance, name, self.cleaned_data.get(name))
+        self.instance.block = self.cleaned_data["block"]
+
+
+class AgreementForm(ValuedForm):
+    class Meta:
+        model = Agreement
+        fields = ["description", "persons", "hours_per_week", "months", "hours", "invoice_amount"]
+        labels = {
+            "description": _("Omschrijving"),
+            "persons": _("Aantal personen"),
+            "hours_per_week": _("Uren per week (per persoon)"),
+            "months": _("Aantal maanden"),
+            "hours": _("Aantal uren"),
+            "invoice_amount": _("Factuurbedrag excl. btw"),
+        }
+        help_texts = {
+            "description": _("Wat spreekt u af met de opdrachtnemer? Bijvoorbeeld: twee leerwerkplekken bij de buitendienst."),
+            "months": _("Bij een bouwblok per jaar telt het bouwblok ten hoogste zijn telduur."),
+        }
+        widgets = {"description": forms.Textarea(attrs={"class": "utrecht-textarea utrecht-textarea--html-textarea", "rows": 3})}
+
+    field_order = ["block", "description", "persons", "hours_per_week", "months", "hours", "invoice_amount", "bonuses"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields(self.field_order)
+        self.fields["description"].error_messages["required"] = _("Beschrijf de afspraak.")
+        self.fields["persons"].widget = forms.NumberInput(attrs=_textbox({"min": "1", "step": "1", "inputmode": "numeric"}))
+        self.fields["persons"].validators.append(MinValueValidator(1, _("Vul ten minste 1 persoon in.")))
+        self.fields["months"].widget = _number("0.5")
+        self.fields["months"].validators.append(MinValueValidator(Decimal("0.1"), _("Vul een aantal maanden groter dan 0 in.")))
+        if not self.instance.pk:
+            self.initial.setdefault("persons", 1)
+
+    def clean(self):
+        cleaned = super().clean()
+        block = cleaned.get("block")
+        if block is not None and not self.errors:
+            self.valuation = activity_value(
+                block=block,
+                persons=cleaned.get("persons"),
+                hours_per_week=cleaned.get("hours_per_week"),
+                months=cleaned.get("months"),
+                hours=cleaned.get("hours"),
+                invoice_amount=cleaned.get("invoice_amount"),
+                bonuses=cleaned.get("bonuses") or [],
+            )
+        return cleaned
+
+    def save(self, commit: bool = False) -> Agreement:
+        """Return the unsaved agreement; ``services.agreement_save`` stores it with its value."""
+        agreement = super().save(commit=False)
+        self._assign_cleaned()
+        agreement.contract = self.contract
+        return agreement
+
+
+CANDIDATE_PATTERN = re.compile(r"^[A-Za-z0-9.\- ]{1,20}$")
+LOOKS_LIKE_BSN = re.compile(r"\d{8,}")
+
+
+class RealisationForm(ValuedForm):
+    """A realisation as the coordinator enters it on the supplier's behalf (and later the supplier)."""
+
+    class Meta:
+        model = Realisation
+        fields = [
+            "agreement",
+            "period_start",
+            "period_end",
+            "hours_per_week",
+            "hours",
+            "invoice_amount",
+            "candidate_reference",
+            "birth_year",
+        ]
+        labels = {
+            "agreement": _("SR-invullingsafspraak"),
+            "period_start": _("Periode van"),
+            "period_end": _("Periode tot en met"),
+            "hours_per_week": _("Uren per week"),
+            "hours": _("Aantal uren"),
+            "invoice_amount": _("Factuurbedrag excl. btw"),
+            "candidate_reference": _("Kenmerk kandidaat"),
+            "birth_year": _("Geboortejaar"),
+        }
+        help_texts = {
+            "candidate_reference": _(
+                "Initialen of een eigen code, zodat u de kandidaat herkent. Geen naam, BSN of gegevens over gezondheid."
+            ),
+            "birth_year": _("Alleen invullen als een leeftijdsbonus van toepassing is."),
+        }
+        widgets = {
+            "period_start": DateInput(),
+            "period_end": DateInput(),
+            "candidate_reference": forms.TextInput(attrs=_textbox({"autocomplete": "off", "maxlength": "20"})),
+            "birth_year": forms.NumberInput(attrs=_textbox({"inputmode": "numeric", "min": "1940", "max": "2015"})),
+        }
+
+    field_order = [
+        "agreement",
+        "block",
+        "period_start",
+        "period_end",
+        "hours_per_week",
+        "hours",
+        "invoice_amount",
+        "candidate_reference",
+        "bonuses",
+        "birth_year",
+    ]
+    _block_required = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields(self.field_order)
+        agreements = self.contract.agreements.select_related("block").order_by("created_at", "pk")
+        field = self.fields["agreement"]
+        field.queryset = agreements
+        field.to_field_name = "uuid"
+        field.empty_label = _("Geen afspraak (los bouwblok)")
+        field.label_from_instance = lambda a: f"{a.block.name}: {a.description[:80]}"
+        field.widget.attrs["class"] = "utrecht-select utrecht-select--html-select"
+        field.widget.attrs["data-blocks"] = json.dumps({str(a.uuid): str(a.block.uuid) for a in agreements})
+        field.error_messages["invalid_choice"] = _("Deze afspraak hoort niet bij dit contract.")
+        field.help_text = _("Normaal hoort een realisatie bij een afspraak; het bouwblok volgt dan uit de afspraak.")
+        if self.instance.pk and self.instance.agreement_id:
+            self.initial["agreement"] = self.instance.agreement.uuid
+        self.fields["block"].help_text = _("Alleen nodig zonder afspraak.")
+        self.fields["period_start"].error_messages["required"] = _("Vul de begindatum van de periode in.")
+        self.fields["period_end"].error_messages["required"] = _("Vul de einddatum van de periode in.")
+        self.fields["period_start"].error_messages["invalid"] = _("Vul een geldige datum in, bijvoorbeeld 1-3-2026.")
+        self.fields["period_end"].error_messages["invalid"] = _("Vul een geldige datum in, bijvoorbeeld 31-3-2026.")
+        self.fields["period_end"].help_text = _(
+            "De periode valt binnen de looptijd van het contract (%(start)s t/m %(end)s). Werk daarbuiten telt niet mee "
+            "voor de SROI-verplichting en wordt niet geaccepteerd: vul alleen het deel binnen de looptijd in."
+        ) % {"start": date_format(self.contract.start_date), "end": date_format(self.contract.end_date)}
+
+    def _quantities_for(self, block: BuildingBlock) -> tuple[str, ...]:
+        # A realisation is one candidate; its months follow from the period.
+        return tuple(q for q in QUANTITIES[block.unit] if q not in ("persons", "months"))
+
+    def clean_candidate_reference(self) -> str:
+        value = (self.cleaned_data.get("candidate_reference") or "").strip()
+        if value and LOOKS_LIKE_BSN.search(value):
+            raise forms.ValidationError(_("Dit lijkt op een BSN of ander nummer. Vul alleen initialen of een eigen code in."))
+        if value and not CANDIDATE_PATTERN.match(value):
+            raise forms.ValidationError(
+                _("Gebruik alleen letters, cijfers, punten, streepjes en spaties (ten hoogste 20 tekens).")
+            )
+        return value
+
+    def clean(self):
+        cleaned = self.cleaned_data
+        agreement = cleaned.get("agreement")
+        if "agreement" not in self.errors and "block" not in self.errors:
+            if agreement is not None:
+                if cleaned.get("block") is not None and cleaned["block"] != agreement.block:
+                    self.add_error("block", _("Dit bouwblok past niet bij de gekozen afspraak (%(block)s).") % {"block": agreement.block.name})
+                cleaned["block"] = agreement.block
+            elif cleaned.get("block") is None:
+                self.add_error("block", _("Kies een afspraak of een bouwblok."))
+        cleaned = super().clean()
+        block = cleaned.get("block")
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end:
+            if end < start:
+                self.add_error("period_end", _("De einddatum ligt vóór de begindatum. Controleer de periode."))
+            elif start < self.contract.start_date or end > self.contract.end_date:
+                self.add_error(
+                    "period_end",
+                    _(
+                        "De periode valt (deels) buiten de looptijd van het contract (%(start)s t/m %(end)s). "
+                        "Vul alleen het deel binnen de looptijd in."
+                    )
+                    % {"start": date_format(self.contract.start_date), "end": date_format(self.contract.end_date)},
+                )
+        if block is not None and block.unit in PLACEMENT_UNITS and not cleaned.get("candidate_reference"):
+            if "candidate_reference" not in self.errors:
+                self.add_error("candidate_reference", _("Vul initialen of een code van de kandidaat in."))
+        self._clean_birth_year(cleaned, start)
+        if block is not None and start and end and not self.errors:
+            from monitoring.services import realisation_valuation
+
+            probe = self._probe(cleaned)
+            self.valuation = realisation_valuation(realisation=probe, bonuses=cleaned.get("bonuses") or [])
+        return cleaned
+
+    def _clean_birth_year(self, cleaned: dict, start) -> None:
+        age_bonuses = [b for b in cleaned.get("bonuses") or [] if b.needs_birth_year]
+        birth_year = cleaned.get("birth_year")
+        if "birth_year" in self.errors:
+            return
+        if not age_bonuses:
+            if birth_year:
+                self.add_error(
+                    "birth_year",
+                    _("Vul het geboortejaar alleen in als een leeftijdsbonus van toepassing is; anders bewaren we het niet."),
+                )
+            return
+        if not birth_year:
+            self.add_error("birth_year", _("Vul het geboortejaar in; de leeftijdsbonus hangt ervan af."))
+            return
+        if start:
+            for bonus in age_bonuses:
+                if start.year - birth_year < bonus.min_age:
+                    self.add_error(
+                        "bonuses",
+                        _("De kandidaat is bij de start van de periode jonger dan %(age)s jaar; ‘%(bonus)s’ geldt niet.")
+                        % {"age": bonus.min_age, "bonus": bonus.name},
+                    )
+
+    def _probe(self, cleaned: dict) -> Realisation:
+        probe = Realisation(
+            pk=self.instance.pk,
+            contract=self.contract,
+            block=cleaned["block"],
+            period_start=cleaned["period_start"],
+            period_end=cleaned["period_end"],
+            candidate_reference=cleaned.get("candidate_reference") or "",
+        )
+        for name in ("hours_per_week", "hours", "invoice_amount"):
+            setattr(probe, name, cleaned.get(name))
+        return probe
+
+    def save(self, commit: bool = False) -> Realisation:
+        """Return the unsaved realisation; ``services.realisation_save`` stores it with its value."""
+        realisation = super().save(commit=False)
+        self._assign_cleaned()
+        realisation.contract = self.contract
+        if not self.cleaned_data.get("bonuses") or not any(b.needs_birth_year for b in self.cleaned_data["bonuses"]):
+            realisation.birth_year = None
+        return realisation
+
+
+class AssignForm(forms.Form):
+    coordinator = forms.ModelChoiceField(
+        queryset=None,
+        to_field_name="uuid",
+        label=_("Toewijzen aan"),
+        empty_label=None,
+        error_messages={"invalid_choice": _("Kies een SROI-coördinator van het servicepunt van dit contract.")},
+        widget=forms.Select(attrs={"class": "utrecht-select utrecht-select--html-select"}),
+    )
+
+    def __init__(self, *args, coordinators, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coordinator"].queryset = coordinators
+
+
+class RhythmForm(forms.Form):
+    reporting_rhythm = forms.ChoiceField(
+        choices=ContractFollowUp.Rhythm.choices,
+        label=_("Rapportageritme opdrachtnemer"),
+        widget=forms.Select(attrs={"class": "utrecht-select utrecht-select--html-select"}),
+    )
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reden van afwijzing"),
+        max_length=2000,
+        error_messages={"required": _("Geef een reden op waarom de realisatie wordt afgewezen.")},
+        help_text=_("De opdrachtnemer ziet deze reden en kan de realisatie daarna verbeteren."),
+        widget=forms.Textarea(attrs={"class": "utrecht-textarea utrecht-textarea--html-textarea", "rows": 3}),
+    )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Geef een reden op waarom de realisatie wordt afgewezen."))
+        return reason
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=ContractFollowUp.Outcome.choices,
+        label=_("Resultaat"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Kies het resultaat.")},
+    )
+    reason = forms.CharField(
+        label=_("Toelichting"),
+        required=False,
+        max_length=4000,
+        help_text=_("Verplicht bij deels of niet gerealiseerd: waarom is de verplichting niet (geheel) ingevuld?"),
+        widget=forms.Textarea(attrs={"class": "utrecht-textarea utrecht-textarea--html-textarea", "rows": 4}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        outcome = cleaned.get("outcome")
+        if outcome and outcome != ContractFollowUp.Outcome.REALISED and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", _("Geef een toelichting bij een deels of niet gerealiseerde verplichting."))
+        return cleaned

@@ -1,0 +1,68 @@
+"""Template helpers of monitoring: money, quantities and statuses in Dutch."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from monitoring import values
+
+register = template.Library()
+
+
+@register.filter
+def euro(amount) -> str:
+    """‘€ 12.345,67’; an empty value shows as a dash."""
+    if amount is None or amount == "":
+        return "—"
+    return values.euro(Decimal(str(amount)))
+
+
+def _num(value) -> str:
+    value = Decimal(str(value))
+    if value == value.to_integral_value():
+        value = value.quantize(Decimal(1))
+    return number_format(value, use_l10n=True)
+
+
+@register.filter
+def number(value) -> str:
+    """A quantity without trailing zeros: 24, 1,5."""
+    if value is None or value == "":
+        return "—"
+    return _num(value)
+
+
+@register.simple_tag
+def quantity(row) -> str:
+    """The planned or realised quantity of an agreement or realisation in the block's unit."""
+    unit = row.block.unit
+    parts = []
+    persons = getattr(row, "persons", None)
+    if unit in (values.PER_YEAR, values.PER_MONTH, values.PER_LEARN_WORK_YEAR) and persons:
+        parts.append(ngettext("%(n)s persoon", "%(n)s personen", persons) % {"n": persons})
+    if unit == values.PER_YEAR and row.hours_per_week is not None:
+        parts.append(_("%(h)s uur per week") % {"h": _num(row.hours_per_week)})
+    months = getattr(row, "months", None)
+    if unit in (values.PER_YEAR, values.PER_MONTH, values.PER_LEARN_WORK_YEAR) and months is not None:
+        parts.append(_("%(m)s maanden") % {"m": _num(months)})
+    if unit == values.PER_HOUR and row.hours is not None:
+        parts.append(_("%(h)s uur") % {"h": _num(row.hours)})
+    if unit == values.INVOICE_PERCENTAGE and row.invoice_amount is not None:
+        parts.append(_("factuur %(amount)s") % {"amount": values.euro(row.invoice_amount)})
+    return " × ".join(parts) if parts else "—"
+
+
+@register.filter
+def percent_width(value) -> int:
+    """A percentage clamped to 0–100, for a <progress> element."""
+    try:
+        number_value = int(value)
+    except (TypeError, ValueError):
+        return 0
+    return max(0, min(100, number_value))
+
