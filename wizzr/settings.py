@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
+from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -264,6 +265,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "inter
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "relay-pending-outbox": {"task": "wizzr.tasks.relay_pending_outbox", "schedule": 60.0},
+    "monitoring-send-reminders": {"task": "monitoring.tasks.send_reminders", "schedule": crontab(hour=7, minute=0)},
 }
 
 # Security headers. Strict CSP: no inline script or style.
@@ -317,4 +319,5 @@ WIZZR_CANDIDATE_RETENTION_DAYS = env_int("CANDIDATE_RETENTION_DAYS", 365 * 2)
 # Demo data hooks for seed_demo, run in this order: contracts before the monitoring data built on them.
 WIZZR_SEED_HOOKS = [
     "contracts.seed.seed_demo",
+    "monitoring.seed.seed_demo",
 ]

@@ -1,0 +1,13 @@
+"""Celery tasks of monitoring: thin wrappers around the services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from monitoring.reminders import send_due_reminders
+
+
+@shared_task(acks_late=True)
+def send_reminders() -> int:
+    """Daily: remind coordinators of contracts that need their action (each reminder once)."""
+    return send_due_reminders()

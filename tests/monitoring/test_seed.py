@@ -1,0 +1,25 @@
+"""seed_demo fills the coordinator's workspace with contracts in every stage."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from contracts.models import Contract
+from monitoring.models import ContractFollowUp, Realisation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_builds_every_status_and_is_idempotent(settings):
+    settings.WIZZR_SEED_HOOKS = ["contracts.seed.seed_demo", "monitoring.seed.seed_demo"]
+    call_command("seed_demo", "--force", stdout=io.StringIO())
+    demo = Contract.objects.filter(contract_number__startswith="SROI-DEMO-")
+    assert set(demo.values_list("status", flat=True)) == {"handed_over", "agreements_made", "in_progress", "closed"}
+    assert set(Realisation.objects.values_list("status", flat=True)) == {"submitted", "approved", "rejected"}
+    assert not ContractFollowUp.objects.filter(contract__in=demo, catalogue_version__isnull=True).exists()
+    # The contracts' own handed-over demo contracts stay new in the work queue.
+    assert ContractFollowUp.objects.filter(accepted_at__isnull=True).exists()
+    counts = (demo.count(), Realisation.objects.count())
+    call_command("seed_demo", "--force", stdout=io.StringIO())
+    assert (demo.count(), Realisation.objects.count()) == counts
