@@ -41,6 +41,9 @@ def _prepare_environment() -> None:
     if "XDG_RUNTIME_DIR" in os.environ:
         return
     runtime = RUN_DIR
+    # platformdirs ignores a runtime folder that others may read (and warns); the server itself
+    # never uses this one while its socket fits in PGDATA.
+    RUN_DIR.chmod(0o700)
     if len(str(PGDATA / ".s.PGSQL.5432")) > _SOCKET_PATH_LIMIT:
         # A deep checkout: the library falls back to a socket folder under the runtime folder,
         # which must then be short as well.

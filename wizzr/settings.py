@@ -304,7 +304,14 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "wizzr.logging.JsonFormatter"}},
     "filters": {"scrub_request": {"()": "wizzr.logging.ScrubRequestFilter"}},
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["scrub_request"]}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+            "filters": ["scrub_request"],
+        }
+    },
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
