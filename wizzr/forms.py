@@ -1,37 +1,52 @@
 from django import forms
 from django.contrib.auth import password_validation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from wizzr.models import Role
+from wizzr.models import Organisation, Role
+
+# The roles an organisation admin may hand out, per kind of organisation.
+INVITABLE_ROLES = {
+    Organisation.Kind.AUTHORITY: [Role.ADVISOR, Role.ORG_ADMIN],
+    Organisation.Kind.SERVICE_POINT: [Role.COORDINATOR, Role.ORG_ADMIN],
+    Organisation.Kind.SUPPLIER: [Role.SUPPLIER, Role.ORG_ADMIN],
+}
 
 
 class InvitationForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=150)
-    email = forms.EmailField(label=_("E-mail address"))
-    role = forms.ChoiceField(label=_("Role"))
+    name = forms.CharField(label=_("Naam"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    email = forms.EmailField(label=_("E-mailadres"), widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    role = forms.ChoiceField(label=_("Rol"))
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
-        if organisation.is_service_point:
-            allowed = [Role.COORDINATOR, Role.ORG_ADMIN]
-        elif organisation.kind == organisation.Kind.SUPPLIER:
-            allowed = [Role.SUPPLIER, Role.ORG_ADMIN]
-        else:
-            allowed = [Role.ADVISOR, Role.ORG_ADMIN]
-        self.fields["role"].choices = [(r.value, r.label) for r in allowed]
+        self.fields["role"].choices = [(r.value, r.label) for r in INVITABLE_ROLES[organisation.kind]]
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if self.organisation.memberships.filter(user__email=email, role=self.data.get("role")).exists():
-            raise forms.ValidationError(_("This person already has this role in your organisation."))
-        return email
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean(self):
+        cleaned = super().clean()
+        email, role = cleaned.get("email"), cleaned.get("role")
+        if email and role:
+            if self.organisation.memberships.filter(user__email__iexact=email, role=role).exists():
+                self.add_error("email", _("Deze persoon heeft deze rol al in uw organisatie."))
+            elif self.organisation.invitations.filter(
+                email__iexact=email, role=role, accepted_at__isnull=True, expires_at__gt=timezone.now()
+            ).exists():
+                self.add_error("email", _("Er staat al een uitnodiging open voor dit e-mailadres met deze rol."))
+        return cleaned
 
 
 class SetPasswordForm(forms.Form):
-    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password1 = forms.CharField(
+        label=_("Wachtwoord"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
     password2 = forms.CharField(
-        label=_("Password (again)"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("Wachtwoord (nogmaals)"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
     def __init__(self, *args, user=None, **kwargs):
@@ -42,7 +57,7 @@ class SetPasswordForm(forms.Form):
         cleaned = super().clean()
         p1, p2 = cleaned.get("password1"), cleaned.get("password2")
         if p1 and p2 and p1 != p2:
-            self.add_error("password2", _("The two passwords differ."))
+            self.add_error("password2", _("De twee wachtwoorden zijn niet gelijk."))
         elif p1:
             try:
                 password_validation.validate_password(p1, self.user)

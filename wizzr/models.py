@@ -41,10 +41,10 @@ class User(AbstractUser):
     first_name = None
     last_name = None
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    email = models.EmailField(_("e-mail address"), unique=True)
-    name = models.CharField(_("name"), max_length=150)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
-    job_title = models.CharField(_("job title"), max_length=150, blank=True)
+    email = models.EmailField(_("e-mailadres"), unique=True)
+    name = models.CharField(_("naam"), max_length=150)
+    phone = models.CharField(_("telefoon"), max_length=30, blank=True)
+    job_title = models.CharField(_("functie"), max_length=150, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["name"]
@@ -52,8 +52,8 @@ class User(AbstractUser):
     objects = UserManager()
 
     class Meta:
-        verbose_name = _("user")
-        verbose_name_plural = _("users")
+        verbose_name = _("gebruiker")
+        verbose_name_plural = _("gebruikers")
         ordering = ["name", "email"]
 
     def __str__(self) -> str:
@@ -76,35 +76,35 @@ class Organisation(models.Model):
     """A tenant: a contracting authority, an SROI service point or a supplier company."""
 
     class Kind(models.TextChoices):
-        AUTHORITY = "authority", _("contracting authority")
-        SERVICE_POINT = "service_point", _("SROI service point")
-        SUPPLIER = "supplier", _("supplier company")
+        AUTHORITY = "authority", _("opdrachtgever")
+        SERVICE_POINT = "service_point", _("SROI-steunpunt")
+        SUPPLIER = "supplier", _("opdrachtnemer")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("naam"), max_length=200)
+    slug = models.SlugField(_("korte naam (in adressen)"), max_length=80, unique=True)
+    kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices)
     served_by = models.ForeignKey(
         "self",
-        verbose_name=_("served by service point"),
+        verbose_name=_("bediend door steunpunt"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="served_authorities",
         limit_choices_to={"kind": "service_point"},
     )
-    street = models.CharField(_("street and number"), max_length=200, blank=True)
+    street = models.CharField(_("straat en huisnummer"), max_length=200, blank=True)
     postcode = models.CharField(_("postcode"), max_length=7, blank=True)
-    city = models.CharField(_("place"), max_length=100, blank=True)
-    email = models.EmailField(_("e-mail address"), blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    city = models.CharField(_("plaats"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mailadres"), blank=True)
+    phone = models.CharField(_("telefoon"), max_length=30, blank=True)
     website = models.URLField(_("website"), blank=True)
-    kvk_number = models.CharField(_("KvK number"), max_length=8, blank=True, db_index=True)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    kvk_number = models.CharField(_("KvK-nummer"), max_length=8, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("organisation")
-        verbose_name_plural = _("organisations")
+        verbose_name = _("organisatie")
+        verbose_name_plural = _("organisaties")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
@@ -126,23 +126,27 @@ class Organisation(models.Model):
 
 
 class Role(models.TextChoices):
-    ADVISOR = "advisor", _("procurement advisor")
-    COORDINATOR = "coordinator", _("SROI coordinator")
-    SUPPLIER = "supplier", _("supplier contact")
-    ORG_ADMIN = "org_admin", _("organisation admin")
+    ADVISOR = "advisor", _("inkoopadviseur")
+    COORDINATOR = "coordinator", _("Regisseur Social Return")
+    SUPPLIER = "supplier", _("contactpersoon opdrachtnemer")
+    ORG_ADMIN = "org_admin", _("beheerder organisatie")
 
 
 class Membership(models.Model):
     """A user's role in an organisation; a user may hold several."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("gebruiker"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisatie"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("rol"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("membership")
-        verbose_name_plural = _("memberships")
+        verbose_name = _("lidmaatschap")
+        verbose_name_plural = _("lidmaatschappen")
         constraints = [
             models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique_role"),
         ]
@@ -170,23 +174,25 @@ class Invitation(models.Model):
     """An invitation by an organisation admin; the invitee sets a password through an expiring link."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField(_("e-mail address"))
-    name = models.CharField(_("name"), max_length=150)
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisatie"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("e-mailadres"))
+    name = models.CharField(_("naam"), max_length=150)
+    role = models.CharField(_("rol"), max_length=20, choices=Role.choices)
     token_hash = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("uitgenodigd door"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
+    expires_at = models.DateTimeField(_("geldig tot"))
+    accepted_at = models.DateTimeField(_("geaccepteerd op"), null=True, blank=True)
 
     objects = TenantQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("invitation")
-        verbose_name_plural = _("invitations")
+        verbose_name = _("uitnodiging")
+        verbose_name_plural = _("uitnodigingen")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -201,15 +207,21 @@ class Notification(models.Model):
     """An in-app notification for one user (the badge and list in the header)."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="notifications")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    title = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
-    url = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisatie"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("gebruiker"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    title = models.CharField(_("titel"), max_length=200)
+    body = models.TextField(_("tekst"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
+    read_at = models.DateTimeField(_("gelezen op"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("melding")
+        verbose_name_plural = _("meldingen")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["user", "read_at"])]
 
@@ -226,30 +238,39 @@ class OutboxMessage(models.Model):
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("e-mail")
-        IN_APP = "in_app", _("in app")
+        IN_APP = "in_app", _("in de app")
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("pending")
-        SENT = "sent", _("sent")
-        FAILED = "failed", _("failed")
+        PENDING = "pending", _("wacht")
+        SENT = "sent", _("verstuurd")
+        FAILED = "failed", _("mislukt")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="outbox_messages")
-    channel = models.CharField(max_length=10, choices=Channel.choices)
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisatie"), on_delete=models.CASCADE, related_name="outbox_messages"
     )
-    to_email = models.EmailField(blank=True)
-    template = models.CharField(max_length=100)
-    context = models.JSONField(default=dict, blank=True)
-    language = models.CharField(max_length=10, default="nl")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    channel = models.CharField(_("kanaal"), max_length=10, choices=Channel.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ontvanger"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    to_email = models.EmailField(_("naar e-mailadres"), blank=True)
+    template = models.CharField(_("sjabloon"), max_length=100)
+    context = models.JSONField(_("gegevens"), default=dict, blank=True)
+    language = models.CharField(_("taal"), max_length=10, default="nl")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(_("pogingen"), default=0)
+    last_error = models.TextField(_("laatste fout"), blank=True)
+    created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
+    sent_at = models.DateTimeField(_("verstuurd op"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("uitgaand bericht")
+        verbose_name_plural = _("uitgaande berichten")
         ordering = ["created_at"]
         indexes = [
             models.Index(fields=["created_at"], condition=Q(status="pending"), name="outbox_pending_idx"),
@@ -263,29 +284,41 @@ class AuditEvent(models.Model):
     """Who did what, to which object, with which result, from where, when (UTC stored)."""
 
     class Result(models.TextChoices):
-        SUCCESS = "success", _("success")
-        FAILURE = "failure", _("failure")
-        DENIED = "denied", _("denied")
+        SUCCESS = "success", _("gelukt")
+        FAILURE = "failure", _("mislukt")
+        DENIED = "denied", _("geweigerd")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="audit_events"
+        Organisation,
+        verbose_name=_("organisatie"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="audit_events",
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uitgevoerd door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    action = models.CharField(max_length=60)
-    object_type = models.CharField(max_length=60, blank=True)
-    object_id = models.CharField(max_length=64, blank=True)
-    object_repr = models.CharField(max_length=200, blank=True)
-    result = models.CharField(max_length=10, choices=Result.choices, default=Result.SUCCESS)
-    origin = models.GenericIPAddressField(null=True, blank=True)
-    detail = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    action = models.CharField(_("actie"), max_length=60)
+    object_type = models.CharField(_("soort object"), max_length=60, blank=True)
+    object_id = models.CharField(_("object-id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    result = models.CharField(_("resultaat"), max_length=10, choices=Result.choices, default=Result.SUCCESS)
+    origin = models.GenericIPAddressField(_("herkomst (IP-adres)"), null=True, blank=True)
+    detail = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("tijdstip"), default=timezone.now, db_index=True)
 
     objects = TenantQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("auditgebeurtenis")
+        verbose_name_plural = _("auditgebeurtenissen")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
 

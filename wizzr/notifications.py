@@ -42,7 +42,8 @@ def notify(
                 OutboxMessage(
                     organisation=organisation,
                     channel=OutboxMessage.Channel.EMAIL,
-                    recipient=user,
+                    # Someone without an account yet (an invitee) is an unsaved user: address only.
+                    recipient=user if user.pk else None,
                     to_email=user.email,
                     template=template,
                     context=context,

@@ -11,8 +11,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection, transaction
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -58,7 +59,7 @@ def switch_organisation(request: HttpRequest) -> HttpResponse:
     for membership in memberships_of(request.user):
         if str(membership.organisation.uuid) == wanted:
             request.session[SESSION_KEY] = wanted
-            messages.success(request, _("You now work for %(name)s.") % {"name": membership.organisation.name})
+            messages.success(request, _("U werkt nu voor %(name)s.") % {"name": membership.organisation.name})
             break
     else:
         raise Http404
@@ -87,17 +88,26 @@ def notification_open(request: HttpRequest, uuid) -> HttpResponse:
     return redirect(target)
 
 
+def _members_ctx(organisation, form: InvitationForm) -> dict:
+    """The members page: one row per person with all their roles, open invitations, the invite form."""
+    people: dict[int, dict] = {}
+    for membership in organisation.memberships.select_related("user").order_by("user__name", "user__email", "role"):
+        row = people.setdefault(membership.user_id, {"user": membership.user, "roles": []})
+        row["roles"].append(membership.get_role_display())
+    invitations = organisation.invitations.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
+    return {
+        "members": list(people.values()),
+        "invitations": invitations,
+        "form": form,
+        "invitation_days": settings.INVITATION_MAX_AGE_DAYS,
+    }
+
+
 @login_required
 @role_required(Role.ORG_ADMIN)
 def member_list(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation
-    memberships = organisation.memberships.select_related("user").order_by("user__name", "role")
-    invitations = organisation.invitations.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
-    return render(
-        request,
-        "wizzr/member_list.html",
-        {"memberships": memberships, "invitations": invitations, "form": InvitationForm(organisation=organisation)},
-    )
+    return render(request, "wizzr/member_list.html", _members_ctx(organisation, InvitationForm(organisation=organisation)))
 
 
 def _token_hash(token: str) -> str:
@@ -106,70 +116,73 @@ def _token_hash(token: str) -> str:
 
 @login_required
 @role_required(Role.ORG_ADMIN)
+@require_POST
 def member_invite(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation
-    form = InvitationForm(request.POST or None, organisation=organisation)
-    if request.method == "POST" and form.is_valid():
-        token = secrets.token_urlsafe(32)
-        with transaction.atomic():
-            invitation = Invitation.objects.create(
-                organisation=organisation,
-                email=form.cleaned_data["email"],
-                name=form.cleaned_data["name"],
-                role=form.cleaned_data["role"],
-                token_hash=_token_hash(token),
-                invited_by=request.user,
-                expires_at=timezone.now() + timedelta(days=settings.INVITATION_MAX_AGE_DAYS),
-            )
-            invitee = User(email=invitation.email, name=invitation.name)
-            notify(
-                organisation=organisation,
-                recipients=[invitee],
-                template="invitation",
-                context={
-                    "organisation": organisation.name,
-                    "name": invitation.name,
-                    "invited_by": request.user.name,
-                    "role": invitation.get_role_display(),
-                    "url": reverse("invitation_accept", args=[token]),
-                    "days": settings.INVITATION_MAX_AGE_DAYS,
-                },
-                in_app=False,
-            )
-            audit_record(
-                action="member_invited",
-                actor=request.user,
-                organisation=organisation,
-                obj=invitation,
-                request=request,
-                detail={"role": invitation.role},
-            )
-        messages.success(request, _("The invitation has been sent to %(email)s.") % {"email": invitation.email})
-        return redirect("members")
-    memberships = organisation.memberships.select_related("user").order_by("user__name", "role")
-    invitations = organisation.invitations.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
-    return render(
-        request,
-        "wizzr/member_list.html",
-        {"memberships": memberships, "invitations": invitations, "form": form},
-        status=400 if request.method == "POST" else 200,
-    )
+    form = InvitationForm(request.POST, organisation=organisation)
+    if not form.is_valid():
+        return render(request, "wizzr/member_list.html", _members_ctx(organisation, form), status=400)
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            organisation=organisation,
+            email=form.cleaned_data["email"],
+            name=form.cleaned_data["name"],
+            role=form.cleaned_data["role"],
+            token_hash=_token_hash(token),
+            invited_by=request.user,
+            expires_at=timezone.now() + timedelta(days=settings.INVITATION_MAX_AGE_DAYS),
+        )
+        # The invitee may have no account yet: an unsaved user carries the address and the name.
+        invitee = User(email=invitation.email, name=invitation.name)
+        notify(
+            organisation=organisation,
+            recipients=[invitee],
+            template="invitation",
+            context={
+                "organisation": organisation.name,
+                "name": invitation.name,
+                "invited_by": request.user.name,
+                "role": str(invitation.get_role_display()),
+                "url": reverse("invitation_accept", args=[token]),
+                "days": settings.INVITATION_MAX_AGE_DAYS,
+            },
+            in_app=False,
+        )
+        audit_record(
+            action="member_invited",
+            actor=request.user,
+            organisation=organisation,
+            obj=invitation,
+            request=request,
+            detail={"role": invitation.role},
+        )
+    messages.success(request, _("De uitnodiging is verstuurd naar %(email)s.") % {"email": invitation.email})
+    return redirect("members")
 
 
 @login_required
 @role_required(Role.ORG_ADMIN)
-@require_POST
 def member_remove(request: HttpRequest, uuid) -> HttpResponse:
+    """GET asks for confirmation, POST takes away every role the person has in this organisation."""
     organisation = request.organisation
     member = get_object_or_404(User.objects.filter(memberships__organisation=organisation).distinct(), uuid=uuid)
     if member == request.user:
-        messages.error(request, _("You cannot remove yourself."))
+        messages.error(request, _("U kunt uzelf niet verwijderen."))
         return redirect("members")
-    with transaction.atomic():
-        Membership.objects.filter(user=member, organisation=organisation).delete()
-        audit_record(action="member_removed", actor=request.user, organisation=organisation, obj=member, request=request)
-    messages.success(request, _("%(name)s no longer has access to %(organisation)s.") % {"name": member.name, "organisation": organisation.name})
-    return redirect("members")
+    if request.method == "POST":
+        with transaction.atomic():
+            Membership.objects.filter(user=member, organisation=organisation).delete()
+            audit_record(
+                action="member_removed", actor=request.user, organisation=organisation, obj=member, request=request
+            )
+        messages.success(
+            request,
+            _("%(name)s heeft geen toegang meer tot %(organisation)s.")
+            % {"name": member.name, "organisation": organisation.name},
+        )
+        return redirect("members")
+    return render(request, "wizzr/member_remove_form.html", {"member": member})
 
 
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
@@ -203,7 +216,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 obj=invitation,
                 request=request,
             )
-        messages.success(request, _("Welcome to WIZZR. Log in with your e-mail address and password."))
+        messages.success(request, _("Welkom bij WIZZR. Log in met uw e-mailadres en wachtwoord."))
         return redirect("account_login")
     return render(
         request,
@@ -218,4 +231,5 @@ def not_found(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "500.html", status=500)
+    # No request context: context processors touch the database, which may be what failed.
+    return HttpResponseServerError(loader.get_template("500.html").render())
