@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import HttpRequest
 
 from wizzr.tenancy import current_roles, memberships_of
@@ -15,4 +16,5 @@ def wizzr(request: HttpRequest) -> dict:
         "user_organisations": organisations,
         "current_roles": current_roles(request),
         "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
+        "wizzr_mfa_required": settings.WIZZR_REQUIRE_MFA,
     }
