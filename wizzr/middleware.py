@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -14,10 +16,20 @@ from wizzr.tenancy import current_organisation
 SESSION_STARTED = "wizzr_session_started"
 
 
-class SessionTimeoutMiddleware:
-    """Ends a session after an absolute limit, whatever its activity.
+def _redirect(request, url: str) -> HttpResponse:
+    """A redirect that also works for htmx requests (which would otherwise swap in the target page)."""
+    if request.headers.get("HX-Request") == "true":
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
 
-    The idle limit is Django's own (SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST).
+
+class SessionTimeoutMiddleware:
+    """Ends a session after an absolute limit (WIZZR_SESSION_ABSOLUTE_SECONDS), whatever its activity.
+
+    The start is stamped at login (wizzr.signals) and, for sessions older than that code, on the first
+    request. The idle limit is Django's own: SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST.
     """
 
     def __init__(self, get_response):
@@ -31,14 +43,15 @@ class SessionTimeoutMiddleware:
                 request.session[SESSION_STARTED] = now
             elif now - started > settings.WIZZR_SESSION_ABSOLUTE_SECONDS:
                 logout(request)
-                return redirect(settings.LOGIN_URL and reverse(settings.LOGIN_URL))
+                return _redirect(request, f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
 
 
 class RequireMFAMiddleware:
-    """With WIZZR_REQUIRE_MFA on, users without an authenticator are sent to the MFA set-up.
+    """With WIZZR_REQUIRE_MFA on, users without an authenticator are sent to the TOTP set-up.
 
-    allauth cannot force MFA itself; only the set-up pages, logout and static files stay open.
+    allauth cannot force MFA itself. Only the account pages (login, logout, MFA set-up), the
+    language switch, the accessibility statement, static files and the health check stay open.
     """
 
     allowed_prefixes = ("/accounts/", "/static/", "/healthz", "/i18n/", "/toegankelijkheid/")
@@ -55,12 +68,12 @@ class RequireMFAMiddleware:
             from allauth.mfa.utils import is_mfa_enabled
 
             if not is_mfa_enabled(request.user):
-                return redirect("mfa_activate_totp")
+                return _redirect(request, reverse("mfa_activate_totp"))
         return self.get_response(request)
 
 
 class CurrentOrganisationMiddleware:
-    """Makes ``request.organisation`` available (lazily resolved, None for anonymous users)."""
+    """Makes ``request.organisation`` available (None for anonymous users and users without membership)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
