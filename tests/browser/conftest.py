@@ -11,6 +11,7 @@ import shutil
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.core.cache import cache
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -77,6 +78,8 @@ def login(live_server, password):
     """Return a function that logs ``user`` in through the real login form."""
 
     def do_login(page, user, *, password_to_use: str | None = None) -> None:
+        # Login rate limits live in the database cache table, which transactional tests do not empty.
+        cache.clear()
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("E-mail").first.fill(user.email)
         page.get_by_label("Wachtwoord").first.fill(password_to_use or password)
