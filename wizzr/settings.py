@@ -328,4 +328,5 @@ WIZZR_CANDIDATE_RETENTION_DAYS = env_int("CANDIDATE_RETENTION_DAYS", 365 * 2)
 WIZZR_SEED_HOOKS = [
     "contracts.seed.seed_demo",
     "monitoring.seed.seed_demo",
+    "knowledgebase.seed.seed_demo",
 ]
