@@ -14,6 +14,12 @@ from tests.factories import member
 from wizzr.models import Role
 
 
+@pytest.fixture(autouse=True)
+def private_root(settings, tmp_path):
+    """Evidence files of a test live in its own temporary folder."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
 @pytest.fixture
 def v05(service_point, other_service_point):
     """Oost-Nederland V05 for Midden-Gelderland, Utrecht's catalogue for the other service point."""
