@@ -8,10 +8,20 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GistIndex
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Func, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+def _search_key(field: str) -> Func:
+    """The database's normalised form of ``field``: unaccented, lower case, only [a-z0-9] words.
+
+    ``suppliers_normalise`` is an SQL function (migration 0002) so that the generated columns, the
+    word table, the bulk import and the search input are normalised by one and the same code.
+    """
+    return Func(F(field), function="suppliers_normalise", output_field=models.TextField(db_collation="C"))
 
 
 class Supplier(models.Model):
@@ -22,8 +32,9 @@ class Supplier(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     legal_name = models.CharField(_("statutaire naam"), max_length=200)
     trade_name = models.CharField(_("handelsnaam"), max_length=200, blank=True)
-    kvk_number = models.CharField(_("KvK-nummer"), max_length=8)
-    branch_number = models.CharField(_("vestigingsnummer"), max_length=12, blank=True)
+    # C collation: digit-prefix searches are B-tree range scans whatever the database's locale.
+    kvk_number = models.CharField(_("KvK-nummer"), max_length=8, db_collation="C")
+    branch_number = models.CharField(_("vestigingsnummer"), max_length=12, blank=True, db_collation="C")
     is_main_branch = models.BooleanField(_("hoofdvestiging"), default=False)
     street = models.CharField(_("straat"), max_length=200, blank=True)
     house_number = models.CharField(_("huisnummer"), max_length=20, blank=True)
@@ -43,6 +54,17 @@ class Supplier(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged_duplicates",
         verbose_name=_("samengevoegd met"),
     )
+    # Search keys, computed by the database (see _search_key). C collation: byte order, so that a
+    # prefix is one B-tree range scan that stops after the rows it needs.
+    name_key = models.GeneratedField(
+        expression=_search_key("legal_name"), output_field=models.TextField(db_collation="C"), db_persist=True
+    )
+    trade_key = models.GeneratedField(
+        expression=_search_key("trade_name"), output_field=models.TextField(db_collation="C"), db_persist=True
+    )
+    city_key = models.GeneratedField(
+        expression=_search_key("city"), output_field=models.TextField(db_collation="C"), db_persist=True
+    )
 
     class Meta:
         verbose_name = _("opdrachtnemer")
@@ -54,6 +76,17 @@ class Supplier(models.Model):
                 condition=Q(branch_number="") | Q(branch_number__regex=r"^[0-9]{12}$"),
                 name="supplier_branch_12_digits",
             ),
+        ]
+        indexes = [
+            # Not partial: it also gives the admin list its order.
+            models.Index(fields=["name_key", "id"], name="supplier_name_key_idx"),
+            models.Index(
+                fields=["trade_key", "id"], condition=Q(is_active=True) & ~Q(trade_name=""), name="supplier_trade_key_idx"
+            ),
+            models.Index(
+                fields=["branch_number"], condition=Q(is_active=True) & ~Q(branch_number=""), name="supplier_branch_idx"
+            ),
+            models.Index(fields=["city_key", "name_key"], condition=Q(is_active=True), name="supplier_city_key_idx"),
         ]
 
     def __str__(self) -> str:
@@ -68,3 +101,45 @@ class Supplier(models.Model):
         street = " ".join(part for part in [self.street, self.house_number] if part)
         place = " ".join(part for part in [self.postcode, self.city] if part)
         return ", ".join(part for part in [street, place] if part)
+
+
+class SupplierWord(models.Model):
+    """One word of an active supplier's legal name, trade name or place: the word-start index.
+
+    ``word >= 'arnh' AND word < 'arnh' || U+10FFFF`` ordered by (word, name_key) is a B-tree range
+    scan that stops after ten rows, however many establishments are in Arnhem. ``other_words`` (the
+    trade name and place) rides along in the primary-key index (INCLUDE, migration 0004), so a search
+    with several words checks them on the index entry without visiting any table. Maintained by a
+    database trigger on Supplier and rebuilt in bulk by the import.
+    """
+
+    pk = models.CompositePrimaryKey("word", "name_key", "supplier_id")
+    word = models.TextField(db_collation="C")
+    name_key = models.TextField(db_collation="C")
+    supplier_id = models.BigIntegerField()
+    other_words = models.TextField(db_collation="C", default="")
+
+    class Meta:
+        verbose_name = "supplier word"
+
+    def __str__(self) -> str:
+        return self.word
+
+
+class SearchWord(models.Model):
+    """The vocabulary of the registry: each distinct word with the number of suppliers using it.
+
+    Small (tens of thousands of words for millions of suppliers), with a trigram index, so a typo
+    is mapped to real words first and those words are then looked up in SupplierWord. The
+    frequencies let a search with several words start from the rarest one.
+    """
+
+    word = models.TextField(primary_key=True, db_collation="C")
+    frequency = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = "search word"
+        indexes = [GistIndex(fields=["word"], opclasses=["gist_trgm_ops"], name="supplier_vocabulary_trgm")]
+
+    def __str__(self) -> str:
+        return self.word

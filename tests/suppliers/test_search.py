@@ -1,0 +1,155 @@
+"""The registry search: ranking per input class, accents, typos, KvK digits, hostile input."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from suppliers.models import SearchWord, SupplierWord
+from suppliers.search import MAX_RESULTS, search_suppliers
+from tests.suppliers.factories import SupplierFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def names(text):
+    return [s.legal_name for s in search_suppliers(text).suppliers]
+
+
+@pytest.fixture
+def registry(db):
+    """A small registry in which each input class has one obvious first hit."""
+    return {
+        "berg": SupplierFactory(legal_name="Van der Berg Installaties B.V.", trade_name="Van der Berg", city="Zwolle", kvk_number="30012345"),
+        "bergen": SupplierFactory(legal_name="Bergen Schilders V.O.F.", city="Alkmaar", kvk_number="30012399"),
+        "bakkerij_arnhem": SupplierFactory(legal_name="Bakkerij De Zoete Inval", city="Arnhem", kvk_number="40000001"),
+        "bakkerij_ede": SupplierFactory(legal_name="Bakkerij Jansen", city="Ede", kvk_number="40000002"),
+        "arnhem_groen": SupplierFactory(legal_name="Groenvoorziening Rijnstad B.V.", city="Arnhem", kvk_number="40000003"),
+        "cafe": SupplierFactory(legal_name="Café 't Hoekje", trade_name="Eetcafé Hoekje", city="Renkum", kvk_number="50000001"),
+        "installatie": SupplierFactory(legal_name="Jansen Installatietechniek B.V.", city="Utrecht", kvk_number="50000002"),
+        "celik": SupplierFactory(legal_name="Çelik Bouw B.V.", city="Rotterdam", kvk_number="50000003"),
+        "inactive": SupplierFactory(legal_name="Bakkerij Opgeheven", city="Arnhem", kvk_number="50000004", is_active=False),
+    }
+
+
+def test_a_kvk_prefix_comes_first(registry):
+    assert names("3001") == ["Van der Berg Installaties B.V.", "Bergen Schilders V.O.F."]
+    assert names("30012399") == ["Bergen Schilders V.O.F."]
+
+
+def test_a_single_digit_is_already_a_kvk_search(registry):
+    assert names("5")[0] == "Café 't Hoekje"
+
+
+def test_a_branch_number_is_found_by_its_digits(registry):
+    berg = registry["berg"]
+    assert names(berg.branch_number) == [berg.legal_name]
+
+
+def test_a_name_starting_with_the_input_ranks_before_a_word_inside_the_name(registry):
+    # "Bergen Schilders" starts with "berg"; "Van der Berg" only has a word starting with it.
+    assert names("berg") == ["Bergen Schilders V.O.F.", "Van der Berg Installaties B.V."]
+
+
+def test_a_name_with_a_surname_prefix_is_found_from_its_start(registry):
+    assert names("van der b")[0] == "Van der Berg Installaties B.V."
+
+
+def test_a_place_finds_the_companies_there(registry):
+    assert set(names("arnh")) == {"Bakkerij De Zoete Inval", "Groenvoorziening Rijnstad B.V."}
+
+
+def test_several_words_narrow_the_list(registry):
+    assert names("bakkerij") == ["Bakkerij De Zoete Inval", "Bakkerij Jansen"]
+    assert names("bakkerij arnhem") == ["Bakkerij De Zoete Inval"]
+    assert names("arnhem bakk") == ["Bakkerij De Zoete Inval"]
+
+
+def test_several_words_may_combine_name_and_kvk_digits(registry):
+    assert names("bakkerij 4000000") == ["Bakkerij De Zoete Inval", "Bakkerij Jansen"]
+    assert names("bakkerij 40000002") == ["Bakkerij Jansen"]
+
+
+def test_accents_do_not_matter_either_way(registry):
+    assert names("cafe")[0] == "Café 't Hoekje"
+    assert names("CAFÉ 't hoek")[0] == "Café 't Hoekje"
+    assert names("celik") == ["Çelik Bouw B.V."]
+
+
+def test_a_trade_name_is_searched_too(registry):
+    assert names("eetcafe") == ["Café 't Hoekje"]
+
+
+def test_a_typo_finds_the_real_words_nearest_first(registry):
+    result = search_suppliers("instalatie")
+    # "installaties" is nearer to the typo than "installatietechniek"; both are offered.
+    assert [s.legal_name for s in result.suppliers] == ["Van der Berg Installaties B.V.", "Jansen Installatietechniek B.V."]
+    assert {"installaties", "installatietechniek"} <= set(result.typo_words)
+
+
+def test_a_typo_in_one_of_several_words_is_forgiven(registry):
+    assert names("bakkrij arnhem") == ["Bakkerij De Zoete Inval"]
+
+
+def test_input_that_matches_nothing_gives_an_empty_list(registry):
+    assert names("xqzvbnw") == []
+    assert names("bakkerij zwolle") == []
+
+
+def test_inactive_establishments_are_not_offered(registry):
+    assert "Bakkerij Opgeheven" not in names("bakkerij")
+    assert names("50000004") == []
+
+
+def test_establishments_of_one_company_are_all_offered_with_their_own_address(db):
+    for branch, city in [("000011112222", "Arnhem"), ("000011112223", "Nijmegen"), ("000011112224", "Ede")]:
+        SupplierFactory(legal_name="Bouwgroep Rijn B.V.", kvk_number="77770000", branch_number=branch, city=city)
+    found = search_suppliers("bouwgroep rijn").suppliers
+    assert sorted(s.city for s in found) == ["Arnhem", "Ede", "Nijmegen"]
+    assert len({s.branch_number for s in found}) == 3
+
+
+def test_at_most_ten_suppliers_come_back(db):
+    for n in range(15):
+        SupplierFactory(legal_name=f"Bakkerij Nummer {n:02d}")
+    assert len(search_suppliers("bakkerij").suppliers) == MAX_RESULTS
+
+
+def test_one_letter_is_not_enough(registry):
+    assert names("b") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["%", "%%", "_", "\\", "'", '"', "' OR 1=1 --", "\x00", "bak\x00kerij", "a" * 500, "😀", "bakkerij 😀", "\ud800", "%_\\'\"",
+     "   ", "....", "\t\n", "ǅ", "ß" * 200, None, ""],
+)
+def test_hostile_input_gives_a_normal_answer(registry, text):
+    result = search_suppliers(text)
+    assert isinstance(result.suppliers, list)
+
+
+def test_like_wildcards_are_not_wildcards(registry):
+    assert names("b%") == names("b")
+    assert names("ba_kerij") == []
+
+
+def test_no_count_is_run_for_a_keystroke(registry):
+    with CaptureQueriesContext(connection) as queries:
+        search_suppliers("bakkerij arnhem")
+        search_suppliers("instalatie")
+        search_suppliers("3001")
+    assert not [q["sql"] for q in queries if "count(" in q["sql"].lower()]
+
+
+def test_the_word_table_follows_changes_of_a_supplier(registry):
+    supplier = registry["bakkerij_ede"]
+    supplier.legal_name = "Banketbakkerij Jansen"
+    supplier.city = "Wageningen"
+    supplier.save()
+    assert names("wagen") == ["Banketbakkerij Jansen"]
+    assert names("ede") == []
+    supplier.is_active = False
+    supplier.save()
+    assert names("wagen") == []
+    assert not SupplierWord.objects.filter(supplier_id=supplier.pk).exists()
+    assert SearchWord.objects.get(word="wageningen").frequency == 0
