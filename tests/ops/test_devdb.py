@@ -105,6 +105,33 @@ def test_ctrl_c_stops_the_command_and_the_server_it_started(var_dir):
     assert not server_running(var_dir)
 
 
+STUBBORN_GRANDCHILD = (
+    "import subprocess, sys, time; "
+    "p = subprocess.Popen([sys.executable, '-c', "
+    "'import signal, time; signal.signal(signal.SIGINT, signal.SIG_IGN); time.sleep(120)']); "
+    "print(p.pid, flush=True); time.sleep(120)"
+)
+
+
+def test_ctrl_c_also_ends_what_the_command_started_before_the_server_stops(var_dir):
+    holder = subprocess.Popen(
+        [sys.executable, "-m", "wizzr.devdb", "run", "--", sys.executable, "-c", STUBBORN_GRANDCHILD],
+        cwd=ROOT,
+        env=devdb_env(var_dir),
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    grandchild = psutil.Process(int(holder.stdout.readline()))
+    time.sleep(1.5)  # the wrapper looks at the command's processes about once a second
+
+    os.killpg(holder.pid, signal.SIGINT)
+    holder.wait(timeout=60)
+
+    assert not grandchild.is_running() or grandchild.status() == psutil.STATUS_ZOMBIE
+    assert not server_running(var_dir)
+
+
 def test_a_second_run_shares_the_server_and_leaves_it_to_the_first(var_dir):
     holder = start_holder(var_dir)
     try:
@@ -151,7 +178,11 @@ def test_a_stale_postmaster_pid_of_a_dead_server_does_not_block_the_next_run(var
 
 def test_a_server_started_by_hand_is_left_running(var_dir):
     started = subprocess.run(
-        [sys.executable, "-m", "wizzr.devdb", "start"], cwd=ROOT, env=devdb_env(var_dir), capture_output=True, timeout=60
+        [sys.executable, "-m", "wizzr.devdb", "start"],
+        cwd=ROOT,
+        env=devdb_env(var_dir),
+        capture_output=True,
+        timeout=60,
     )
     assert started.returncode == 0
 

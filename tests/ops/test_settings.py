@@ -118,6 +118,8 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
-@pytest.mark.parametrize("path", ["Dockerfile", "docker-compose.yml", ".env.example", "deploy/nginx/default.conf.template"])
+@pytest.mark.parametrize(
+    "path", ["Dockerfile", "docker-compose.yml", ".env.example", "deploy/nginx/default.conf.template"]
+)
 def test_the_deployment_files_exist(path):
     assert (ROOT / path).is_file()
