@@ -25,7 +25,7 @@ migrate: install
 
 # Serve the demo on http://127.0.0.1:$(PORT); Ctrl-C stops the server and the database it started.
 run: install
-	DEBUG=1 $(PY) -m wizzr.devdb run -- bash scripts/run.sh $(PORT)
+	@DEBUG=1 $(PY) -m wizzr.devdb run -- bash scripts/run.sh $(PORT) || [ $$? -eq 130 ]  # 130: stopped with Ctrl-C
 
 test: install
 	WIZZR_TESTING=1 $(PY) -m wizzr.devdb run -- $(PY) -m pytest $(PYTEST_ARGS)
