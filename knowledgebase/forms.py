@@ -108,7 +108,7 @@ class HelpRequestForm(forms.Form):
     attachment = forms.FileField(
         label=_("Bijlage"),
         required=False,
-        widget=forms.ClearableFileInput(attrs={"class": "utrecht-textbox"}),
+        widget=forms.ClearableFileInput(),
     )
 
     def __init__(self, *args, contracts: QuerySet, kind: str = HelpRequest.Kind.QUESTION, **kwargs):

@@ -25,6 +25,8 @@ PLACEHOLDER_RE = re.compile(r"^[ \t]*\[\[\s*(?P<name>[a-z_-]+)\s*\]\][ \t]*$", r
 KB_LINK_RE = re.compile(r'href="kb:(?P<slug>[-a-z0-9_]+)(?P<anchor>#[-a-z0-9_]*)?"')
 ALIGN_RE = re.compile(r'<(?P<tag>t[hd]) style="text-align: (?P<align>left|right|center);">')
 H1_RE = re.compile(r"<(/?)h1>")
+HEADING_END_RE = re.compile(r"</h[1-6]>")
+CELL_END_RE = re.compile(r"</t[hd]>\s*(?=<t[hd][ >])")
 
 ALLOWED_TAGS = {
     "h2", "h3", "h4", "p", "br", "hr", "strong", "em", "b", "i", "code", "pre", "blockquote",
@@ -123,6 +125,9 @@ def plain_text(source: str) -> str:
     private-use characters that mark highlighted words are removed so that they stay unambiguous.
     """
     rendered = md.markdown(expand_placeholders(source or "", "nl", dynamic=False), extensions=["tables", "sane_lists", "def_list"])
+    # Headings and cells end where the next text starts; keep a visible break in highlighted passages.
+    rendered = HEADING_END_RE.sub(" —", rendered)
+    rendered = CELL_END_RE.sub(" · ", rendered)
     text = html.unescape(nh3.clean(rendered, tags=set(), clean_content_tags={"script", "style"}))
     text = text.replace("\ue000", "").replace("\ue001", "")
     return re.sub(r"[ \t]*\n\s*", "\n", text).strip()

@@ -260,14 +260,14 @@ class HelpRequest(models.Model):
     """A question to the service point (hulpvraag), or a change to a contract passed on (wijziging)."""
 
     class Kind(models.TextChoices):
-        QUESTION = "question", _("hulpvraag")
-        CHANGE = "change", _("wijziging doorgeven")
+        QUESTION = "question", _("Hulpvraag")
+        CHANGE = "change", _("Wijziging doorgeven")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("open")
-        IN_PROGRESS = "in_progress", _("in behandeling")
-        ANSWERED = "answered", _("beantwoord")
-        CLOSED = "closed", _("gesloten")
+        OPEN = "open", _("Open")
+        IN_PROGRESS = "in_progress", _("In behandeling")
+        ANSWERED = "answered", _("Beantwoord")
+        CLOSED = "closed", _("Gesloten")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(

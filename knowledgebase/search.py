@@ -116,7 +116,31 @@ def _fulltext(base: QuerySet, raw: str, language: str, limit: int) -> list[Hit]:
         .select_related("category")
         .order_by("-rank", "-read_count", "pk")[:limit]
     )
-    return [Hit(article=row, title_html=highlight(row.title_marked), passage_html=highlight(row.passage_marked)) for row in rows]
+    return [
+        Hit(
+            article=row,
+            title_html=highlight(row.title_marked),
+            passage_html=highlight(_with_ellipses(row.passage_marked, row.plain_en if language == "en" else row.plain_nl)),
+        )
+        for row in rows
+    ]
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.replace(MARK_START, "").replace(MARK_STOP, "").split())
+
+
+def _with_ellipses(passage: str, full_text: str) -> str:
+    """Show with "…" that a passage starts or ends inside the text rather than at its edges."""
+    bare, full = _squash(passage), _squash(full_text)
+    if not bare:
+        return passage
+    fragments = bare.split(" … ")
+    if not full.startswith(fragments[0][:40]):
+        passage = "… " + passage
+    if not full.endswith(fragments[-1][-40:]):
+        passage += " …"
+    return passage
 
 
 def _similar(base: QuerySet, query: str, language: str, limit: int) -> list[Hit]:

@@ -66,7 +66,9 @@ def index(request: HttpRequest) -> HttpResponse:
     ctx = {"results": results, "query": results.query, "Mode": Mode}
     if results.mode == Mode.EMPTY:
         ctx["categories"] = _categories_with_counts(articles)
-        ctx["most_read"] = articles.select_related("category").order_by("-read_count", "position", "title_nl")[:MOST_READ]
+        ctx["most_read"] = articles.select_related("category").order_by(
+            "-read_count", "category__position", "position", "title_nl"
+        )[:MOST_READ]
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "knowledgebase/article_list.html#results", ctx)
     return render(request, "knowledgebase/article_list.html", ctx)

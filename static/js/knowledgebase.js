@@ -2,6 +2,12 @@
 (function () {
   "use strict";
 
+  // htmx copies the old "style" attribute onto swapped-in elements while settling; a style="" left
+  // by a browser extension (or a test tool) then counts as an inline style and breaks the strict CSP.
+  if (window.htmx) {
+    window.htmx.config.attributesToSettle = ["class", "width", "height"];
+  }
+
   // The results region is replaced while the user types; a persistent live region outside it
   // announces the new count (a replaced live region is often not announced).
   document.addEventListener("htmx:afterSwap", function (event) {

@@ -6,11 +6,14 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.urls import reverse
 from django.utils import translation
 
 from knowledgebase.content import CATEGORIES, load_shipped, shipped_articles
 from knowledgebase.models import Article, Audience, Category, HelpRequest
+from knowledgebase.seed import seed_demo
+from tests.knowledgebase.factories import ensure_oost_nederland_catalogue
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +27,7 @@ REQUIRED_TOPICS = [
 @pytest.fixture
 def shipped():
     load_shipped(article_model=Article, category_model=Category)
+    ensure_oost_nederland_catalogue()
     return {article.slug: article for article in Article.objects.all()}
 
 
@@ -106,5 +110,5 @@ def test_seed_demo_loads_the_articles_and_a_few_help_requests_and_can_run_twice(
     assert first >= 2
     assert HelpRequest.objects.filter(kind="change").exists()
     assert HelpRequest.objects.filter(replies__isnull=False).exists()
-    call_command("seed_demo", "--force", stdout=StringIO())
+    seed_demo(stdout=StringIO(), style=no_style())
     assert HelpRequest.objects.count() == first

@@ -54,8 +54,8 @@ def test_a_top_level_heading_becomes_a_second_level_one():
 
 
 def test_plain_text_drops_markup_and_placeholders():
-    text = plain_text("## Kop\n\nEen [link](kb:x) met **nadruk**.\n\n[[bouwblokken]]\n")
-    assert text == "Kop\nEen link met nadruk."
+    text = plain_text("## Kop\n\nEen [link](kb:x) met **nadruk**.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n[[bouwblokken]]\n")
+    assert text == "Kop —\nEen link met nadruk.\na · b\n1 · 2"
 
 
 @pytest.mark.django_db
