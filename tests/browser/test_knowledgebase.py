@@ -1,5 +1,6 @@
 """The Kennisbank and the help desk in a real browser, with axe and CSP checks on every page state."""
 
+import os
 import re
 
 import pytest
@@ -12,7 +13,8 @@ from tests.knowledgebase.factories import ensure_oost_nederland_catalogue
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = "/tmp/kb-shots"
+# Set WIZZR_SCREENSHOTS to a folder to keep a screenshot of every page state.
+SHOTS = os.environ.get("WIZZR_SCREENSHOTS", "")
 
 
 @pytest.fixture
@@ -23,7 +25,8 @@ def articles(db):
 
 
 def shot(page, name: str) -> None:
-    page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, f"knowledgebase-{name}.png"), full_page=True)
 
 
 def log_in_as(page, login, live_server, user) -> None:
