@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -204,7 +205,7 @@ def attachments(request: HttpRequest, uuid: UUID) -> HttpResponse:
         added = services.attachments_add(contract=contract, uploads=accepted, by=request.user, request=request)
         messages.success(
             request,
-            _("%(count)s bijlage(n) toegevoegd: %(names)s.")
+            ngettext("%(count)s bijlage toegevoegd: %(names)s", "%(count)s bijlagen toegevoegd: %(names)s", len(added))
             % {"count": len(added), "names": ", ".join(a.display_name for a in added)},
         )
         return redirect("contracts:attachments", uuid=contract.uuid)

@@ -1,0 +1,115 @@
+"""The whole contract entry flow as a new user does it, with axe and CSP checks on every step."""
+
+import os
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from contracts.models import Contract
+from tests.contracts import samples
+from tests.contracts.factories import SupplierFactory
+from tests.factories import member
+from wizzr.models import Role
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Set WIZZR_SCREENSHOTS to a folder to keep a screenshot of every step.
+SHOTS = os.environ.get("WIZZR_SCREENSHOTS", "")
+
+
+@pytest.fixture(autouse=True)
+def private_root(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture
+def anouk(arnhem):
+    return member("adviseur@arnhem.example", arnhem, Role.ADVISOR, name="Anouk de Vries")
+
+
+@pytest.fixture
+def supplier(db):
+    return SupplierFactory(
+        legal_name="Groenbedrijf De Linge B.V.", kvk_number="09310001", branch_number="093100010001",
+        street="Industrieweg", house_number="14", postcode="6827 AB", city="Arnhem",
+    )
+
+
+def shot(page, name):
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, f"contract-entry-{name}.png"), full_page=True)
+
+
+def test_an_advisor_enters_a_contract_adds_two_attachments_and_hands_it_over(
+    page, live_server, login, check_page, anouk, carol, supplier
+):
+    login(page, anouk)
+    page.get_by_role("link", name="Opstarten nieuw contract").click()
+    expect(page.get_by_role("heading", name="Opstarten nieuw contract")).to_be_visible()
+    check_page(page)
+    shot(page, "1-form")
+
+    # Saving without the mandatory fields: messages beside the fields.
+    page.get_by_role("button", name="Opslaan en verder naar Bijlagen").click()
+    expect(page.get_by_text("Vul het inkoopcontractnummer in.")).to_be_visible()
+    expect(page.get_by_text("Vul de titel in: wat is er ingekocht?")).to_be_visible()
+    check_page(page)
+    shot(page, "2-form-errors")
+
+    page.get_by_label("Inkoopcontractnummer").fill("ARN-2026-100")
+    page.get_by_label("Titel").fill("Groenonderhoud stadsparken")
+    page.get_by_label("Startdatum").fill("2026-03-01")
+    page.get_by_label("Einddatum").fill("2028-02-29")
+    page.get_by_label("Opdrachtsom").fill("250.000")
+    expect(page.locator("#sroi-obligation")).to_have_text(re.compile(r"€\s?12\.500,00"))
+    supplier_box = page.get_by_role("combobox", name="Uitvoerende partij")
+    supplier_box.press_sequentially("Linge", delay=50)
+    expect(page.locator("[data-supplier-listbox] [role=option]")).to_have_count(1)
+    supplier_box.press("ArrowDown")
+    option = page.get_by_role("option", name=re.compile("Groenbedrijf De Linge"))
+    expect(option).to_be_visible()
+    check_page(page)
+    option.click()
+    expect(page.get_by_text("Industrieweg 14, 6827 AB Arnhem")).to_be_visible()
+    check_page(page)
+    shot(page, "3-form-filled")
+    page.get_by_role("button", name="Opslaan en verder naar Bijlagen").click()
+
+    # Bijlagen: the plus button adds a second file row.
+    expect(page.get_by_role("heading", name="Bijlagen", exact=True)).to_be_visible()
+    check_page(page)
+    page.get_by_role("button", name="Nog een bestand").click()
+    page.get_by_label("Bestand 1").set_input_files(
+        files=[{"name": "sroi-afspraken.pdf", "mimeType": "application/pdf", "buffer": samples.PDF}]
+    )
+    page.get_by_label("Bestand 2").set_input_files(
+        files=[{"name": "inschrijving.docx", "mimeType": "application/octet-stream", "buffer": samples.docx()}]
+    )
+    shot(page, "4-attachments-chosen")
+    page.get_by_role("button", name="Bijlagen toevoegen").click()
+    table = page.get_by_role("table")
+    expect(table.get_by_role("link", name="sroi-afspraken.pdf")).to_be_visible()
+    expect(table.get_by_role("link", name="inschrijving.docx")).to_be_visible()
+    expect(table.get_by_text("Anouk de Vries").first).to_be_visible()
+    check_page(page)
+    shot(page, "5-attachments")
+
+    page.get_by_role("button", name="Overdragen").click()
+    expect(page.get_by_role("heading", name="De overdracht is succesvol!")).to_be_visible()
+    expect(page.get_by_text("SR-invullingsafspraken")).to_be_visible()
+    check_page(page)
+    shot(page, "6-handed-over")
+    contract = Contract.objects.get(contract_number="ARN-2026-100")
+    assert contract.status == Contract.Status.HANDED_OVER
+    assert contract.attachments.count() == 2
+
+    # The coordinator sees the notification.
+    page.context.clear_cookies()
+    login(page, carol)
+    badge = page.get_by_test_id("notification-badge")
+    expect(badge).to_contain_text("1")
+    page.get_by_role("link", name=re.compile("Notifications|Meldingen")).click()
+    expect(page.get_by_text("Inkoopcontract ARN-2026-100 overgedragen door Gemeente Arnhem")).to_be_visible()
+    check_page(page)
+    shot(page, "7-coordinator-notification")
