@@ -1,8 +1,10 @@
 """Account pages in a real browser: login errors, password reset, MFA set-up, members and invitations."""
 
 import re
+import time
 
 import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core import mail
 from playwright.sync_api import expect
 
@@ -55,6 +57,22 @@ def test_setting_up_two_factor_authentication(page, live_server, login, alice, p
     expect(page.get_by_role("img", name="QR-code om de authenticator-app te koppelen")).to_be_visible()
     page.get_by_label("Code uit de app").fill("12")
     page.get_by_role("button", name="Koppelen").click()
+    expect(page.locator(".utrecht-form-field-error-message")).to_be_visible()
+    check_page(page)
+    # The secret is on the page for people who cannot scan; an authenticator app would do this.
+    secret = page.get_by_label("Geheime sleutel").input_value()
+    page.get_by_label("Code uit de app").fill(format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
+    page.get_by_role("button", name="Koppelen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Herstelcodes")
+    expect(page.locator(".wizzr-code")).to_have_count(10)
+    check_page(page)
+    # The next login asks for a code.
+    page.get_by_text("Alice de Vries", exact=True).click()
+    page.get_by_role("button", name="Uitloggen").click()
+    login(page, alice)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tweestapsverificatie")
+    page.get_by_label("Code").fill("000000")
+    page.get_by_role("button", name="Inloggen").click()
     expect(page.locator(".utrecht-form-field-error-message")).to_be_visible()
     check_page(page)
 
