@@ -16,7 +16,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from wizzr.models import Notification, OutboxMessage, Organisation
+from wizzr.models import Notification, Organisation, OutboxMessage
 
 logger = logging.getLogger(__name__)
 
