@@ -1,13 +1,17 @@
 from django.urls import path
 
-from monitoring import views
+from monitoring import buyer_views, views
 
 app_name = "monitoring"
 
 contract = "opvolging/<uuid:uuid>/"
 
 urlpatterns = [
-    path("", views.individual, name="individual"),
+    path("", buyer_views.individual, name="individual"),
+    path("geconsolideerd/", buyer_views.consolidated, name="consolidated"),
+    path("contracten/<uuid:uuid>/", buyer_views.contract_detail, name="contract"),
+    path("export/individueel.<str:fmt>", buyer_views.export_individual, name="export_individual"),
+    path("export/geconsolideerd.<str:fmt>", buyer_views.export_consolidated, name="export_consolidated"),
     path("werkvoorraad/", views.work_queue, name="work_queue"),
     path(contract, views.workspace, name="workspace"),
     path(contract + "accepteren/", views.accept, name="accept"),

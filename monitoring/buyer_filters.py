@@ -1,0 +1,196 @@
+"""Filters of the buyer's monitoring pages. Every choice is scoped to what the user may see, so a
+value from another tenant (a supplier, an organisation, a coordinator) is simply not a valid
+choice: the field shows an error and the page shows the contracts without that filter."""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.forms.utils import flatatt
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from contracts.models import Contract
+from wizzr.models import Organisation
+
+ALL = "alle"
+UNASSIGNED = "geen"
+PER_PAGE_CHOICES = (10, 25, 50, 100)
+DEFAULT_PER_PAGE = 25
+SELECT = {"class": "utrecht-select utrecht-select--html-select"}
+
+
+class LongSelect(forms.Select):
+    """A <select> built by joining strings: the supplier filter of a large organisation offers
+    thousands of options, and Django's template-per-option rendering costs milliseconds for those."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        current = "" if value is None else str(value)
+        options = []
+        for option_value, label in self.choices:
+            option_value = "" if option_value is None else str(option_value)
+            selected = " selected" if option_value == current else ""
+            options.append(f'<option value="{escape(option_value)}"{selected}>{escape(str(label))}</option>')
+        # Values and labels are escaped above; flatatt escapes the attributes.
+        return mark_safe(f"<select{flatatt(final_attrs)}>{''.join(options)}</select>")  # noqa: S308
+
+
+class ScopedFilterSet(django_filters.FilterSet):
+    """Year, status and organisation, shared by the individual list and the consolidated figures.
+
+    ``authorities`` are the organisations whose contracts the user may see; with more than one, the
+    organisation filter shows, starting at ``default_organisation`` (the current organisation).
+    """
+
+    organisation = django_filters.ChoiceFilter(
+        label=_("Organisatie"), method="filter_organisation", empty_label=None, widget=forms.Select(attrs=SELECT)
+    )
+    year = django_filters.ChoiceFilter(
+        label=_("Jaar"), method="filter_year", empty_label=_("Alle jaren"), widget=forms.Select(attrs=SELECT)
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=Contract.Status.choices,
+        empty_label=_("Alle statussen"),
+        widget=forms.Select(attrs=SELECT),
+    )
+
+    class Meta:
+        model = Contract
+        fields = ["organisation", "year", "status"]
+
+    def __init__(
+        self,
+        data,
+        *,
+        queryset: QuerySet,
+        authorities: list[Organisation],
+        default_organisation,
+        overview: dict,
+        statuses: list[tuple[str, str]] | None = None,
+        **kwargs,
+    ):
+        data = data.copy()
+        self.authorities = authorities
+        if len(authorities) > 1 and not data.get("organisation"):
+            data["organisation"] = str(default_organisation.uuid) if default_organisation in authorities else ALL
+        super().__init__(data, queryset=queryset, **kwargs)
+        if len(authorities) > 1:
+            self.filters["organisation"].extra["choices"] = [(ALL, _("Alle organisaties"))] + [
+                (str(o.uuid), o.name) for o in authorities
+            ]
+        else:
+            del self.filters["organisation"]
+            self.form.fields.pop("organisation", None)
+        first = overview.get("first_year") or timezone.localdate().year
+        last = overview.get("last_year") or first
+        last = min(last, first + 60)  # a typo such as 2206 must not produce hundreds of options
+        self.form.fields["year"].choices = [("", _("Alle jaren"))] + [
+            (str(y), str(y)) for y in range(last, first - 1, -1)
+        ]
+        self.form.fields["year"].help_text = _("Contracten waarvan de looptijd in dat jaar valt.")
+        if statuses is not None:
+            self.form.fields["status"].choices = [("", _("Alle statussen")), *statuses]
+
+    @property
+    def has_organisation_filter(self) -> bool:
+        return "organisation" in self.form.fields
+
+    def filter_organisation(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if not value or value == ALL:
+            return queryset
+        return queryset.filter(organisation__uuid=value)
+
+    def filter_year(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if not value:
+            return queryset
+        year = int(value)
+        return queryset.filter(start_date__lte=date(year, 12, 31), end_date__gte=date(year, 1, 1))
+
+    def active_filters(self) -> dict[str, str]:
+        """The filters in use (valid values only), for the audit record of an export."""
+        if not self.form.is_valid():
+            valid = {k: v for k, v in self.form.cleaned_data.items() if k not in self.form.errors}
+        else:
+            valid = self.form.cleaned_data
+        return {k: str(v) for k, v in valid.items() if v not in (None, "", False)}
+
+
+class ContractListFilter(ScopedFilterSet):
+    """The individual list: free text, status, supplier, year, coordinator, organisation, behind."""
+
+    q = django_filters.CharFilter(
+        label=_("Zoeken"), method="filter_text", widget=forms.TextInput(attrs={"type": "search"})
+    )
+    supplier = django_filters.ChoiceFilter(
+        label=_("Uitvoerende partij"),
+        method="filter_supplier",
+        empty_label=_("Alle uitvoerende partijen"),
+        widget=LongSelect(attrs=SELECT),
+    )
+    coordinator = django_filters.ChoiceFilter(
+        label=_("SROI-coördinator"),
+        method="filter_coordinator",
+        empty_label=_("Alle coördinatoren"),
+        widget=forms.Select(attrs=SELECT),
+    )
+    behind = django_filters.BooleanFilter(
+        label=_("Alleen contracten die achterlopen"), method="filter_behind", widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = Contract
+        fields = ["q", "organisation", "status", "supplier", "year", "coordinator", "behind"]
+
+    def __init__(self, data, *, suppliers: list[tuple[str, str]], coordinators: list[tuple[str, str]], **kwargs):
+        super().__init__(data, **kwargs)
+        self.form.fields["q"].help_text = _("Inkoopcontractnummer, titel of uitvoerende partij.")
+        self.form.fields["supplier"].choices = [("", _("Alle uitvoerende partijen")), *suppliers]
+        self.form.fields["coordinator"].choices = [
+            ("", _("Alle coördinatoren")),
+            (UNASSIGNED, _("Nog niet toegewezen")),
+            *coordinators,
+        ]
+        self.form.fields["behind"].help_text = _(
+            "Gerealiseerd (goedgekeurd) minder dan de verplichting naar rato van de verstreken looptijd."
+        )
+
+    def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()[:100]
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(contract_number__icontains=value)
+            | Q(title__icontains=value)
+            | Q(supplier__legal_name__icontains=value)
+            | Q(supplier__trade_name__icontains=value)
+        )
+
+    def filter_supplier(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(supplier__uuid=value) if value else queryset
+
+    def filter_coordinator(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if not value:
+            return queryset
+        if value == UNASSIGNED:
+            return queryset.filter(Q(follow_up__isnull=True) | Q(follow_up__coordinator__isnull=True))
+        return queryset.filter(follow_up__coordinator__uuid=value)
+
+    def filter_behind(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        # The queryset carries ``with_progress``'s annotations (see reports.contract_rows).
+        return queryset.filter(is_behind=True) if value else queryset
+
+
+def per_page(value: str | None) -> int:
+    """The page size asked for, if it is one of ``PER_PAGE_CHOICES``; otherwise the default."""
+    try:
+        number = int(value or "")
+    except ValueError:
+        return DEFAULT_PER_PAGE
+    return number if number in PER_PAGE_CHOICES else DEFAULT_PER_PAGE

@@ -1,0 +1,243 @@
+"""Monitoren contracten for the buyer: individueel (the list), one contract, geconsolideerd, exports.
+
+Everything reads through ``Contract.objects.visible_to``: advisors see the contracts of their
+organisation(s), drafts included; coordinators those of the authorities their service point
+serves, from handover on. Anything else answers 404, the same as an id that does not exist.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from allauth.account.decorators import reauthentication_required
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy as _
+
+from contracts.models import Contract
+from monitoring import exports, reports
+from monitoring.buyer_filters import PER_PAGE_CHOICES, ContractListFilter, ScopedFilterSet, per_page
+from monitoring.figures import contract_figures
+from monitoring.models import ContractFollowUp
+from wizzr.audit import audit_record
+from wizzr.models import Role
+from wizzr.tenancy import role_required
+
+MONITORING_ROLES = (Role.ADVISOR, Role.COORDINATOR, Role.ORG_ADMIN)
+
+# (sort key, column heading, numeric) of the individual list, in display order.
+COLUMNS = [
+    ("contractnummer", _("Inkoopcontractnummer"), False),
+    ("titel", _("Titel"), False),
+    ("opdrachtnemer", _("Uitvoerende partij"), False),
+    ("looptijd", _("Looptijd"), False),
+    ("status", _("Status"), False),
+    ("verplichting", _("Verplichting"), True),
+    ("gerealiseerd", _("Gerealiseerd"), True),
+    ("voortgang", _("Voortgang"), False),
+    ("coordinator", _("SROI-coördinator"), False),
+]
+
+
+def _wants_partial(request: HttpRequest) -> bool:
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def _render(request: HttpRequest, template: str, ctx: dict, partial: str) -> HttpResponse:
+    is_partial = _wants_partial(request)
+    ctx["is_partial"] = is_partial
+    response = render(request, f"{template}#{partial}" if is_partial else template, ctx)
+    # The same URL answers a whole page or a fragment: caches must keep them apart.
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _list_filter(request: HttpRequest) -> tuple[ContractListFilter, dict]:
+    """The filter set of the individual list over the user's contracts (annotated for sorting)."""
+    visible = Contract.objects.visible_to(request.user)
+    overview = reports.overview(visible)
+    filterset = ContractListFilter(
+        request.GET,
+        queryset=reports.contract_rows(visible),
+        authorities=list(reports.authorities_for(request.user)),
+        default_organisation=request.organisation,
+        overview=overview,
+        suppliers=reports.supplier_choices(visible),
+        coordinators=reports.coordinator_choices(visible),
+        request=request,
+    )
+    return filterset, overview
+
+
+def _scoped_filter(request: HttpRequest) -> ScopedFilterSet:
+    """The filter set of the consolidated figures (year, status, organisation). Concepts do not count:
+    monitoring starts at the handover, and coordinators never see them."""
+    visible = Contract.objects.visible_to(request.user).exclude(status=Contract.Status.DRAFT)
+    return ScopedFilterSet(
+        request.GET,
+        queryset=visible,
+        statuses=[(value, label) for value, label in Contract.Status.choices if value != Contract.Status.DRAFT],
+        authorities=list(reports.authorities_for(request.user)),
+        default_organisation=request.organisation,
+        overview=reports.overview(visible),
+        request=request,
+    )
+
+
+def _sort_columns(sort: str) -> list[dict]:
+    columns = []
+    for key, label, numeric in COLUMNS:
+        state = "ascending" if sort == key else "descending" if sort == f"-{key}" else ""
+        columns.append(
+            {
+                "key": key,
+                "label": label,
+                "numeric": numeric,
+                "aria_sort": state,
+                # A click on the current column turns the order around; numbers start with the largest.
+                "next": f"-{key}" if state == "ascending" or (not state and numeric) else key,
+            }
+        )
+    return columns
+
+
+@login_required
+@role_required(*MONITORING_ROLES)
+def individual(request: HttpRequest) -> HttpResponse:
+    """Monitoren contracten — individueel: the filterable, sortable, paged list."""
+    filterset, overview = _list_filter(request)
+    rows, sort = reports.sort_rows(filterset.qs, request.GET.get("o"))
+    size = per_page(request.GET.get("per_page"))
+    page = Paginator(rows, size).get_page(request.GET.get("page"))
+    ctx = {
+        "filter": filterset,
+        "page": page,
+        "sort": sort,
+        "per_page": size,
+        "per_page_choices": PER_PAGE_CHOICES,
+        "columns": _sort_columns(sort),
+        "has_contracts": overview["count"] > 0,
+        "is_filtered": _is_filtered(request),
+        "show_organisation": filterset.has_organisation_filter,
+        "tab": "individual",
+    }
+    return _render(request, "monitoring/buyer/contract_list.html", ctx, "results")
+
+
+def _is_filtered(request: HttpRequest) -> bool:
+    return any(value for key, value in request.GET.items() if key not in {"o", "page", "per_page"})
+
+
+@login_required
+@role_required(*MONITORING_ROLES)
+def consolidated(request: HttpRequest) -> HttpResponse:
+    """Monitoren contracten — geconsolideerd: totals over all contracts of the organisation(s)."""
+    filterset = _scoped_filter(request)
+    figures = reports.consolidated(filterset.qs)
+    ctx = {
+        "filter": filterset,
+        "figures": figures,
+        "charts": reports.charts(figures),
+        "tab": "consolidated",
+        "is_filtered": _is_filtered(request),
+    }
+    return _render(request, "monitoring/buyer/consolidated.html", ctx, "results")
+
+
+# One contract -----------------------------------------------------------------------------------
+
+
+def _get_contract(request: HttpRequest, uuid: UUID) -> Contract:
+    """Return contract ``uuid`` if the user may see it; raise Http404 otherwise (other tenants, unknown ids)."""
+    contracts = Contract.objects.visible_to(request.user).select_related(
+        "organisation__served_by", "supplier", "handed_over_by", "created_by"
+    )
+    return get_object_or_404(contracts, uuid=uuid)
+
+
+@login_required
+def contract_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """The buyer's view of one contract: progress, agreements, realisations, attachments, timeline,
+    the contract information panel and "Vragen en informatie"."""
+    contract = _get_contract(request, uuid)
+    if contract.is_draft:
+        # Nothing to monitor before the handover: the concept is continued in contract entry.
+        return redirect("contracts:detail", uuid=contract.uuid)
+    follow_up = ContractFollowUp.objects.filter(contract=contract).select_related("coordinator").first()
+    figures = contract_figures(contract)
+    agreements = list(
+        contract.agreements.select_related("block").prefetch_related("bonuses").order_by("created_at", "pk")
+    )
+    realisations = list(contract.realisations.select_related("block").order_by("period_start", "created_at", "pk"))
+    attachments = list(contract.attachments.select_related("uploaded_by").order_by("uploaded_at", "pk"))
+    people = reports.people_with_access(contract, follow_up=follow_up)
+    # Changes are passed on by the buyer; the coordinators make them themselves.
+    is_member = any(p["is_member_of_buyer"] and p["user"].pk == request.user.pk for p in people)
+    ctx = {
+        "contract": contract,
+        "follow_up": follow_up,
+        "figures": figures,
+        "schedule": reports.schedule(figures, status=contract.status),
+        "bars": reports.progress_bars(figures),
+        "agreements": agreements,
+        "realisations": realisations,
+        "attachments": attachments,
+        "timeline": reports.timeline(contract, realisations=realisations),
+        "people": people,
+        "contact": reports.coordinator_contact(contract, follow_up=follow_up),
+        "can_pass_on_changes": is_member,
+        "today": timezone.localdate(),
+    }
+    return render(request, "monitoring/buyer/contract_detail.html", ctx)
+
+
+# Exports ----------------------------------------------------------------------------------------
+
+
+def _format_or_404(fmt: str) -> str:
+    if fmt not in exports.FORMATS:
+        raise Http404
+    return fmt
+
+
+@login_required
+@role_required(*MONITORING_ROLES)
+@reauthentication_required
+def export_individual(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The individual list as CSV or XLSX: every row that matches the filters, in the chosen order."""
+    fmt = _format_or_404(fmt)
+    filterset, _overview = _list_filter(request)
+    rows, _sort = reports.sort_rows(filterset.qs, request.GET.get("o"))
+    response, count = exports.individual(rows, fmt=fmt, today=timezone.localdate())
+    _audit_export(request, report="individual", fmt=fmt, rows=count, filters=filterset.active_filters())
+    return response
+
+
+@login_required
+@role_required(*MONITORING_ROLES)
+@reauthentication_required
+def export_consolidated(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The consolidated figures as CSV or XLSX, for the filters in use."""
+    fmt = _format_or_404(fmt)
+    filterset = _scoped_filter(request)
+    figures = reports.consolidated(filterset.qs, behind_limit=10_000)
+    response, count = exports.consolidated(figures, fmt=fmt)
+    _audit_export(request, report="consolidated", fmt=fmt, rows=count, filters=filterset.active_filters())
+    return response
+
+
+def _audit_export(request: HttpRequest, *, report: str, fmt: str, rows: int, filters: dict) -> None:
+    # Free text may hold anything a person typed: the audit log records only that it was used.
+    if "q" in filters:
+        filters["q"] = "…"
+    audit_record(
+        action="export",
+        actor=request.user,
+        organisation=request.organisation,
+        request=request,
+        detail={"report": report, "format": fmt, "rows": rows, "filters": filters},
+    )

@@ -1,0 +1,237 @@
+"""CSV and XLSX exports of the buyer's monitoring pages.
+
+Spreadsheet programs run a cell that starts with ``=``, ``+``, ``-`` or ``@`` (and, in some, a
+tab or carriage return) as a formula. Every text cell that starts with one of those gets a
+leading apostrophe, so that a contract title like ``=HYPERLINK(...)`` stays text.
+
+CSV is written the way Dutch spreadsheet programs read it: UTF-8 with a byte-order mark,
+semicolons between fields, a decimal comma, ISO dates. XLSX carries real numbers and dates.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from contracts.models import Contract
+from monitoring.reports import Bucket, Consolidated, share
+
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+MONEY_FORMAT = "#,##0.00"
+DATE_FORMAT = "dd-mm-yyyy"
+
+
+def neutralise(value: str) -> str:
+    """``value`` with a leading apostrophe when a spreadsheet would read it as a formula."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("ja") if value else _("nee")
+    if isinstance(value, Decimal):
+        return f"{value:.2f}".replace(".", ",")
+    if isinstance(value, int | float):
+        return str(value).replace(".", ",")
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return neutralise(str(value))
+
+
+def _xlsx_cell(value):
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return _("ja") if value else _("nee")
+    if isinstance(value, int | float | Decimal | date):
+        return value
+    return neutralise(str(value))
+
+
+def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def write_csv(header: list[str], rows: Iterable[list], filename: str) -> tuple[HttpResponse, int]:
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([neutralise(str(h)) for h in header])
+    count = 0
+    for row in rows:
+        writer.writerow([_csv_cell(v) for v in row])
+        count += 1
+    response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type=FORMATS["csv"])
+    return _attachment(response, filename), count
+
+
+def write_xlsx(
+    title: str, header: list[str], rows: Iterable[list], filename: str, *, money: set[int] = frozenset()
+) -> tuple[HttpResponse, int]:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    bold = Font(bold=True)
+    header_cells = []
+    for text in header:
+        cell = WriteOnlyCell(sheet, value=neutralise(str(text)))
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    count = 0
+    for row in rows:
+        cells = []
+        for index, value in enumerate(row):
+            cell = WriteOnlyCell(sheet, value=_xlsx_cell(value))
+            if isinstance(value, Decimal) or index in money:
+                cell.number_format = MONEY_FORMAT
+            elif isinstance(value, date):
+                cell.number_format = DATE_FORMAT
+            cells.append(cell)
+        sheet.append(cells)
+        count += 1
+    out = io.BytesIO()
+    workbook.save(out)
+    response = HttpResponse(out.getvalue(), content_type=FORMATS["xlsx"])
+    return _attachment(response, filename), count
+
+
+def _write(fmt: str, title: str, header: list[str], rows: Iterable[list], stem: str) -> tuple[HttpResponse, int]:
+    filename = f"{stem}.{fmt}"
+    if fmt == "xlsx":
+        return write_xlsx(title, header, rows, filename)
+    return write_csv(header, rows, filename)
+
+
+# The individual list ------------------------------------------------------------------------------
+
+INDIVIDUAL_HEADER = [
+    gettext_lazy("Inkoopcontractnummer"),
+    gettext_lazy("Titel"),
+    gettext_lazy("Organisatie"),
+    gettext_lazy("Uitvoerende partij"),
+    gettext_lazy("KvK-nummer"),
+    gettext_lazy("Startdatum"),
+    gettext_lazy("Einddatum"),
+    gettext_lazy("Status"),
+    gettext_lazy("Opdrachtsom"),
+    gettext_lazy("SROI-verplichting"),
+    gettext_lazy("Afgesproken"),
+    gettext_lazy("Gerealiseerd (goedgekeurd)"),
+    gettext_lazy("Gerealiseerd (% van verplichting)"),
+    gettext_lazy("Looptijd verstreken (%)"),
+    gettext_lazy("Loopt achter"),
+    gettext_lazy("SROI-coördinator"),
+]
+
+
+def _individual_rows(contracts: Iterable[Contract]) -> Iterator[list]:
+    for c in contracts:
+        yield [
+            c.contract_number,
+            c.title,
+            c.organisation.name,
+            c.supplier.display_name,
+            c.supplier.kvk_number,
+            c.start_date,
+            c.end_date,
+            c.get_status_display(),
+            c.contract_value,
+            c.obligation_amount,
+            c.planned_amount,
+            c.approved_amount,
+            share(c.approved_amount, c.obligation_amount),
+            share(Decimal(c.elapsed_days), Decimal(c.term_days)),
+            c.is_behind,
+            c.coordinator_name or "",
+        ]
+
+
+def individual(rows, *, fmt: str, today: date) -> tuple[HttpResponse, int]:
+    """The rows of the individual list (``reports.contract_rows``) as a file; returns it with the row count."""
+    header = [str(h) for h in INDIVIDUAL_HEADER]
+    return _write(
+        fmt,
+        _("Contracten"),
+        header,
+        _individual_rows(rows.iterator(chunk_size=2000)),
+        f"monitoren-contracten-{today:%Y-%m-%d}",
+    )
+
+
+# The consolidated figures ----------------------------------------------------------------------
+
+CONSOLIDATED_HEADER = [
+    gettext_lazy("Onderdeel"),
+    gettext_lazy("Groep"),
+    gettext_lazy("Aantal contracten"),
+    gettext_lazy("Opdrachtsom"),
+    gettext_lazy("SROI-verplichting"),
+    gettext_lazy("Afgesproken"),
+    gettext_lazy("Gerealiseerd (goedgekeurd)"),
+    gettext_lazy("Gerealiseerd (% van verplichting)"),
+]
+
+
+def _bucket_row(section: str, bucket: Bucket, *, with_counts: bool = True) -> list:
+    return [
+        section,
+        bucket.label,
+        bucket.contracts if with_counts else None,
+        bucket.contract_value if with_counts else None,
+        bucket.obligation if with_counts else None,
+        bucket.planned,
+        bucket.approved,
+        bucket.percentage if with_counts else None,
+    ]
+
+
+def _consolidated_rows(figures: Consolidated) -> Iterator[list]:
+    yield _bucket_row(_("Totaal"), figures.totals)
+    for bucket in figures.by_status:
+        yield _bucket_row(_("Per status"), bucket)
+    for bucket in figures.by_year:
+        yield _bucket_row(_("Per startjaar"), bucket)
+    for bucket in figures.by_category:
+        yield _bucket_row(_("Per bouwblokcategorie"), bucket, with_counts=False)
+    for bucket in figures.suppliers:
+        row = _bucket_row(_("Grootste uitvoerende partijen"), bucket)
+        row[5] = None  # agreed is not summed per supplier
+        yield row
+    for contract in figures.behind:
+        yield [
+            _("Loopt achter"),
+            f"{contract.contract_number} — {contract.title}",
+            1,
+            contract.contract_value,
+            contract.obligation_amount,
+            contract.planned_amount,
+            contract.approved_amount,
+            share(contract.approved_amount, contract.obligation_amount),
+        ]
+
+
+def consolidated(figures: Consolidated, *, fmt: str) -> tuple[HttpResponse, int]:
+    """The consolidated figures as one table (a column names the part); returns it with the row count."""
+    header = [str(h) for h in CONSOLIDATED_HEADER]
+    stem = f"monitoren-geconsolideerd-{figures.today:%Y-%m-%d}"
+    return _write(fmt, _("Geconsolideerd"), header, _consolidated_rows(figures), stem)
