@@ -16,6 +16,8 @@ urlpatterns = [
     path("uitnodiging/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
+    # Django admin logs in through the same allauth flow: its rate limits and MFA apply.
+    path("admin/login/", views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("leveranciers/", include("suppliers.urls")),
     path("contracten/", include("contracts.urls")),

@@ -10,6 +10,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.db import connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -224,6 +225,14 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         {"invitation": invitation, "form": form, "existing": existing is not None},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """Send the admin's login to the account login page, keeping where the user wanted to go."""
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("admin:index")
+    return redirect_to_login(target, login_url=reverse("account_login"))
 
 
 def not_found(request: HttpRequest, exception=None) -> HttpResponse:
