@@ -206,6 +206,10 @@ class SupplierAddForm(forms.ModelForm):
         # The unique KvK + branch number check is done in clean(), with the offer to pick the existing entry.
         return
 
+    def validate_constraints(self):
+        # The same: clean() checks the KvK and branch formats and the duplicate, in words users understand.
+        return
+
 
 def similar_suppliers(*, name: str, trade_name: str = "", city: str, limit: int = 3) -> list[Supplier]:
     """Active establishments in the same place whose name looks like ``name`` (trigram similarity)."""

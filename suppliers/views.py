@@ -74,7 +74,10 @@ def search(request: HttpRequest) -> HttpResponse:
         "listbox": listbox,
     }
     response = render(request, "suppliers/_typeahead_options.html", ctx)
-    return trigger_client_event(response, "supplierResults", {"count": len(suppliers), "message": message})
+    # After the swap: the widget opens the list once the options are in it.
+    return trigger_client_event(
+        response, "supplierResults", {"count": len(suppliers), "message": message}, after="swap"
+    )
 
 
 def supplier_data(supplier: Supplier) -> dict:

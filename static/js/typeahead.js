@@ -276,12 +276,13 @@
   };
 
   function dialogHost() {
-    // Outside every form: the dialog holds a form of its own, and forms cannot nest.
+    // At the end of <main>, outside every form: the dialog holds a form of its own, and forms
+    // cannot nest. Inside <main> it gets the page's form styles.
     var host = document.getElementById("supplier-dialog-host");
     if (!host) {
       host = document.createElement("div");
       host.id = "supplier-dialog-host";
-      document.body.appendChild(host);
+      (document.getElementById("main") || document.body).appendChild(host);
     }
     return host;
   }
