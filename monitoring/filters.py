@@ -64,7 +64,7 @@ class WorkQueueFilter(django_filters.FilterSet):
             .order_by("name")
         )
         self.form.fields["behind"].help_text = _(
-            "Goedgekeurde waarde lager dan de verplichting maal het deel van de looptijd dat voorbij is."
+            "Minder goedgekeurd dan het deel van de verplichting dat bij de verstreken looptijd hoort."
         )
 
     def filter_coordinator(self, queryset: QuerySet, name: str, value) -> QuerySet:

@@ -16,6 +16,7 @@ from django.db.models import Case, Value, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -71,6 +72,7 @@ def work_queue(request: HttpRequest) -> HttpResponse:
         "page": page,
         "service_point": service_point,
         "new_count": contracts.filter(follow_up__accepted_at__isnull=True).count(),
+        "today": timezone.localdate(),
     }
     template = "monitoring/work_queue_list.html"
     if _wants_partial(request):
@@ -100,6 +102,7 @@ def _workspace_ctx(request: HttpRequest, contract: Contract) -> dict:
         "timeline": contract.status_changes.select_related("changed_by"),
         "can_change": can_change,
         "is_open": contract.status in services.OPEN_STATUSES,
+        "can_record": can_change and contract.status in (Contract.Status.AGREEMENTS_MADE, Contract.Status.IN_PROGRESS),
         "Status": Contract.Status,
     }
     if can_change:

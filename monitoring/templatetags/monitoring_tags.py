@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -16,10 +17,10 @@ register = template.Library()
 
 @register.filter
 def euro(amount) -> str:
-    """‘€ 12.345,67’; an empty value shows as a dash."""
+    """‘€ 12.345,67’ that does not break across lines; an empty value shows as a dash."""
     if amount is None or amount == "":
         return "—"
-    return values.euro(Decimal(str(amount)))
+    return format_html('<span class="wizzr-nowrap">{}</span>', values.euro(Decimal(str(amount))))
 
 
 def _num(value) -> str:

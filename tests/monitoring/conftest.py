@@ -11,6 +11,7 @@ from monitoring import services
 from monitoring.models import CatalogueVersion, Region
 from tests.contracts.factories import ContractFactory
 from tests.factories import member
+from tests.monitoring.factories import ship_catalogues
 from wizzr.models import Role
 
 
@@ -18,6 +19,14 @@ from wizzr.models import Role
 def private_root(settings, tmp_path):
     """Evidence files of a test live in its own temporary folder."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
+def shipped_catalogues(request):
+    """The shipped catalogues, for every database test (a browser test run before may have flushed them)."""
+    if request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("db")
+        ship_catalogues()
 
 
 @pytest.fixture

@@ -80,3 +80,16 @@ def realisation_for(contract, *, block=None, agreement=None, by=None, bonuses=()
         contract=contract, agreement=agreement, block=block or agreement.block, **fields
     )
     return realisation_save(realisation=realisation, bonuses=bonuses, uploads=uploads, by=by)
+
+
+def ship_catalogues() -> None:
+    """(Re)create the catalogues the data migration ships.
+
+    Transactional tests (the browser tests) flush every table when they end, shipped rows included;
+    tests that rely on those rows call this first. It is idempotent, like the migration.
+    """
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("monitoring.migrations.0002_ship_catalogues").ship(apps, None)
