@@ -327,7 +327,8 @@ def _mail_context(contract: Contract, by: User) -> dict:
         "coordinator": by.name,
         "coordinator_email": by.email,
         "service_point": contract.organisation.served_by.name if contract.organisation.served_by_id else "",
-        "url": reverse("monitoring:workspace", args=[contract.uuid]),
+        # The buyer's contact persons follow the contract on their own monitoring page.
+        "url": reverse("monitoring:contract", args=[contract.uuid]),
     }
 
 

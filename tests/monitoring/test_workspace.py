@@ -113,7 +113,9 @@ def test_recording_agreements_moves_the_status_and_notifies_the_buyer(
     assert [m.to for m in mail.outbox] == [[alice.email]]
     assert "SR-invullingsafspraken vastgelegd: INK-2026-0042" in mail.outbox[0].subject
     assert "€ 9.000,00" in mail.outbox[0].body
-    assert Notification.objects.filter(user=alice, title__startswith="Afspraken vastgelegd").exists()
+    notification = Notification.objects.get(user=alice, title__startswith="Afspraken vastgelegd")
+    assert notification.url == reverse("monitoring:contract", args=[accepted.uuid])
+    assert notification.url in mail.outbox[0].body
 
 
 def test_agreements_cannot_be_recorded_without_any(client, carol, accepted):
