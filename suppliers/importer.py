@@ -94,9 +94,10 @@ def read_csv(path: Path | str, *, delimiter: str | None = None) -> tuple[list[st
                     return
                 except csv.Error as error:
                     yield start, _("onleesbare regel (%(error)s)") % {"error": error}
-                    start = reader.line_num + 1
+                    start = reader.line_num + 2
                     continue
-                line, start = start, reader.line_num + 1
+                # The reader counts from the line after the header; a record may span lines.
+                line, start = start, reader.line_num + 2
                 if not values or values == [""]:
                     continue
                 if len(values) != len(header):
@@ -133,6 +134,8 @@ def import_rows(
         cursor.execute("SET LOCAL synchronous_commit = off")
         # One import at a time; other writers wait, the typeahead (readers) does not.
         cursor.execute("LOCK TABLE suppliers_supplier IN SHARE ROW EXCLUSIVE MODE")
+        # Dropped at the end as well: inside an outer transaction ON COMMIT comes late.
+        cursor.execute("DROP TABLE IF EXISTS supplier_import")
         cursor.execute(
             "CREATE TEMP TABLE supplier_import (line bigint, reason text, "
             + ", ".join(f"{name} text" for name in COLUMNS)
@@ -162,6 +165,13 @@ def import_rows(
             say("search tables rebuilt")
         report.rejected = report.rows - valid
         report.rejections = _rejections(cursor)
+        cursor.execute("DROP TABLE supplier_import")
+    if report.rebuilt_search and not connection.in_atomic_block:
+        # Marks the new pages all-visible, so that searches over the word table are index-only scans.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE) suppliers_supplierword")
+            cursor.execute("ANALYZE suppliers_supplier")
+        say("vacuumed")
     report.seconds = time.monotonic() - started
     return report
 
@@ -239,10 +249,11 @@ def _check(cursor) -> int:
         """
         UPDATE supplier_import c SET reason = %s || d.last_line
         FROM (
-            SELECT line, max(line) OVER (PARTITION BY kvk_number, branch_number) AS last_line
+            SELECT ctid, row_number() OVER w AS position, first_value(line) OVER w AS last_line
             FROM supplier_import WHERE reason IS NULL
+            WINDOW w AS (PARTITION BY kvk_number, branch_number ORDER BY line DESC)
         ) AS d
-        WHERE c.line = d.line AND d.line < d.last_line
+        WHERE c.ctid = d.ctid AND d.position > 1
         """,
         [_("KvK- en vestigingsnummer komen later in het bestand nog eens voor, op regel ")],
     )
