@@ -326,6 +326,7 @@ WIZZR_CANDIDATE_RETENTION_DAYS = env_int("CANDIDATE_RETENTION_DAYS", 365 * 2)
 
 # Demo data hooks for seed_demo, run in this order: contracts before the monitoring data built on them.
 WIZZR_SEED_HOOKS = [
+    "suppliers.demo.seed_suppliers",
     "contracts.seed.seed_demo",
     "monitoring.seed.seed_demo",
     "knowledgebase.seed.seed_demo",

@@ -1,5 +1,8 @@
 """The supplier typeahead and the add-supplier dialog in Chromium, keyboard only where it matters."""
 
+import os
+import tempfile
+
 import pytest
 from playwright.sync_api import expect
 
@@ -8,7 +11,7 @@ from tests.suppliers.factories import SupplierFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.urls("tests.suppliers.urls")]
 
-SHOTS = "/tmp"
+SHOTS = os.environ.get("SCREENSHOT_DIR", tempfile.gettempdir())
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from contracts.models import Contract
 from suppliers.models import Supplier
-from suppliers.services import MergeError, supplier_merge, supplier_references
 from suppliers.search import search_suppliers
+from suppliers.services import MergeError, supplier_merge, supplier_references
 from tests.contracts.factories import ContractFactory
 from tests.factories import UserFactory
 from tests.suppliers.factories import SupplierFactory
