@@ -5,10 +5,12 @@ and never touches the one the suite itself runs on.
 """
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import psutil
@@ -19,12 +21,15 @@ HOLD = "import sys, time; print('up', flush=True); time.sleep(120)"
 
 
 @pytest.fixture
-def var_dir(tmp_path):
-    var = tmp_path / "var"
-    var.mkdir()
+def var_dir():
+    # Not under pytest's tmp_path: another pytest session on the machine makes that folder private
+    # again (0700), and the server runs as another user when we are root.
+    var = ROOT / "var" / "test-devdb" / uuid.uuid4().hex[:8]
+    var.mkdir(parents=True)
     yield var
     # Whatever a test left running is stopped here, by the wrapper's own stop command.
     subprocess.run([sys.executable, "-m", "wizzr.devdb", "stop"], cwd=ROOT, env=devdb_env(var), timeout=60)
+    shutil.rmtree(var, ignore_errors=True)
 
 
 def devdb_env(var: Path) -> dict[str, str]:
@@ -82,15 +87,13 @@ CONNECT = (
 )
 
 
-def test_a_run_starts_the_server_and_stops_it_afterwards(var_dir):
+def test_a_run_starts_the_server_stops_it_afterwards_and_keeps_the_exit_code(var_dir):
     result = run_once(var_dir, CONNECT)
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("42")
     assert not server_running(var_dir)
-
-
-def test_the_exit_code_of_the_command_is_kept(var_dir):
+    # The command's exit code is the wrapper's.
     assert run_once(var_dir, "raise SystemExit(3)").returncode == 3
 
 
