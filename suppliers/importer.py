@@ -342,10 +342,11 @@ def rebuild_search_tables(cursor, progress: Callable[[str], None] | None = None)
 _REBUILD = [
     (
         "words collected",
+        # CREATE TABLE AS may run its query in parallel (INSERT ... SELECT may not).
         """
-        CREATE TABLE suppliers_supplierword_next (LIKE suppliers_supplierword INCLUDING DEFAULTS);
-        INSERT INTO suppliers_supplierword_next (word, name_key, supplier_id, other_words)
-        SELECT x.w, s.name_key, s.id, concat_ws(' ', s.trade_key, s.city_key)
+        CREATE TABLE suppliers_supplierword_next AS
+        SELECT x.w COLLATE "C" AS word, s.name_key, s.id AS supplier_id,
+               concat_ws(' ', s.trade_key, s.city_key) COLLATE "C" AS other_words
         FROM suppliers_supplier s
         CROSS JOIN LATERAL string_to_array(concat_ws(' ', s.name_key, s.trade_key, s.city_key), ' ') AS a(words)
         CROSS JOIN LATERAL unnest(a.words) WITH ORDINALITY AS x(w, i)
@@ -357,6 +358,8 @@ _REBUILD = [
         "word index built",
         """
         ALTER TABLE suppliers_supplierword_next
+            ALTER COLUMN other_words SET DEFAULT '',
+            ALTER COLUMN other_words SET NOT NULL,
             ADD CONSTRAINT suppliers_supplierword_next_pkey
             PRIMARY KEY (word, name_key, supplier_id) INCLUDE (other_words)
         """,

@@ -65,6 +65,15 @@ def normalise(text: str) -> str:
         return cursor.fetchone()[0]
 
 
+def _start(query: str) -> str:
+    """Set this transaction's statement timeout and normalise the input, in one round trip."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('statement_timeout', %s, true), suppliers_normalise(%s)", [str(TIMEOUT_MS), query]
+        )
+        return cursor.fetchone()[1]
+
+
 def search_suppliers(text: str | None, *, limit: int = MAX_RESULTS) -> SearchResult:
     """Return at most ``limit`` active suppliers for the typeahead, best first.
 
@@ -76,17 +85,16 @@ def search_suppliers(text: str | None, *, limit: int = MAX_RESULTS) -> SearchRes
     ids: list[int] = []
     try:
         with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [str(TIMEOUT_MS)])
             _collect(query, limit, ids, result)
+            result.suppliers = _fetch(ids)
     except OperationalError:
         logger.warning("supplier search stopped by the statement timeout", extra={"length": len(query)})
-    result.suppliers = _fetch(ids)
+        result.suppliers = _fetch(ids)
     return result
 
 
 def _collect(query: str, limit: int, ids: list[int], result: SearchResult) -> None:
-    key = normalise(query) if query else ""
+    key = _start(query)
     result.normalised = key
     compact = key.replace(" ", "")
     if not compact:

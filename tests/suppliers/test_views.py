@@ -97,6 +97,21 @@ class TestSearchEndpoint:
         client.force_login(bob)
         assert search(client, "bakk").status_code == 200
 
+    @override_settings(WIZZR_SUPPLIER_SEARCH_RATE="15/m")
+    def test_the_limit_counts_every_session_of_the_user(self, alice, bakkerij):
+        from django.test import Client
+
+        first, second = Client(), Client()
+        first.force_login(alice)
+        second.force_login(alice)
+        for _ in range(10):
+            assert search(first, "bakk").status_code == 200
+        statuses = [search(second, "bakk").status_code for _ in range(10)]
+        # The second session learns the first one's ten requests when it reports its own.
+        assert statuses[:9] == [200] * 9 and statuses[9] == 429
+        assert search(first, "bakk").status_code == 200  # not yet told
+        assert [search(first, "bakk").status_code for _ in range(5)][-1] == 429
+
     def test_anonymous_visitors_are_sent_to_login(self, client, bakkerij):
         response = search(client, "bakk")
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]

@@ -1,0 +1,259 @@
+"""Supplier registry benchmark: the typeahead against Django admin's search, on 2.6 M establishments.
+
+1. Generate a synthetic registry CSV (reused when it exists) and import it into a separate database
+   ``wizzr_bench`` with ``import_suppliers``' code, timed (reused when the rows are there; --fresh
+   imports again).
+2. Check in process that no keystroke runs a COUNT over the registry.
+3. Start gunicorn on loopback with production-like settings (DEBUG off), log in through the login
+   form, and time the typeahead endpoint and the admin changelist search for the same fixed inputs,
+   per input class: median and p95, and the ratio.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import statistics
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+WORK_DIR = BASE_DIR / "var" / "bench"
+
+# The fixed inputs per class (chosen against the synthetic registry of seed 2026).
+INPUTS: dict[str, list[str]] = {
+    "1-2 letters": ["b", "ba", "ve", "de", "sc", "zw"],
+    "prefix": ["bouwbedr", "schoonmaakb", "van der m", "gebr. de", "stichting he", "hoveniersbedrijf ja"],
+    "word start": ["heuvel", "zonen", "techniek", "holdi", "vakwer", "dijkst"],
+    "place": ["arnhem", "zwolle", "den haag", "'s-hertogenbosch", "capelle aan den", "apeldoorn"],
+    "several words": ["bakkerij arnhem", "van der berg zwolle", "schildersbedrijf de vries", "installatietechniek utrecht",
+                      "cafe hoekje renkum", "jansen bouw ede"],
+    "kvk digits": ["6", "43", "8850", "665439", "4320419", "43204198"],
+    "typo": ["instalatie", "bakkrij", "schilderbedrijf", "hoveniersbedrjif", "aanemersbedrijf", "loodgietersbedrif"],
+    "accent": ["cafe", "creperie", "patisserie", "creche", "celik", "ozturk"],
+    "no match": ["xqzvbn", "qqqqqq", "zzyzx corp", "bakkerij plutostad", "kwbnmdf", "vlrkbrg arnhem"],
+}
+RARE = {"several words", "typo", "no match"}
+TARGET_P95_MS = 15.0
+TARGET_RATIO = 100.0
+TARGET_IMPORT_SECONDS = 300.0
+BENCH_EMAIL = "bench@wizzr.example"
+
+
+def add_arguments(parser) -> None:
+    group = parser.add_argument_group("suppliers")
+    group.add_argument("--rows", type=int, default=2_600_000, help="establishments in the registry (default 2,600,000)")
+    group.add_argument("--seed", type=int, default=2026, help="seed of the synthetic registry")
+    group.add_argument("--fresh", action="store_true", help="import the registry again even if it is there")
+    group.add_argument("--repeat", type=int, default=20, help="timed typeahead requests per input (default 20)")
+    group.add_argument("--admin-repeat", type=int, default=2, help="timed admin searches per input (default 2)")
+
+
+def run(args) -> dict:
+    database_url = _bench_database_url()
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wizzr.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    WORK_DIR.mkdir(parents=True, exist_ok=True)
+    result: dict = {"suite": "suppliers", "rows": args.rows, "seed": args.seed, "started": time.strftime("%Y-%m-%d %H:%M:%S")}
+    result["data"] = _ensure_registry(args)
+    password = _bench_user()
+    result["queries"] = _check_keystrokes()
+
+    from bench.server import gunicorn, production_env
+
+    env = production_env(database_url, WORK_DIR / "static", SUPPLIER_SEARCH_RATE="1000000/m")
+    with gunicorn(env, log=WORK_DIR / "gunicorn.log") as client:
+        client.login(BENCH_EMAIL, password)
+        print(f"\nTiming the typeahead ({args.repeat} requests per input) and the admin search "
+              f"({args.admin_repeat} per input) over HTTP …", flush=True)
+        typeahead = _measure(client, "/leveranciers/zoeken/", args.repeat, typeahead=True)
+        admin = _measure(client, "/admin/suppliers/supplier/", args.admin_repeat, typeahead=False)
+    result["classes"] = _summarise(typeahead, admin)
+    result["targets_met"] = _report(result)
+    return result
+
+
+def _bench_database_url() -> str:
+    if os.environ.get("BENCH_DATABASE_URL"):
+        return os.environ["BENCH_DATABASE_URL"]
+    from wizzr.devdb import _ensure_database, database_settings
+
+    host = database_settings()["HOST"]
+    _ensure_database(host, "wizzr_bench")
+    return f"postgresql://postgres@/wizzr_bench?host={host}"
+
+
+def _ensure_registry(args) -> dict:
+    from django.db import connection
+
+    from suppliers.importer import import_rows, read_csv, write_csv
+    from suppliers.synthetic import Registry
+
+    info: dict = {}
+    csv_path = WORK_DIR / f"suppliers-{args.rows}-seed{args.seed}.csv"
+    if not csv_path.exists():
+        print(f"Generating {args.rows:,} establishments into {csv_path.relative_to(BASE_DIR)} …", flush=True)
+        started = time.monotonic()
+        partial = csv_path.with_suffix(".partial")
+        with partial.open("w", encoding="utf-8", newline="") as target:
+            write_csv(Registry(args.rows, args.seed), target)
+        partial.rename(csv_path)
+        info["generate_seconds"] = round(time.monotonic() - started, 1)
+        print(f"  generated in {info['generate_seconds']} s")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM suppliers_supplier WHERE source = 'registry'")
+        present = cursor.fetchone()[0]
+    if present >= args.rows and not args.fresh:
+        previous = _previous_import()
+        info.update(reused=True, import_seconds=previous.get("import_seconds"), import_measured=previous.get("measured"))
+        print(f"Reusing the {present:,} establishments in the bench database (--fresh imports again).")
+        return info
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE suppliers_supplier, suppliers_supplierword, suppliers_searchword CASCADE")
+    print(f"Importing {csv_path.name} with import_suppliers …", flush=True)
+    columns, records = read_csv(csv_path)
+    report = import_rows(records, columns=columns, progress=lambda message: print("  " + message, flush=True))
+    info.update(
+        reused=False,
+        import_seconds=round(report.seconds, 1),
+        measured=time.strftime("%Y-%m-%d %H:%M:%S"),
+        inserted=report.inserted,
+        rejected=report.rejected,
+    )
+    return info
+
+
+def _previous_import() -> dict:
+    import json
+
+    latest = BASE_DIR / "bench" / "results" / "suppliers-latest.json"
+    if latest.exists():
+        data = json.loads(latest.read_text()).get("data", {})
+        return {"import_seconds": data.get("import_seconds"), "measured": data.get("measured") or data.get("import_measured")}
+    return {}
+
+
+def _bench_user() -> str:
+    """A staff user who is also an advisor (the typeahead needs that role); returns its new password."""
+    from allauth.account.models import EmailAddress
+
+    from wizzr.models import Membership, Organisation, Role, User
+
+    password = secrets.token_urlsafe(16)
+    organisation, _ = Organisation.objects.get_or_create(
+        slug="gemeente-benchmark", defaults={"name": "Gemeente Benchmark", "kind": Organisation.Kind.AUTHORITY}
+    )
+    user = User.objects.filter(email=BENCH_EMAIL).first() or User(email=BENCH_EMAIL, name="Benchmark")
+    user.is_staff = user.is_superuser = True
+    user.set_password(password)
+    user.save()
+    EmailAddress.objects.update_or_create(user=user, email=BENCH_EMAIL, defaults={"verified": True, "primary": True})
+    Membership.objects.get_or_create(user=user, organisation=organisation, role=Role.ADVISOR)
+    return password
+
+
+def _check_keystrokes() -> dict:
+    """Every input once through the real view in process: no COUNT over the registry, and how many
+    SQL statements a keystroke costs (session, user, organisation, rate limit and search)."""
+    import logging
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from wizzr.models import User
+
+    logging.getLogger("wizzr.request").setLevel(logging.WARNING)
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(email=BENCH_EMAIL))
+    most, counts = 0, []
+    for inputs in INPUTS.values():
+        for text in inputs:
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get("/leveranciers/zoeken/", {"q": text}, HTTP_HX_REQUEST="true")
+            assert response.status_code == 200, (text, response.status_code)
+            most = max(most, len(queries))
+            counts += [
+                q["sql"] for q in queries
+                if "count(" in q["sql"].lower() and "supplier" in q["sql"].lower()
+            ]
+    assert not counts, f"COUNT over the registry during a keystroke: {counts[:3]}"
+    print(f"No COUNT over the registry in any keystroke; at most {most} SQL statements per keystroke "
+          "(including session, user, organisation and rate limit).")
+    return {"count_statements": 0, "max_statements_per_keystroke": most}
+
+
+def _measure(client, path: str, repeat: int, *, typeahead: bool) -> dict[str, list[float]]:
+    headers = {"HX-Request": "true"} if typeahead else {}
+    timings: dict[str, list[float]] = {}
+    for name, inputs in INPUTS.items():
+        samples: list[float] = []
+        for text in inputs:
+            params = {"q": text, "listbox": "id_supplier_listbox"} if typeahead else {"q": text}
+            status, *_ = client.get(path, params, headers)  # warm-up, not counted
+            if status != 200:
+                raise RuntimeError(f"{path}?q={text!r} answered {status}")
+            for _ in range(repeat):
+                status, _headers, _body, seconds = client.get(path, params, headers)
+                if status != 200:
+                    raise RuntimeError(f"{path}?q={text!r} answered {status}")
+                samples.append(seconds * 1000)
+        timings[name] = samples
+        print(f"  {'typeahead' if typeahead else 'admin':9} {name:14} median {statistics.median(samples):9.1f} ms", flush=True)
+    return timings
+
+
+def _p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[max(0, -(-95 * len(ordered) // 100) - 1)]
+
+
+def _summarise(typeahead: dict, admin: dict) -> dict:
+    classes = {}
+    for name in INPUTS:
+        t_median, a_median = statistics.median(typeahead[name]), statistics.median(admin[name])
+        classes[name] = {
+            "typeahead_median_ms": round(t_median, 2),
+            "typeahead_p95_ms": round(_p95(typeahead[name]), 2),
+            "admin_median_ms": round(a_median, 1),
+            "admin_p95_ms": round(_p95(admin[name]), 1),
+            "ratio_median": round(a_median / t_median, 1),
+            "samples": [len(typeahead[name]), len(admin[name])],
+        }
+    return classes
+
+
+def _report(result: dict) -> bool:
+    classes, data = result["classes"], result["data"]
+    print(f"\nSupplier typeahead vs Django admin search — {result['rows']:,} establishments")
+    print(f"{'class':16}{'typeahead median':>18}{'p95':>9}{'admin median':>15}{'p95':>10}{'ratio':>9}")
+    ok = True
+    for name, c in classes.items():
+        marks = []
+        if c["typeahead_p95_ms"] > TARGET_P95_MS:
+            marks.append(f"p95 > {TARGET_P95_MS:g} ms")
+        if name in RARE and c["ratio_median"] < TARGET_RATIO:
+            marks.append(f"ratio < {TARGET_RATIO:g}")
+        ok = ok and not marks
+        print(f"{name:16}{c['typeahead_median_ms']:15.2f} ms{c['typeahead_p95_ms']:6.2f} ms"
+              f"{c['admin_median_ms']:12.0f} ms{c['admin_p95_ms']:7.0f} ms{c['ratio_median']:8.0f}×"
+              + ("   ← " + ", ".join(marks) if marks else ""))
+    seconds = data.get("import_seconds")
+    if seconds is None:
+        print("Import: not measured in this database yet (run with --fresh).")
+    else:
+        reused = " (measured earlier, " + str(data.get("import_measured")) + ")" if data.get("reused") else ""
+        within = seconds <= TARGET_IMPORT_SECONDS
+        ok = ok and within
+        print(f"Import of {result['rows']:,} rows: {seconds:.0f} s{reused}"
+              + ("" if within else f"   ← more than {TARGET_IMPORT_SECONDS:g} s"))
+    print(f"COUNT(*) per keystroke: none; at most {result['queries']['max_statements_per_keystroke']} SQL statements.")
+    print("Targets met." if ok else "Some targets were not met (marked ←).")
+    return ok
