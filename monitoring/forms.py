@@ -10,6 +10,7 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contract
@@ -398,7 +399,7 @@ class AssignForm(forms.Form):
 
 class RhythmForm(forms.Form):
     reporting_rhythm = forms.ChoiceField(
-        choices=ContractFollowUp.Rhythm.choices,
+        choices=[(value, capfirst(label)) for value, label in ContractFollowUp.Rhythm.choices],
         label=_("Rapportageritme opdrachtnemer"),
         widget=forms.Select(attrs={"class": "utrecht-select utrecht-select--html-select"}),
     )
@@ -422,7 +423,7 @@ class RejectForm(forms.Form):
 
 class CloseForm(forms.Form):
     outcome = forms.ChoiceField(
-        choices=ContractFollowUp.Outcome.choices,
+        choices=[(value, capfirst(label)) for value, label in ContractFollowUp.Outcome.choices],
         label=_("Resultaat"),
         widget=forms.RadioSelect,
         error_messages={"required": _("Kies het resultaat.")},

@@ -227,8 +227,8 @@ def _demo_contracts() -> int:
     # 5. Closed: partly realised.
     contract, new = _contract(
         "SROI-DEMO-05", renkum, groen, title="Bermbeheer buitengebied 2023–2025",
-        start_date=date(2023, 6, 1), end_date=months_ago(2),
-        contract_value=Decimal("300000.00"), handed_over_at=timezone.make_aware(datetime(2023, 5, 15, 10)),
+        start_date=date(2023, 6, 1), end_date=date(2025, 5, 31),
+        contract_value=Decimal("600000.00"), handed_over_at=timezone.make_aware(datetime(2023, 5, 15, 10)),
         kind=Contract.Kind.SERVICES,
     )
     if new:
@@ -244,7 +244,7 @@ def _demo_contracts() -> int:
             contract=contract, outcome="partly", by=sanne,
             reason="De medewerker is na acht maanden uitgevallen; de opdrachtnemer vond geen vervanging.",
         )
-        _backdate(contract, [20, 120, 800])
+        _backdate(contract, [20, 120, 760])
 
     # 6. Utrecht: another region, with a bonus, hours and purchasing.
     pieter = _utrecht_coordinator()

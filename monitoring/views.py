@@ -1,5 +1,5 @@
 """Monitoring views: the coordinator's work queue and follow-up of a contract (agreements,
-realisations, evidence, assessment). Buyer-side monitoring pages live here too.
+realisations, evidence, assessment). The buyer-side pages are in ``monitoring.buyer_views``.
 
 Reading goes through ``visible_to`` (404 for everything a user may not see); changing needs a
 coordinator of the contract's service point (403 inside the tenant, see ``monitoring.access``).

@@ -252,3 +252,11 @@ def test_the_timeline_shows_each_move_with_who(client, carol, accepted, agreed):
     html = client.get(url("workspace", accepted)).content.decode()
     assert "Status naar ‘afspraken gemaakt’ door Carol Visser" in html
     assert "Status naar ‘overgedragen’ door Alice de Vries" in html
+
+
+def test_the_value_panel_explains_itself_on_a_new_form_and_shows_the_stored_value_on_edit(client, carol, accepted, agreed):
+    client.force_login(carol)
+    html = client.get(url("realisation_create", accepted)).content.decode()
+    assert "Kies een bouwblok en vul de hoeveelheid in; de waarde verschijnt hier." in html
+    html = client.get(url("agreement_update", accepted, agreed.uuid)).content.decode()
+    assert "€ 30.000,00" in html.split('id="value-preview"', 1)[1]
