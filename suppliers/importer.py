@@ -358,7 +358,6 @@ _REBUILD = [
         "word index built",
         """
         ALTER TABLE suppliers_supplierword_next
-            ALTER COLUMN other_words SET DEFAULT '',
             ALTER COLUMN other_words SET NOT NULL,
             ADD CONSTRAINT suppliers_supplierword_next_pkey
             PRIMARY KEY (word, name_key, supplier_id) INCLUDE (other_words)
@@ -379,12 +378,21 @@ _REBUILD = [
         """
         DROP TABLE suppliers_supplierword;
         ALTER TABLE suppliers_supplierword_next RENAME TO suppliers_supplierword;
-        ALTER TABLE suppliers_supplierword
-            RENAME CONSTRAINT suppliers_supplierword_next_pkey TO suppliers_supplierword_pkey;
         DROP TABLE suppliers_searchword;
         ALTER TABLE suppliers_searchword_next RENAME TO suppliers_searchword;
-        ALTER TABLE suppliers_searchword RENAME CONSTRAINT suppliers_searchword_next_pkey TO suppliers_searchword_pkey;
         ALTER INDEX supplier_vocabulary_trgm_next RENAME TO supplier_vocabulary_trgm;
+        DO $$
+        DECLARE c record;
+        BEGIN  -- primary keys (and, from PostgreSQL 18 on, NOT NULL constraints) get their usual names
+            FOR c IN SELECT conrelid::regclass AS tab, conname FROM pg_constraint
+                     WHERE conrelid IN ('suppliers_supplierword'::regclass, 'suppliers_searchword'::regclass)
+                       AND conname LIKE '%\\_next\\_%'
+            LOOP
+                EXECUTE format('ALTER TABLE %s RENAME CONSTRAINT %I TO %I', c.tab, c.conname,
+                               replace(c.conname, '_next_', '_'));
+            END LOOP;
+        END
+        $$;
         ANALYZE suppliers_supplierword;
         ANALYZE suppliers_searchword
         """,

@@ -132,16 +132,21 @@ def test_a_large_import_rebuilds_the_search_tables_in_one_pass(tmp_path, monkeyp
     assert first[2] in [s.legal_name for s in search_suppliers(first[0]).suppliers]
 
 
-def test_an_import_into_an_empty_registry_keeps_the_indexes_and_constraints(tmp_path, monkeypatch):
+def test_a_bulk_import_keeps_every_column_index_and_constraint(tmp_path, monkeypatch):
     from django.db import connection
 
     def structure():
+        tables = ["suppliers_supplier", "suppliers_supplierword", "suppliers_searchword"]
         with connection.cursor() as cursor:
-            cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'suppliers_supplier' ORDER BY indexname")
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = ANY(%s) ORDER BY indexname", [tables])
             indexes = [row[0] for row in cursor.fetchall()]
-            cursor.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                           "WHERE conrelid = 'suppliers_supplier'::regclass ORDER BY conname")
-            return indexes, cursor.fetchall()
+            cursor.execute("SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                           "WHERE conrelid::regclass::text = ANY(%s) ORDER BY 1, 2", [tables])
+            constraints = cursor.fetchall()
+            cursor.execute(
+                "SELECT table_name, column_name, data_type, collation_name, is_nullable, column_default "
+                "FROM information_schema.columns WHERE table_name = ANY(%s) ORDER BY 1, 2", [tables])
+            return indexes, constraints, cursor.fetchall()
 
     before = structure()
     monkeypatch.setattr(importer, "BULK_THRESHOLD", 10)
