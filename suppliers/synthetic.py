@@ -8,6 +8,8 @@ some have a few, a handful have hundreds across the country.
 
 from __future__ import annotations
 
+import itertools
+import math
 import random
 import re
 import unicodedata
@@ -163,10 +165,11 @@ class Registry:
         self.count = count
         self.rng = random.Random(seed)
         self.reserved = reserved_kvk
-        self._places = [p for p in PLACES]
-        self._place_weights = [p[3] for p in PLACES]
+        self._places = list(PLACES)
+        # Cumulative weights once: random.choices would add them up again on every call.
+        self._place_weights = list(itertools.accumulate(p[3] for p in PLACES))
         self._forms = [f for f, _ in LEGAL_FORMS]
-        self._form_weights = [w for _, w in LEGAL_FORMS]
+        self._form_weights = list(itertools.accumulate(w for _, w in LEGAL_FORMS))
         # Affine permutations give unique, scattered numbers without remembering them.
         self._kvk_a = self._coprime(90_000_000)
         self._kvk_b = self.rng.randrange(90_000_000)
@@ -174,8 +177,6 @@ class Registry:
         self._branch_b = self.rng.randrange(10**12)
 
     def _coprime(self, modulus: int) -> int:
-        import math
-
         while True:
             a = self.rng.randrange(modulus // 3, modulus)
             if math.gcd(a, modulus) == 1:
@@ -206,7 +207,7 @@ class Registry:
     def _company(self) -> tuple[str, str, bool]:
         """Return legal name, trade name pattern (may contain {place}) and whether it is a chain-like brand."""
         rng = self.rng
-        form = rng.choices(self._forms, self._form_weights)[0]
+        form = rng.choices(self._forms, cum_weights=self._form_weights)[0]
         sector = rng.choice(SECTORS)
         surname = _capitalised(rng.choice(SURNAMES))
         pattern = rng.random()
@@ -240,7 +241,7 @@ class Registry:
         return legal, base, False
 
     def _place(self) -> tuple[str, int, int, int]:
-        return self.rng.choices(self._places, self._place_weights)[0]
+        return self.rng.choices(self._places, cum_weights=self._place_weights)[0]
 
     def _address(self, place) -> tuple[str, str, str, str, str]:
         rng = self.rng
