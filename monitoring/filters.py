@@ -50,10 +50,14 @@ class WorkQueueFilter(django_filters.FilterSet):
     behind = django_filters.BooleanFilter(
         label=_("Loopt achter op schema"), method="filter_behind", widget=forms.CheckboxInput
     )
+    # The reporting periods live in the supplier portal; the filter only follows the reverse relation.
+    reports_overdue = django_filters.BooleanFilter(
+        label=_("Rapportage opdrachtnemer te laat"), method="filter_reports_overdue", widget=forms.CheckboxInput
+    )
 
     class Meta:
         model = Contract
-        fields = ["status", "authority", "coordinator", "ending_soon", "behind"]
+        fields = ["status", "authority", "coordinator", "ending_soon", "behind", "reports_overdue"]
 
     def __init__(self, *args, service_point: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,3 +91,8 @@ class WorkQueueFilter(django_filters.FilterSet):
             return queryset
         behind = with_progress(queryset.model.objects.filter(pk__in=queryset.values("pk"))).filter(is_behind=True)
         return queryset.filter(pk__in=behind.values("pk"))
+
+    def filter_reports_overdue(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        if not value:
+            return queryset
+        return queryset.filter(reporting_periods__status="overdue").distinct()

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "contracts",
     "monitoring",
     "knowledgebase",
+    "portal",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -267,6 +268,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "relay-pending-outbox": {"task": "wizzr.tasks.relay_pending_outbox", "schedule": 60.0},
     "monitoring-send-reminders": {"task": "monitoring.tasks.send_reminders", "schedule": crontab(hour=7, minute=0)},
+    "portal-reporting-cycle": {"task": "portal.tasks.run_reporting_cycle", "schedule": crontab(hour=6, minute=30)},
 }
 
 # Security headers. Strict CSP: no inline script or style.
@@ -329,5 +331,6 @@ WIZZR_SEED_HOOKS = [
     "suppliers.demo.seed_suppliers",
     "contracts.seed.seed_demo",
     "monitoring.seed.seed_demo",
+    "portal.seed.seed_demo",
     "knowledgebase.seed.seed_demo",
 ]

@@ -23,6 +23,7 @@ urlpatterns = [
     path("contracten/", include("contracts.urls")),
     path("monitoren/", include("monitoring.urls")),
     path("kennisbank/", include("knowledgebase.urls")),
+    path("leverancier/", include("portal.urls")),
 ]
 
 handler404 = "wizzr.views.not_found"

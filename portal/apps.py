@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalConfig(AppConfig):
+    name = "portal"
+    verbose_name = _("Portaal opdrachtnemer")
+
+    def ready(self) -> None:
+        from portal import signals  # noqa: F401
