@@ -231,7 +231,7 @@ def period_refresh(*, period: ReportingPeriod) -> ReportingPeriod:
 
 
 def _lock_period(period: ReportingPeriod) -> ReportingPeriod:
-    return ReportingPeriod.objects.select_for_update().select_related("contract__organisation").get(pk=period.pk)
+    return ReportingPeriod.objects.select_for_update(of=("self",)).select_related("contract__organisation").get(pk=period.pk)
 
 
 def supplier_realisation_save(
@@ -450,7 +450,7 @@ def settlement_record(
     the supplier gets a new deadline, without one the outcome is final (with any withholding) and
     the contract is closed."""
     with transaction.atomic():
-        contract = Contract.objects.select_for_update().select_related("organisation__served_by", "supplier").get(pk=contract.pk)
+        contract = Contract.objects.select_for_update(of=("self",)).select_related("organisation__served_by", "supplier").get(pk=contract.pk)
         blockers = settlement_blockers(contract=contract)
         if blockers or Settlement.objects.filter(contract=contract).exists():
             raise WorkflowError(blockers[0] if blockers else "Het resultaat is al vastgelegd.")
@@ -536,7 +536,11 @@ def settlement_finalise(
 ) -> Settlement:
     """After the recovery period: record the final outcome, the remaining shortfall and any withholding."""
     with transaction.atomic():
-        settlement = Settlement.objects.select_for_update().select_related("contract__organisation__served_by").get(pk=settlement.pk)
+        settlement = (
+            Settlement.objects.select_for_update(of=("self",))
+            .select_related("contract__organisation__served_by")
+            .get(pk=settlement.pk)
+        )
         contract = settlement.contract
         if settlement.state != Settlement.State.RECOVERY:
             raise WorkflowError("Het eindresultaat is al vastgelegd.")
