@@ -188,7 +188,8 @@ def _notification_context(contract: Contract, by: User) -> dict:
         "contract_value": money(contract.contract_value),
         "sroi_obligation": money(contract.sroi_obligation),
         "handed_over_by": by.name or by.email,
-        "url": reverse("contracts:detail", args=[contract.uuid]),
+        # Coordinators open the contract in their workspace (a URL name: contracts knows no monitoring code).
+        "url": reverse("monitoring:workspace", args=[contract.uuid]),
     }
 
 

@@ -18,7 +18,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -34,11 +33,6 @@ from wizzr.models import Role
 from wizzr.tenancy import role_required
 
 WORK_QUEUE_PAGE_SIZE = 25
-
-
-@login_required
-def individual(request: HttpRequest) -> HttpResponse:
-    return render(request, "wizzr/not_yet.html", {"title": gettext_lazy("Monitoren contracten")})
 
 
 # Work queue ------------------------------------------------------------------------------------

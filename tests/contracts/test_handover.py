@@ -65,14 +65,14 @@ def test_every_coordinator_of_the_service_point_gets_an_email_and_a_notification
     assert message.subject == "Inkoopcontract overgedragen: INK-2026-042 — Groenonderhoud <wijk> & parken (Gemeente Arnhem)"
     assert "Beste Carol Visser," in message.body
     assert "Groenonderhoud <wijk> & parken" in message.body
-    assert f"/contracten/{concept.uuid}/" in message.body
+    assert f"/monitoren/opvolging/{concept.uuid}/" in message.body
     assert "1 januari 2026 – 31 december 2027" in message.body
     assert "€ 12.500,00" in message.body
     html = message.alternatives[0].content
     assert "Groenonderhoud &lt;wijk&gt; &amp; parken" in html and "<wijk>" not in html
     notification = Notification.objects.get(user=carol)
     assert notification.title == "Inkoopcontract INK-2026-042 overgedragen door Gemeente Arnhem"
-    assert notification.url == reverse("contracts:detail", args=[concept.uuid])
+    assert notification.url == reverse("monitoring:workspace", args=[concept.uuid])
     assert not Notification.objects.filter(user=frank).exists()
 
 
@@ -83,7 +83,7 @@ def test_the_coordinator_sees_the_notification_badge_and_opens_the_contract(clie
     client.force_login(carol)
     html = client.get(reverse("notifications")).content.decode()
     assert "Inkoopcontract INK-2026-042 overgedragen door Gemeente Arnhem" in html
-    assert client.get(reverse("contracts:detail", args=[concept.uuid])).status_code == 200
+    assert client.get(reverse("monitoring:workspace", args=[concept.uuid])).status_code == 200
 
 
 def test_a_second_handover_changes_nothing(client, alice, carol, concept, django_capture_on_commit_callbacks):
