@@ -15,21 +15,22 @@ from portal import services
 from portal.models import ReportingPeriod, SupplierAccess
 from tests.contracts.factories import ContractFactory, SupplierFactory
 from tests.factories import member
-from tests.monitoring.conftest import (  # noqa: F401 - fixtures
-    accepted,
-    contract,
-    per_month_block,
-    per_year_block,
-    private_root,
-    renkum_contract,
-    shipped_catalogues,
-    utrecht_contract,
-    v05,
-)
+from tests.monitoring import conftest as monitoring_fixtures
 from tests.monitoring.factories import agreement_for
 from wizzr.models import Role
 
 TODAY = datetime.date(2026, 11, 27)
+
+# The coordinator workspace's fixtures: catalogue, Arnhem's contract handed over to Midden-Gelderland.
+private_root = monitoring_fixtures.private_root
+shipped_catalogues = monitoring_fixtures.shipped_catalogues
+v05 = monitoring_fixtures.v05
+per_month_block = monitoring_fixtures.per_month_block
+per_year_block = monitoring_fixtures.per_year_block
+contract = monitoring_fixtures.contract
+accepted = monitoring_fixtures.accepted
+renkum_contract = monitoring_fixtures.renkum_contract
+utrecht_contract = monitoring_fixtures.utrecht_contract
 
 
 def running_contract(contract, coordinator, block):

@@ -7,7 +7,6 @@ from django.core import mail
 from django.urls import reverse
 
 from portal.models import SupplierAccess
-from tests.factories import member
 from wizzr.models import Invitation, Membership, Organisation, OutboxMessage, Role, User
 
 pytestmark = pytest.mark.django_db
