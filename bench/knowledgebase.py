@@ -6,12 +6,14 @@ end, and at the start in case an earlier run was interrupted), then times the re
 typo fallback) and, as the yardstick, the obvious way (ILIKE over title and body) on the same
 queries in the same run.
 
-Run: ``make bench`` (with the benchmark package), or on its own:
-``DEBUG=1 .venv/bin/python -m wizzr.devdb run -- .venv/bin/python -m bench.knowledgebase``
+Run: ``make bench BENCH_ARGS=knowledgebase`` (or ``python -m bench knowledgebase`` inside the
+database wrapper). It runs against whatever database the process is configured for (the dev
+database, or ``wizzr_bench`` when the suppliers suite ran first) and migrates it if needed.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import random
 import statistics
@@ -140,11 +142,11 @@ def _create_synthetic() -> None:
         cursor.execute("ANALYZE knowledgebase_searchword")
 
 
-def _time(func: Callable[[str], object], queries: list[str]) -> list[float]:
+def _time(func: Callable[[str], object], queries: list[str], rounds: int) -> list[float]:
     for query in queries:  # warm-up: plans, caches
         func(query)
     samples = []
-    for _ in range(ROUNDS):
+    for _ in range(rounds):
         for query in queries:
             start = time.perf_counter()
             func(query)
@@ -156,52 +158,68 @@ def _p95(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=100, method="inclusive")[94]
 
 
-def run(*, stdout=sys.stdout) -> dict:
+def add_arguments(parser) -> None:
+    group = parser.add_argument_group("knowledgebase")
+    group.add_argument("--kb-rounds", type=int, default=ROUNDS, help=f"timed rounds over all queries (default {ROUNDS})")
+
+
+def run(args, *, stdout=sys.stdout) -> dict:
     """Create the data, time both ways, clean up; return the figures (milliseconds)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wizzr.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
     from django.utils import translation
 
     from knowledgebase.models import Article
     from knowledgebase.search import search_articles, search_naive
 
+    call_command("migrate", "knowledgebase", verbosity=0)
+    rounds = getattr(args, "kb_rounds", ROUNDS)
+    load = os.getloadavg()[0]
     _remove_synthetic()
     _create_synthetic()
     try:
         base = Article.objects.published()
         total = base.count()
         with translation.override("nl"):
-            smart = _time(lambda q: search_articles(base=base, query=q, language="nl").hits, QUERIES)
-            naive = _time(lambda q: search_naive(base=base, query=q), QUERIES)
+            smart = _time(lambda q: search_articles(base=base, query=q, language="nl").hits, QUERIES, rounds)
+            naive = _time(lambda q: search_naive(base=base, query=q), QUERIES, rounds)
     finally:
         _remove_synthetic()
     result = {
+        "suite": "knowledgebase",
+        "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "load_average": load,
         "articles": total,
         "samples": len(smart),
-        "fts_median_ms": statistics.median(smart),
-        "fts_p95_ms": _p95(smart),
-        "ilike_median_ms": statistics.median(naive),
-        "ilike_p95_ms": _p95(naive),
+        "fts_median_ms": round(statistics.median(smart), 2),
+        "fts_p95_ms": round(_p95(smart), 2),
+        "ilike_median_ms": round(statistics.median(naive), 2),
+        "ilike_p95_ms": round(_p95(naive), 2),
     }
-    result["median_ratio"] = result["ilike_median_ms"] / result["fts_median_ms"]
-    result["p95_ratio"] = result["ilike_p95_ms"] / result["fts_p95_ms"]
-    result["passed"] = result["fts_p95_ms"] <= TARGET_P95_MS
+    result["median_ratio"] = round(result["ilike_median_ms"] / result["fts_median_ms"], 2)
+    result["p95_ratio"] = round(result["ilike_p95_ms"] / result["fts_p95_ms"], 2)
+    result["targets_met"] = result["fts_p95_ms"] <= TARGET_P95_MS
     stdout.write(
-        f"Knowledge-base search over {total} published articles, {len(QUERIES)} queries × {ROUNDS} rounds\n"
+        f"\nKennisbank search over {total} published articles, {len(QUERIES)} queries × {rounds} rounds "
+        f"({os.cpu_count()} cores, load average {load:.1f} at the start)\n"
         f"  full-text search (ranked, highlighted, typo fallback): median {result['fts_median_ms']:.2f} ms, "
-        f"p95 {result['fts_p95_ms']:.2f} ms (target ≤ {TARGET_P95_MS:.0f} ms) — "
-        f"{'PASS' if result['passed'] else 'FAIL'}\n"
+        f"p95 {result['fts_p95_ms']:.2f} ms\n"
         f"  naive ILIKE over title and body:                       median {result['ilike_median_ms']:.2f} ms, "
         f"p95 {result['ilike_p95_ms']:.2f} ms\n"
         f"  ILIKE ÷ full-text: {result['median_ratio']:.1f}× at the median, {result['p95_ratio']:.1f}× at p95\n"
+        f"  {'PASS' if result['targets_met'] else 'FAIL'}  search p95 ≤ {TARGET_P95_MS:.0f} ms\n"
     )
+    stdout.flush()
     return result
 
 
-def main() -> int:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wizzr.settings")
-    import django
-
-    django.setup()
-    return 0 if run()["passed"] else 1
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench.knowledgebase", description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    return 0 if run(parser.parse_args(argv))["targets_met"] else 1
 
 
 if __name__ == "__main__":

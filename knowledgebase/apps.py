@@ -7,5 +7,5 @@ class KnowledgebaseConfig(AppConfig):
     verbose_name = _("Kennisbank")
 
     def ready(self) -> None:
-        # Registers the [[bouwblokken]] Markdown placeholder.
-        from knowledgebase import catalogue  # noqa: F401
+        # The [[bouwblokken]] Markdown placeholder, and the search vocabulary refresh.
+        from knowledgebase import catalogue, signals  # noqa: F401

@@ -13,10 +13,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVector, SearchVectorCombinable, SearchVectorField
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Func, Q
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -98,13 +98,28 @@ def audiences_of(user) -> list[str]:
     return audiences
 
 
-def _vector(language: str, title, keywords, summary, body) -> SearchVector:
+class StrippedSearchVector(SearchVectorCombinable, Func):
+    """``strip(to_tsvector(config, text))``: the lexemes without positions or weights.
+
+    The body's words only need to be findable; ranking leans on title, keywords and summary. A
+    vector without positions is a fraction of the size, stays below PostgreSQL's TOAST threshold,
+    and ranking hundreds of matches no longer decompresses kilobytes per row.
+    """
+
+    function = "strip"
+    output_field = SearchVectorField()
+
+    def __init__(self, expression, *, config: str):
+        super().__init__(SearchVector(expression, config=config))
+
+
+def _vector(language: str, title, keywords, summary, body):
     config = SEARCH_CONFIG[language]
     return (
         SearchVector(title, config=config, weight="A")
         + SearchVector(keywords, config=config, weight="A")
         + SearchVector(summary, config=config, weight="B")
-        + SearchVector(body, config=config, weight="C")
+        + StrippedSearchVector(body, config=config)
     )
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 
 from knowledgebase.content import load_shipped
 from knowledgebase.models import Article, Category, HelpRequest, HelpRequestReply
+from knowledgebase.search import refresh_search_words
 from wizzr.models import Organisation, User
 
 DEMO_REQUESTS = [
@@ -51,6 +52,7 @@ def seed_demo(*, stdout, style) -> None:
     with translation.override("nl"), transaction.atomic():
         created, updated = load_shipped(article_model=Article, category_model=Category, overwrite=True)
         made = _help_requests()
+    refresh_search_words()
     stdout.write(
         style.SUCCESS(f"Kennisbank demo: {created} articles added, {updated} refreshed, {made} help requests added.")
     )

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from knowledgebase.content import load_shipped
 from knowledgebase.models import Article, Category, HelpRequest
 from tests.contracts.factories import ContractFactory
-from tests.knowledgebase.factories import ensure_oost_nederland_catalogue
+from tests.monitoring.factories import ship_catalogues
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +21,7 @@ SHOTS = os.environ.get("WIZZR_SCREENSHOTS", "")
 def articles(db):
     """The shipped articles and a catalogue: transactional tests empty what the data migrations filled."""
     load_shipped(article_model=Article, category_model=Category)
-    ensure_oost_nederland_catalogue()
+    ship_catalogues()
 
 
 def shot(page, name: str) -> None:

@@ -1,8 +1,5 @@
 """Factories for the knowledge base. Help requests and replies inherit the organisation of their parent."""
 
-import datetime
-from decimal import Decimal
-
 import factory
 
 from knowledgebase.models import Article, ArticleFeedback, Audience, Category, HelpRequest, HelpRequestReply
@@ -65,19 +62,3 @@ class ReplyFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
     body = "Zo werkt het."
 
-
-def ensure_oost_nederland_catalogue() -> None:
-    """The shipped Oost-Nederland block the articles show; transactional tests may have emptied the catalogue."""
-    from monitoring.models import BuildingBlock, Catalogue, CatalogueVersion, Region
-
-    if BuildingBlock.objects.filter(name="Participatiewet, uitkering korter dan 2 jaar").exists():
-        return
-    region, _ = Region.objects.get_or_create(slug="oost-nederland", defaults={"name": "Oost-Nederland"})
-    catalogue, _ = Catalogue.objects.get_or_create(region=region, defaults={"name": "Uniform Bouwblokkenmodel Oost-Nederland"})
-    version, _ = CatalogueVersion.objects.get_or_create(
-        catalogue=catalogue, label="V05 april 2023", defaults={"valid_from": datetime.date(2023, 4, 1)}
-    )
-    BuildingBlock.objects.create(
-        version=version, name="Participatiewet, uitkering korter dan 2 jaar", category="employment",
-        unit="per_year", value=Decimal("30000"), counting_months=24,
-    )

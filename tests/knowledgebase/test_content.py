@@ -13,7 +13,7 @@ from django.utils import translation
 from knowledgebase.content import CATEGORIES, load_shipped, shipped_articles
 from knowledgebase.models import Article, Audience, Category, HelpRequest
 from knowledgebase.seed import seed_demo
-from tests.knowledgebase.factories import ensure_oost_nederland_catalogue
+from tests.monitoring.factories import ship_catalogues
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ REQUIRED_TOPICS = [
 @pytest.fixture
 def shipped():
     load_shipped(article_model=Article, category_model=Category)
-    ensure_oost_nederland_catalogue()
+    ship_catalogues()
     return {article.slug: article for article in Article.objects.all()}
 
 
@@ -104,6 +104,7 @@ def test_loading_again_keeps_edits_unless_asked_to_overwrite(shipped):
 
 
 def test_seed_demo_loads_the_articles_and_a_few_help_requests_and_can_run_twice():
+    ship_catalogues()  # monitoring's demo needs the shipped catalogue; transactional tests may have emptied it
     call_command("seed_demo", "--force", stdout=StringIO())
     assert Article.objects.filter(slug__in=REQUIRED_TOPICS).count() == len(REQUIRED_TOPICS)
     first = HelpRequest.objects.count()

@@ -1,7 +1,7 @@
 import pytest
 
 from knowledgebase.models import Article
-from knowledgebase.search import Mode, search_articles, tsquery_text
+from knowledgebase.search import Mode, refresh_search_words, search_articles, tsquery_text
 from tests.knowledgebase.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -11,6 +11,7 @@ pytestmark = pytest.mark.django_db
 def empty_knowledge_base():
     """Searches below run against their own articles only, not the shipped ones."""
     Article.objects.all().delete()
+    refresh_search_words()
 
 
 def search(query: str, language: str = "nl"):
@@ -61,17 +62,33 @@ def test_all_words_must_match_before_any_word_may():
     assert titles(results) == ["Bijlagen toevoegen"]
 
 
-def test_a_typo_falls_back_to_similar_titles():
-    ArticleFactory(title_nl="Het bouwblokkenmodel", body_nl="Waarden per activiteit.")
+def test_a_typo_is_corrected_to_a_word_the_articles_use():
+    ArticleFactory(title_nl="Het bouwblokkenmodel", body_nl="Elk bouwblok heeft een waarde.")
     ArticleFactory(title_nl="Inloggen", body_nl="Met tweestapsverificatie.")
-    results = search("bouwblokenmodl")
+    refresh_search_words()
+    results = search("bouwblokkn")
     assert results.mode == Mode.SIMILAR
+    assert results.suggestion == "bouwblok"
     assert titles(results) == ["Het bouwblokkenmodel"]
+    assert "<mark>bouwblok</mark>" in results.hits[0].passage_html
 
 
-def test_a_typo_in_a_keyword_is_forgiven_too():
-    ArticleFactory(title_nl="Inloggen", keywords_nl="tweestapsverificatie", body_nl="Tekst.")
-    assert titles(search("twestapsverifcatie")) == ["Inloggen"]
+def test_a_typo_in_a_word_of_the_body_is_forgiven_too():
+    ArticleFactory(title_nl="Inloggen", body_nl="U gebruikt tweestapsverificatie met een app.")
+    refresh_search_words()
+    results = search("twestapsverifcatie")
+    assert results.mode == Mode.SIMILAR
+    assert results.suggestion == "tweestapsverificatie"
+    assert titles(results) == ["Inloggen"]
+
+
+def test_the_vocabulary_follows_the_articles_after_commit(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        article = ArticleFactory(title_nl="Zonnepanelen", body_nl="Over zonnepanelen.")
+    assert search("zonnepaneeln").suggestion == "zonnepanelen"
+    with django_capture_on_commit_callbacks(execute=True):
+        article.delete()
+    assert search("zonnepaneeln").mode == Mode.NONE
 
 
 def test_nothing_found_is_reported_as_such():
@@ -134,3 +151,11 @@ def test_an_article_without_english_is_still_found_in_the_english_interface():
 def test_unpublished_articles_are_never_found():
     ArticleFactory(title_nl="Concepttekst", is_published=False)
     assert search("concepttekst").hits == []
+
+
+def test_a_page_holds_ten_results_found_in_a_fixed_number_of_queries(django_assert_max_num_queries):
+    for n in range(12):
+        ArticleFactory(title_nl=f"Bijlage nummer {n}")
+    with django_assert_max_num_queries(1):
+        results = search("bijlage")
+    assert results.count == 10
