@@ -6,4 +6,5 @@ register it in ``SUITES``. Results are printed and written to ``bench/results/``
 
 SUITES = {
     "suppliers": "bench.suppliers",
+    "knowledgebase": "bench.knowledgebase",
 }
