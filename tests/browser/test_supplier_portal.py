@@ -1,0 +1,188 @@
+"""The supplier portal in the browser: the coordinator invites the supplier's SROI contact, who sets a
+password, submits two realisations and ‘niets te melden’ for another period; the coordinator approves
+one and rejects one; the supplier corrects and resubmits; the buyer sees the new realised value.
+
+Every page state is checked for CSP violations and axe (WCAG 2.1 AA). With WIZZR_SCREENSHOTS set to
+a folder, each state is also saved as a screenshot.
+"""
+
+import os
+import re
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from monitoring import services as monitoring_services
+from monitoring.models import Region
+from monitoring.values import add_months
+from portal import services
+from portal.models import ReportingPeriod
+from tests.contracts.factories import ContractFactory, SupplierFactory
+from tests.monitoring.factories import agreement_for, ship_catalogues
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = os.environ.get("WIZZR_SCREENSHOTS", "")
+NEW_PASSWORD = "Bouwplaats-Veilig-2026"
+
+
+@pytest.fixture(autouse=True)
+def private_root(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
+def shipped_catalogues(transactional_db):
+    ship_catalogues()
+
+
+def shot(page, name: str) -> None:
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, f"supplier-{name}.png"), full_page=True)
+
+
+def visit(page, check_page, name: str) -> None:
+    check_page(page)
+    shot(page, name)
+
+
+@pytest.fixture
+def contract(arnhem, alice, carol, service_point):
+    """Arnhem's contract, four months under way with quarterly reports: the first quarter is late,
+    the second open."""
+    Region.objects.get(slug="oost-nederland").service_points.add(service_point)
+    start = add_months(timezone.localdate().replace(day=1), -4)
+    contract = ContractFactory(
+        organisation=arnhem, contract_number="ARN-2026-100", title="Nieuwbouw brede school",
+        start_date=start, end_date=add_months(start, 24) - timedelta(days=1), contract_value=Decimal("500000.00"),
+        supplier=SupplierFactory(legal_name="Bouwbedrijf Testmans B.V."), handed_over=True, handed_over_by=alice,
+        supplier_contact_name="Sanne de Bouwer", supplier_contact_email="sanne@testmans.example",
+        remarks_for_coordinator="Intern: let op de planning",
+    )
+    contract.contact_persons.add(alice)
+    monitoring_services.contract_accept(contract=contract, by=carol)
+    block = monitoring_services.follow_up_for(contract=contract).catalogue_version.blocks.get(name__startswith="Werkervaringsplaats")
+    agreement_for(contract, block, description="Werkervaringsplaatsen op de bouwplaats", by=carol, persons=2, months=Decimal("6"))
+    monitoring_services.agreements_record(contract=contract, by=carol)
+    contract.refresh_from_db()
+    services.periods_open(contract=contract)
+    return contract
+
+
+def switch_user(page, login, user, password=None):
+    page.context.clear_cookies()
+    login(page, user, password_to_use=password)
+    expect(page.get_by_role("heading", name=re.compile("Welkom"))).to_be_visible()
+
+
+def add_realisation(page, start, end, reference, value):
+    page.get_by_role("link", name="Realisatie toevoegen").click()
+    page.get_by_label("SR-invullingsafspraak").select_option(index=1)
+    page.get_by_label("Periode van").fill(start.isoformat())
+    page.get_by_label("Periode tot en met").fill(end.isoformat())
+    page.get_by_label("Kenmerk kandidaat").fill(reference)
+    expect(page.get_by_test_id("value-preview")).to_have_text(value)
+
+
+def test_supplier_accounts_for_a_period_and_fixes_a_rejection(page, live_server, login, check_page, contract, carol, alice):
+    base = live_server.url
+    late, current = ReportingPeriod.objects.filter(contract=contract).order_by("period_start")
+    assert late.status == "overdue" and current.status == "open"
+
+    # The coordinator invites the SROI contact the buyer entered.
+    switch_user(page, login, carol)
+    page.goto(f"{base}/monitoren/opvolging/{contract.uuid}/")
+    expect(page.get_by_role("heading", name="Verantwoording door de opdrachtnemer")).to_be_visible()
+    page.get_by_role("link", name="Opdrachtnemer uitnodigen").click()
+    expect(page.get_by_label("E-mailadres")).to_have_value("sanne@testmans.example")
+    visit(page, check_page, "01-invite")
+    page.get_by_role("button", name="Uitnodiging versturen").click()
+    expect(page.get_by_text("De uitnodiging is verstuurd naar sanne@testmans.example.")).to_be_visible()
+    visit(page, check_page, "02-invited")
+    link = re.search(r"/uitnodiging/[^\s]+/", mail.outbox[-1].body).group(0)
+
+    # The supplier contact sets a password and logs in.
+    page.context.clear_cookies()
+    page.goto(base + link)
+    visit(page, check_page, "03-accept")
+    page.get_by_label("Wachtwoord", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("Wachtwoord (nogmaals)").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Uitnodiging accepteren").click()
+    from wizzr.models import User
+
+    sanne = User.objects.get(email="sanne@testmans.example")
+    switch_user(page, login, sanne, NEW_PASSWORD)
+    visit(page, check_page, "04-start")
+    page.get_by_role("link", name=re.compile("Mijn contracten")).click()
+    expect(page.get_by_role("link", name="ARN-2026-100", exact=True)).to_be_visible()
+    visit(page, check_page, "05-home")
+    page.get_by_role("link", name="ARN-2026-100", exact=True).click()
+    expect(page.get_by_role("heading", name="Rapportages")).to_be_visible()
+    expect(page.get_by_text("Intern: let op de planning")).to_have_count(0)
+    visit(page, check_page, "06-contract")
+
+    # Two realisations in the open quarter, with the value shown before sending.
+    page.get_by_role("link", name=re.compile(current.period_start.strftime("%-d-%-m-%Y"))).click()
+    visit(page, check_page, "07-period")
+    add_realisation(page, current.period_start, add_months(current.period_start, 2) - timedelta(days=1), "WP-01", "€ 1.500,00")
+    visit(page, check_page, "08-realisation-form")
+    page.get_by_role("button", name="Realisatie indienen").click()
+    expect(page.get_by_text("De realisatie is opgeslagen en ingediend ter beoordeling.")).to_be_visible()
+    add_realisation(page, current.period_start, add_months(current.period_start, 1) - timedelta(days=1), "WP-02", "€ 750,00")
+    page.get_by_role("button", name="Realisatie indienen").click()
+    expect(page.get_by_text("De realisatie is opgeslagen en ingediend ter beoordeling.")).to_be_visible()
+    page.get_by_role("button", name="Periode indienen").click()
+    expect(page.get_by_text("De rapportage over deze periode is ingediend")).to_be_visible()
+
+    # ‘Niets te melden’ for the late quarter: first without a reason (refused), then with one.
+    page.get_by_role("link", name=re.compile(late.period_start.strftime("%-d-%-m-%Y"))).click()
+    page.get_by_label("Niets te melden deze periode").check()
+    page.get_by_role("button", name="Periode indienen").click()
+    expect(page.get_by_text("Geef een toelichting waarom er deze periode niets te melden is.")).to_be_visible()
+    visit(page, check_page, "09-nothing-refused")
+    page.get_by_label("Toelichting").fill("Fundering door onderaannemer; nog geen plaatsingen.")
+    page.get_by_role("button", name="Periode indienen").click()
+    expect(page.get_by_text("De rapportage over deze periode is ingediend")).to_be_visible()
+    visit(page, check_page, "10-contract-submitted")
+
+    # The coordinator approves one and rejects the other.
+    switch_user(page, login, carol)
+    page.goto(f"{base}/monitoren/opvolging/{contract.uuid}/")
+    first, second = contract.realisations.order_by("candidate_reference")
+    page.goto(f"{base}/monitoren/opvolging/{contract.uuid}/realisaties/{first.uuid}/")
+    page.get_by_role("button", name="Goedkeuren").click()
+    page.goto(f"{base}/monitoren/opvolging/{contract.uuid}/realisaties/{second.uuid}/")
+    page.get_by_label("Reden van afwijzing").fill("De periode is te kort; de plaatsing liep het hele kwartaal.")
+    page.get_by_role("button", name="Afwijzen").click()
+    expect(page.get_by_text("De realisatie is afgewezen.")).to_be_visible()
+
+    # The supplier sees the rejection on the start page, corrects and resubmits.
+    switch_user(page, login, sanne, NEW_PASSWORD)
+    page.goto(f"{base}/leverancier/")
+    expect(page.get_by_text("De periode is te kort")).to_be_visible()
+    visit(page, check_page, "11-home-rejected")
+    page.get_by_role("link", name=re.compile("verbeter")).click()
+    expect(page.get_by_text("De periode is te kort")).to_be_visible()
+    page.get_by_label("Periode tot en met").fill(current.period_end.isoformat())
+    expect(page.get_by_test_id("value-preview")).to_have_text("€ 2.250,00")
+    visit(page, check_page, "12-correct")
+    page.get_by_role("button", name="Opslaan en opnieuw indienen").click()
+    expect(page.get_by_text("De realisatie is gewijzigd en opnieuw ingediend")).to_be_visible()
+    # The approved one is locked.
+    page.goto(f"{base}/leverancier/contracten/{contract.uuid}/realisaties/{first.uuid}/")
+    expect(page.get_by_text("Wijzigen is niet meer mogelijk.")).to_be_visible()
+    visit(page, check_page, "13-approved-locked")
+
+    switch_user(page, login, carol)
+    page.goto(f"{base}/monitoren/opvolging/{contract.uuid}/realisaties/{second.uuid}/")
+    page.get_by_role("button", name="Goedkeuren").click()
+
+    # The buyer sees the new realised value.
+    switch_user(page, login, alice)
+    page.goto(f"{base}/monitoren/contracten/{contract.uuid}/")
+    expect(page.get_by_test_id("figure-approved")).to_have_text("€ 3.750,00")
+    visit(page, check_page, "14-buyer")
