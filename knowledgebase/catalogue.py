@@ -36,7 +36,7 @@ def building_blocks(language: str) -> str:
             return _("*Het overzicht van de bouwblokken is op dit moment niet beschikbaar.*")
         today = timezone.localdate()
         parts: list[str] = []
-        catalogues = Catalogue.objects.select_related("region").order_by("name")
+        catalogues = Catalogue.objects.select_related("region").order_by("region__name", "name")
         for catalogue in catalogues:
             version = (
                 catalogue.versions.filter(valid_from__lte=today)

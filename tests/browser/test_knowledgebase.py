@@ -80,6 +80,12 @@ def test_robot_button_search_open_article_and_give_feedback(page, live_server, l
     page.get_by_label("Zoek in de kennisbank").fill("")
     expect(page.get_by_role("heading", name="Onderwerpen")).to_be_visible()
 
+    page.goto(f"{live_server.url}/kennisbank/artikel/bouwblokkenmodel/")
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("The building-block model")
+    check_page(page)
+    shot(page, "06-article-english")
+
 
 def test_ask_about_a_contract_the_coordinator_answers_and_the_asker_reads_it(
     page, live_server, login, alice, carol, arnhem, articles, check_page
