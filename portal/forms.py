@@ -37,6 +37,10 @@ class SupplierRealisationForm(RealisationForm):
             contract = copy.copy(contract)
             contract.end_date = period.period_end
         super().__init__(*args, contract=contract, **kwargs)
+        if period is not None and period.kind == ReportingPeriod.Kind.REGULAR:
+            self.fields["period_end"].help_text = _(
+                "Deze rapportage gaat over %(start)s t/m %(end)s: vul het deel van de plaatsing binnen die data in."
+            ) % {"start": date_format(period.period_start), "end": date_format(period.period_end)}
 
     def clean(self):
         cleaned = super().clean()

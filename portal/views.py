@@ -12,10 +12,8 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -315,6 +313,10 @@ def invite(request: HttpRequest, uuid: UUID) -> HttpResponse:
     contract = get_contract_to_change(request.user, uuid)
     if request.method != "POST":
         initial = {"name": contract.supplier_contact_name, "email": contract.supplier_contact_email}
+        if SupplierAccess.objects.filter(
+            contract=contract, email__iexact=contract.supplier_contact_email, revoked_at__isnull=True
+        ).exists():
+            initial = {}  # the proposed contact is already invited
         return _invite_page(request, contract, InviteForm(initial=initial))
     form = InviteForm(request.POST)
     if form.is_valid():
@@ -359,6 +361,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
 
 def _settlement_page(request, contract, form, status=200) -> HttpResponse:
     settlement = Settlement.objects.filter(contract=contract).first()
+    recovery = contract.reporting_periods.filter(kind=ReportingPeriod.Kind.RECOVERY).first()
     ctx = {
         "contract": contract,
         "settlement": settlement,
@@ -367,7 +370,12 @@ def _settlement_page(request, contract, form, status=200) -> HttpResponse:
         "shortfall": services.shortfall_of(contract),
         "approved": services.approved_value(contract),
         "blockers": [] if settlement else services.settlement_blockers(contract=contract),
-        "recovery_period": contract.reporting_periods.filter(kind=ReportingPeriod.Kind.RECOVERY).first(),
+        "recovery_period": recovery,
+        # While the recovery period runs and the supplier has not reported, there is nothing to finalise yet.
+        "recovery_running": bool(
+            settlement and settlement.state == Settlement.State.RECOVERY and recovery is not None and recovery.is_open
+            and settlement.recovery_deadline >= timezone.localdate()
+        ),
     }
     return render(request, "portal/settlement_form.html", ctx, status=status)
 

@@ -186,3 +186,72 @@ def test_supplier_accounts_for_a_period_and_fixes_a_rejection(page, live_server,
     page.goto(f"{base}/monitoren/contracten/{contract.uuid}/")
     expect(page.get_by_test_id("figure-approved")).to_have_text("€ 3.750,00")
     visit(page, check_page, "14-buyer")
+
+
+@pytest.fixture
+def ended(arnhem, alice, carol, service_point):
+    """A term that ended two months ago; the final report is in and assessed, € 1,500 of € 5,000 approved."""
+    from monitoring.models import Realisation
+    from portal.models import PeriodRealisation
+    from tests.factories import member
+    from tests.portal.conftest import invite
+    from wizzr.models import Role
+
+    Region.objects.get(slug="oost-nederland").service_points.add(service_point)
+    today = timezone.localdate()
+    contract = ContractFactory(
+        organisation=arnhem, contract_number="ARN-2024-007", title="Herinrichting Rijnkade",
+        start_date=add_months(today.replace(day=1), -13), end_date=add_months(today.replace(day=1), -1) - timedelta(days=1),
+        contract_value=Decimal("100000.00"),
+        handed_over=True, handed_over_by=alice,
+    )
+    monitoring_services.contract_accept(contract=contract, by=carol)
+    monitoring_services.contract_set_rhythm(contract=contract, rhythm="yearly", by=carol)
+    block = monitoring_services.follow_up_for(contract=contract).catalogue_version.blocks.get(name__startswith="Werkervaringsplaats")
+    agreement = agreement_for(contract, block, description="Werkervaringsplaatsen", by=carol, persons=2, months=Decimal("6"))
+    monitoring_services.agreements_record(contract=contract, by=carol)
+    contract.refresh_from_db()
+    supplier = member("sanne@testmans.example", services.supplier_organisation_for(contract=contract), Role.SUPPLIER, name="Sanne")
+    invite(contract, supplier)
+    services.periods_open(contract=contract)
+    for period in ReportingPeriod.objects.filter(contract=contract).order_by("period_start"):
+        if period.kind == "final":
+            realisation = monitoring_services.realisation_save(
+                realisation=Realisation(contract=contract, agreement=agreement, block=block, candidate_reference="WP-1",
+                                        period_start=contract.end_date.replace(day=1), period_end=contract.end_date),
+                bonuses=[], by=supplier,
+            )
+            PeriodRealisation.objects.create(organisation=contract.organisation, period=period, realisation=realisation)
+            services.period_submit(period=period, nothing_to_report=False, by=supplier)
+            monitoring_services.realisation_assess(realisation=realisation, decision="approved", by=carol)
+        else:
+            services.period_submit(period=period, nothing_to_report=True, reason="Voorbereiding", by=supplier)
+    return contract
+
+
+def test_coordinator_records_shortfall_and_recovery_period(page, live_server, login, check_page, ended, carol, alice):
+    base = live_server.url
+    switch_user(page, login, carol)
+    page.goto(f"{base}/monitoren/opvolging/{ended.uuid}/")
+    page.get_by_role("link", name="Eindresultaat en tekort").click()
+    expect(page.get_by_role("heading", name="Eindresultaat en tekort")).to_be_visible()
+    visit(page, check_page, "20-settlement")
+    page.get_by_label("Gerealiseerd", exact=True).check()
+    page.get_by_role("button", name="Resultaat vastleggen").click()
+    expect(page.get_by_text("Er is nog een tekort")).to_be_visible()
+    visit(page, check_page, "21-settlement-refused")
+    page.get_by_label("Deels gerealiseerd").check()
+    page.get_by_label("Toelichting").fill("Twee plaatsingen niet ingevuld.")
+    page.get_by_label("Einde herstelperiode").fill(add_months(timezone.localdate(), 3).isoformat())
+    page.get_by_role("button", name="Resultaat vastleggen").click()
+    expect(page.get_by_text("Het resultaat is vastgelegd.")).to_be_visible()
+    expect(page.get_by_test_id("shortfall")).to_have_text("€ 4.250,00")
+    visit(page, check_page, "22-recovery")
+    page.goto(f"{base}/leverancier/te-laat/")
+    visit(page, check_page, "23-overdue-list")
+
+    switch_user(page, login, ended.supplier_accesses.get().user, None)
+    page.goto(f"{base}/leverancier/contracten/{ended.uuid}/")
+    expect(page.get_by_test_id("shortfall")).to_have_text("€ 4.250,00")
+    expect(page.get_by_text("Rapportage herstelperiode")).to_be_visible()
+    visit(page, check_page, "24-supplier-recovery")
