@@ -4,6 +4,8 @@ choice: the field shows an error and the page shows the contracts without that f
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from datetime import date
 from html import escape
 
@@ -16,6 +18,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contract
+from monitoring.figures import with_progress
 from wizzr.models import Organisation
 
 ALL = "alle"
@@ -27,18 +30,61 @@ SELECT = {"class": "utrecht-select utrecht-select--html-select"}
 
 class LongSelect(forms.Select):
     """A <select> built by joining strings: the supplier filter of a large organisation offers
-    thousands of options, and Django's template-per-option rendering costs milliseconds for those."""
+    thousands of options, and Django's template-per-option rendering costs milliseconds for those.
+    The options' HTML is kept per list of options (they rarely change); only the selection varies."""
+
+    _rendered: OrderedDict[tuple, str] = OrderedDict()
+    _lock = threading.Lock()
+    CACHE_SIZE = 64
+
+    @classmethod
+    def _options_html(cls, choices: tuple) -> str:
+        with cls._lock:
+            html = cls._rendered.get(choices)
+            if html is not None:
+                cls._rendered.move_to_end(choices)
+                return html
+        html = "".join(f'<option value="{escape(str(v))}">{escape(str(label))}</option>' for v, label in choices)
+        with cls._lock:
+            cls._rendered[choices] = html
+            while len(cls._rendered) > cls.CACHE_SIZE:
+                cls._rendered.popitem(last=False)
+        return html
 
     def render(self, name, value, attrs=None, renderer=None):
         final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
-        current = "" if value is None else str(value)
-        options = []
-        for option_value, label in self.choices:
-            option_value = "" if option_value is None else str(option_value)
-            selected = " selected" if option_value == current else ""
-            options.append(f'<option value="{escape(option_value)}"{selected}>{escape(str(label))}</option>')
+        html = self._options_html(tuple((str(v), str(label)) for v, label in self.choices))
+        if value not in (None, ""):
+            marker = f'<option value="{escape(str(value))}">'
+            html = html.replace(marker, marker[:-1] + " selected>", 1)
         # Values and labels are escaped above; flatatt escapes the attributes.
-        return mark_safe(f"<select{flatatt(final_attrs)}>{''.join(options)}</select>")  # noqa: S308
+        return mark_safe(f"<select{flatatt(final_attrs)}>{html}</select>")  # noqa: S308
+
+
+class ScopedChoiceField(forms.CharField):
+    """A choice among many scoped options, checked against a set (Django's ChoiceField normalises
+    and scans every option on each request). An unknown value gets the usual Dutch message."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.allowed: frozenset[str] = frozenset()
+
+    def set_options(self, options: list[tuple[str, str]], *, empty_label: str) -> None:
+        self.allowed = frozenset(value for value, _label in options)
+        self.widget.choices = [("", empty_label), *options]
+
+    def validate(self, value):
+        super().validate(value)
+        if value and value not in self.allowed:
+            raise forms.ValidationError(
+                forms.ChoiceField.default_error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+
+
+class ScopedChoiceFilter(django_filters.CharFilter):
+    field_class = ScopedChoiceField
 
 
 class ScopedFilterSet(django_filters.FilterSet):
@@ -128,11 +174,8 @@ class ContractListFilter(ScopedFilterSet):
     q = django_filters.CharFilter(
         label=_("Zoeken"), method="filter_text", widget=forms.TextInput(attrs={"type": "search"})
     )
-    supplier = django_filters.ChoiceFilter(
-        label=_("Uitvoerende partij"),
-        method="filter_supplier",
-        empty_label=_("Alle uitvoerende partijen"),
-        widget=LongSelect(attrs=SELECT),
+    supplier = ScopedChoiceFilter(
+        label=_("Uitvoerende partij"), method="filter_supplier", widget=LongSelect(attrs=SELECT)
     )
     coordinator = django_filters.ChoiceFilter(
         label=_("SROI-coördinator"),
@@ -151,7 +194,7 @@ class ContractListFilter(ScopedFilterSet):
     def __init__(self, data, *, suppliers: list[tuple[str, str]], coordinators: list[tuple[str, str]], **kwargs):
         super().__init__(data, **kwargs)
         self.form.fields["q"].help_text = _("Inkoopcontractnummer, titel of uitvoerende partij.")
-        self.form.fields["supplier"].choices = [("", _("Alle uitvoerende partijen")), *suppliers]
+        self.form.fields["supplier"].set_options(suppliers, empty_label=_("Alle uitvoerende partijen"))
         self.form.fields["coordinator"].choices = [
             ("", _("Alle coördinatoren")),
             (UNASSIGNED, _("Nog niet toegewezen")),
@@ -183,8 +226,9 @@ class ContractListFilter(ScopedFilterSet):
         return queryset.filter(follow_up__coordinator__uuid=value)
 
     def filter_behind(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        # The queryset carries ``with_progress``'s annotations (see reports.contract_rows).
-        return queryset.filter(is_behind=True) if value else queryset
+        if not value:
+            return queryset
+        return with_progress(queryset).filter(is_behind=True).exclude(status=Contract.Status.DRAFT)
 
 
 def per_page(value: str | None) -> int:

@@ -11,9 +11,9 @@ from uuid import UUID
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
@@ -57,12 +57,12 @@ def _render(request: HttpRequest, template: str, ctx: dict, partial: str) -> Htt
 
 
 def _list_filter(request: HttpRequest) -> tuple[ContractListFilter, dict]:
-    """The filter set of the individual list over the user's contracts (annotated for sorting)."""
+    """The filter set of the individual list over the user's contracts."""
     visible = Contract.objects.visible_to(request.user)
     overview = reports.overview(visible)
     filterset = ContractListFilter(
         request.GET,
-        queryset=reports.contract_rows(visible),
+        queryset=visible,
         authorities=list(reports.authorities_for(request.user)),
         default_organisation=request.organisation,
         overview=overview,
@@ -110,12 +110,15 @@ def _sort_columns(sort: str) -> list[dict]:
 def individual(request: HttpRequest) -> HttpResponse:
     """Monitoren contracten — individueel: the filterable, sortable, paged list."""
     filterset, overview = _list_filter(request)
-    rows, sort = reports.sort_rows(filterset.qs, request.GET.get("o"))
     size = per_page(request.GET.get("per_page"))
-    page = Paginator(rows, size).get_page(request.GET.get("page"))
+    page, rows, sort = reports.list_page(
+        filterset.qs, key=request.GET.get("o"), page=request.GET.get("page"), per_page=size
+    )
+    _prepare_rows(rows)
     ctx = {
         "filter": filterset,
         "page": page,
+        "rows": rows,
         "sort": sort,
         "per_page": size,
         "per_page_choices": PER_PAGE_CHOICES,
@@ -126,6 +129,32 @@ def individual(request: HttpRequest) -> HttpResponse:
         "tab": "individual",
     }
     return _render(request, "monitoring/buyer/contract_list.html", ctx, "results")
+
+
+_ANY_UUID = "00000000-0000-0000-0000-000000000000"
+
+
+def _prepare_rows(rows: list[Contract]) -> None:
+    """Give each row its links and display texts. Reversing URLs and localising numbers in the
+    template costs tens of microseconds per cell; a page has hundreds of cells."""
+    monitor = reverse("monitoring:contract", args=[_ANY_UUID])
+    edit = reverse("contracts:edit", args=[_ANY_UUID])
+    attachments = reverse("contracts:attachments", args=[_ANY_UUID])
+    for row in rows:
+        uuid = str(row.uuid)
+        row.monitor_url = monitor.replace(_ANY_UUID, uuid)
+        row.edit_url = edit.replace(_ANY_UUID, uuid)
+        row.attachments_url = attachments.replace(_ANY_UUID, uuid)
+        row.term_text = (
+            f"{row.start_date.day}-{row.start_date.month}-{row.start_date.year}",
+            (f"{row.end_date.day}-{row.end_date.month}-{row.end_date.year}"),
+        )
+        row.obligation_text = exports.amount_text(row.obligation_amount)
+        row.approved_text = exports.amount_text(row.approved_amount)
+        row.progress_text = f"{row.progress:.0f}" if row.progress is not None else ""
+        row.bar_text = f"{row.bar_width:.1f}"
+        row.elapsed_text = f"{row.elapsed_share:.1f}"
+        row.elapsed_whole = f"{row.elapsed_share:.0f}"
 
 
 def _is_filtered(request: HttpRequest) -> bool:
@@ -211,7 +240,7 @@ def export_individual(request: HttpRequest, fmt: str) -> HttpResponse:
     """The individual list as CSV or XLSX: every row that matches the filters, in the chosen order."""
     fmt = _format_or_404(fmt)
     filterset, _overview = _list_filter(request)
-    rows, _sort = reports.sort_rows(filterset.qs, request.GET.get("o"))
+    rows, _sort = reports.sort_rows(reports.contract_rows(filterset.qs), request.GET.get("o"))
     response, count = exports.individual(rows, fmt=fmt, today=timezone.localdate())
     _audit_export(request, report="individual", fmt=fmt, rows=count, filters=filterset.active_filters())
     return response

@@ -17,11 +17,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.http import HttpResponse
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from contracts.models import Contract
-from monitoring.reports import Bucket, Consolidated, share
+from monitoring.reports import Bucket, Consolidated, decorate, share
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -35,6 +36,18 @@ DATE_FORMAT = "dd-mm-yyyy"
 def neutralise(value: str) -> str:
     """``value`` with a leading apostrophe when a spreadsheet would read it as a formula."""
     return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def amount_text(value: Decimal | None) -> str:
+    """An amount with two decimals and thousands grouped the way the active language writes it
+    (12.500,00 in Dutch, 12,500.00 in English); empty for None."""
+    if value is None:
+        return ""
+    text = f"{value:,.2f}"
+    return text.translate(_SWAP_SEPARATORS) if get_format("THOUSAND_SEPARATOR") == "." else text
+
+
+_SWAP_SEPARATORS = str.maketrans({",": ".", ".": ","})
 
 
 def _csv_cell(value) -> str:
@@ -146,6 +159,7 @@ INDIVIDUAL_HEADER = [
 
 def _individual_rows(contracts: Iterable[Contract]) -> Iterator[list]:
     for c in contracts:
+        decorate(c)
         yield [
             c.contract_number,
             c.title,
@@ -214,9 +228,7 @@ def _consolidated_rows(figures: Consolidated) -> Iterator[list]:
     for bucket in figures.by_category:
         yield _bucket_row(_("Per bouwblokcategorie"), bucket, with_counts=False)
     for bucket in figures.suppliers:
-        row = _bucket_row(_("Grootste uitvoerende partijen"), bucket)
-        row[5] = None  # agreed is not summed per supplier
-        yield row
+        yield _bucket_row(_("Grootste uitvoerende partijen"), bucket)
     for contract in figures.behind:
         yield [
             _("Loopt achter"),

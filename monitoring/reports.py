@@ -13,15 +13,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import models
-from django.db.models import Case, Count, ExpressionWrapper, F, Max, Min, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce, ExtractYear, Greatest, Least, NullIf
+from django.core.paginator import Page, Paginator
+from django.db import connection, models
+from django.db.models import Case, Count, F, Max, Min, Q, QuerySet, Value, When, Window
+from django.db.models.functions import Coalesce, ExtractYear, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contract
-from monitoring.figures import MONEY, with_progress
-from monitoring.models import Agreement, BuildingBlock, ContractFollowUp, Realisation
+from monitoring.figures import with_progress
+from monitoring.models import BuildingBlock, ContractFollowUp, Realisation
 from suppliers.models import Supplier
 from wizzr.models import AuditEvent, Membership, Organisation, Role, User
 
@@ -51,19 +52,24 @@ def overview(contracts: QuerySet[Contract]) -> dict:
     )
 
 
+SUPPLIER_CHOICES_SQL = """
+SELECT s.uuid::text,
+       CASE WHEN COUNT(*) OVER (PARTITION BY n.name) > 1 AND s.city <> '' THEN n.name || ' (' || s.city || ')'
+            ELSE n.name END
+FROM suppliers_supplier s
+CROSS JOIN LATERAL (SELECT COALESCE(NULLIF(s.trade_name, ''), s.legal_name) AS name) n
+WHERE s.id IN ({suppliers})
+ORDER BY n.name, s.city, s.id
+"""
+
+
 def supplier_choices(contracts: QuerySet[Contract]) -> list[tuple[str, str]]:
-    """(uuid, name) of the suppliers of ``contracts``, by name: the supplier filter offers no others."""
-    rows = (
-        Supplier.objects.filter(pk__in=contracts.order_by().values("supplier_id"))
-        .annotate(name=Coalesce(NullIf("trade_name", Value("")), "legal_name"))
-        .order_by("name", "city", "pk")
-        .values_list("uuid", "name", "city")
-    )
-    seen: dict[str, int] = {}
-    for _uuid, name, _city in rows:
-        seen[name] = seen.get(name, 0) + 1
-    # Establishments of one company share a name: tell them apart by their place.
-    return [(str(uuid), f"{name} ({city})" if seen[name] > 1 and city else name) for uuid, name, city in rows]
+    """(uuid, name) of the suppliers of ``contracts``, by name: the supplier filter offers no others.
+    Establishments of one company share a name; their place tells them apart."""
+    suppliers_sql, params = contracts.order_by().values("supplier_id").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(SUPPLIER_CHOICES_SQL.format(suppliers=suppliers_sql), params)
+        return cursor.fetchall()
 
 
 def coordinator_choices(contracts: QuerySet[Contract]) -> list[tuple[str, str]]:
@@ -103,31 +109,84 @@ def _status_rank() -> Case:
     )
 
 
-def contract_rows(contracts: QuerySet[Contract], *, today: date | None = None) -> QuerySet[Contract]:
-    """The rows of the individual list: progress (see ``with_progress``), ``progress`` (approved as
-    a percentage of the obligation, NULL without an obligation), ``elapsed_share`` (percentage of
-    the term passed) and the sort keys of ``SORTS``."""
-    return (
-        with_progress(contracts, today=today)
-        .select_related("organisation", "supplier", "follow_up__coordinator")
-        .annotate(
-            supplier_name=SUPPLIER_NAME,
-            coordinator_name=F("follow_up__coordinator__name"),
-            status_rank=_status_rank(),
-            progress=Case(
-                When(
-                    Q(obligation_amount__gt=0) & ~Q(status=Contract.Status.DRAFT),
-                    then=F("approved_amount") * 100 / F("obligation_amount"),
-                ),
-                default=None,
-                output_field=PERCENT,
-            ),
-            elapsed_share=ExpressionWrapper(F("elapsed_days") * Decimal(100) / F("term_days"), output_field=PERCENT),
-        )
-        .annotate(
-            bar_width=Least(Greatest(F("progress"), Value(0), output_field=PERCENT), Value(100), output_field=PERCENT)
-        )
+def _progress() -> Case:
+    """Approved value as a percentage of the obligation; NULL without an obligation and for concepts."""
+    return Case(
+        When(
+            Q(obligation_amount__gt=0) & ~Q(status=Contract.Status.DRAFT),
+            then=F("approved_amount") * 100 / F("obligation_amount"),
+        ),
+        default=None,
+        output_field=PERCENT,
     )
+
+
+def contract_rows(contracts: QuerySet[Contract], *, today: date | None = None) -> QuerySet[Contract]:
+    """The rows of the individual list with their figures (see ``with_progress``) and the related
+    rows they show. Every figure is a subquery per row: fine for a page of rows, and for an export.
+    ``decorate`` adds what is derived from the figures."""
+    return with_progress(contracts, today=today).select_related("organisation", "supplier", "follow_up__coordinator")
+
+
+def _percent(part, whole) -> Decimal | None:
+    if not whole or part is None:
+        return None
+    return Decimal(part) * 100 / Decimal(whole)
+
+
+def decorate(contract: Contract) -> Contract:
+    """Set what a row shows besides the figures: ``progress`` (approved as a percentage of the
+    obligation; None without an obligation and for concepts), ``bar_width`` (0–100),
+    ``elapsed_share`` (percentage of the term passed), ``supplier_name``, ``coordinator_name``,
+    and for rows behind schedule ``expected_now`` and ``arrears``."""
+    has_obligation = contract.obligation_amount is not None and contract.obligation_amount > 0
+    contract.progress = _percent(contract.approved_amount, contract.obligation_amount) if has_obligation else None
+    if contract.is_draft:
+        contract.progress = None
+    contract.bar_width = max(ZERO, min(contract.progress, Decimal(100))) if contract.progress is not None else ZERO
+    contract.elapsed_share = _percent(contract.elapsed_days, contract.term_days) or ZERO
+    if not hasattr(contract, "supplier_name"):  # page_rows selects these; with_progress rows join them
+        contract.supplier_name = contract.supplier.display_name
+        contract.organisation_name = contract.organisation.name
+        try:
+            coordinator = contract.follow_up.coordinator  # select_related: no query
+        except ContractFollowUp.DoesNotExist:
+            coordinator = None
+        contract.coordinator_name = coordinator.name if coordinator else ""
+    if not hasattr(contract, "is_behind"):
+        # The rule of with_progress: open, an obligation, less approved than its share of the term.
+        contract.is_behind = bool(
+            contract.status != Contract.Status.CLOSED
+            and has_obligation
+            and contract.term_days
+            and contract.approved_amount < contract.obligation_amount * contract.elapsed_days / contract.term_days
+        )
+    if contract.is_draft:
+        contract.is_behind = False  # nothing is expected of a concept
+    contract.expected_now = expected_by_now(contract)
+    contract.arrears = (
+        max(contract.expected_now - contract.approved_amount, ZERO) if contract.expected_now is not None else None
+    )
+    return contract
+
+
+def _with_sort_key(contracts: QuerySet[Contract], name: str) -> QuerySet[Contract]:
+    """Add only what ordering by ``name`` needs: nothing for plain columns, a join for names,
+    the progress subqueries for realised value and progress."""
+    present = contracts.query.annotations
+    if name in ("gerealiseerd", "voortgang") and "approved_amount" not in present:
+        contracts = with_progress(contracts)
+    if name == "voortgang" and "progress" not in present:
+        contracts = contracts.alias(progress=_progress())
+    elif name == "verplichting" and "obligation_amount" not in present:
+        contracts = contracts.with_obligation()
+    elif name == "opdrachtnemer" and "supplier_name" not in present:
+        contracts = contracts.alias(supplier_name=SUPPLIER_NAME)
+    elif name == "coordinator" and "coordinator_name" not in present:
+        contracts = contracts.alias(coordinator_name=F("follow_up__coordinator__name"))
+    elif name == "status" and "status_rank" not in present:
+        contracts = contracts.alias(status_rank=_status_rank())
+    return contracts
 
 
 def sort_rows(rows: QuerySet[Contract], key: str | None) -> tuple[QuerySet[Contract], str]:
@@ -137,9 +196,87 @@ def sort_rows(rows: QuerySet[Contract], key: str | None) -> tuple[QuerySet[Contr
     if key.lstrip("-") not in SORTS:
         key = DEFAULT_SORT
     descending = key.startswith("-")
-    columns = SORTS[key.lstrip("-")]
+    name = key.lstrip("-")
+    columns = SORTS[name]
     order = [F(c).desc(nulls_last=True) if descending else F(c).asc(nulls_last=True) for c in columns]
+    rows = _with_sort_key(rows, name)
     return rows.order_by(*order, F("pk").desc() if descending else F("pk").asc()), key
+
+
+# The rows of one page with their figures, by id. The same figures as ``with_progress`` (which
+# the exports use, and a test holds both to the same numbers), written out so that a page costs no
+# ORM compilation of a dozen subquery expressions.
+PAGE_ROWS_SQL = """
+SELECT c.*, o.name AS organisation_name, COALESCE(NULLIF(s.trade_name, ''), s.legal_name) AS supplier_name,
+       COALESCE(u.name, '') AS coordinator_name,
+       COALESCE(c.sroi_fixed_amount, ROUND(c.contract_value * c.sroi_percentage / 100, 2)) AS obligation_amount,
+       COALESCE((SELECT SUM(g.planned_value) FROM monitoring_agreement g WHERE g.contract_id = c.id), 0)
+           AS planned_amount,
+       COALESCE((SELECT SUM(r.value) FROM monitoring_realisation r WHERE r.contract_id = c.id AND r.status = 'approved'), 0)
+           AS approved_amount,
+       (c.end_date - c.start_date + 1) AS term_days,
+       LEAST(GREATEST(%s::date - c.start_date, 0), c.end_date - c.start_date + 1) AS elapsed_days
+FROM contracts_contract c
+JOIN wizzr_organisation o ON o.id = c.organisation_id
+JOIN suppliers_supplier s ON s.id = c.supplier_id
+LEFT JOIN monitoring_contractfollowup f ON f.contract_id = c.id
+LEFT JOIN wizzr_user u ON u.id = f.coordinator_id
+WHERE c.id = ANY(%s)
+"""
+
+
+def page_rows(ids: list[int], *, today: date | None = None) -> list[Contract]:
+    """The contracts ``ids`` (already checked for visibility) with their figures, in the order of
+    ``ids``, decorated (see ``decorate``). One query."""
+    if not ids:
+        return []
+    today = today or timezone.localdate()
+    order = {pk: index for index, pk in enumerate(ids)}
+    rows = list(Contract.objects.raw(PAGE_ROWS_SQL, [today, list(ids)]))
+    return [decorate(row) for row in sorted(rows, key=lambda row: order[row.pk])]
+
+
+def _page_number(value: str | None) -> int:
+    try:
+        return int(value or 1)
+    except ValueError:
+        return 1
+
+
+def list_page(
+    contracts: QuerySet[Contract], *, key: str | None, page: str | None, per_page: int, today: date | None = None
+) -> tuple[Page, list[Contract], str]:
+    """One page of the individual list: the Django page (count, numbers), its rows with their
+    figures, and the sort key applied. Two queries whatever the page size.
+
+    The page is chosen over narrow rows (ids in the requested order, counted in the same query,
+    filtered without any figures unless the order or a filter needs them); only its rows are then
+    fetched with their figures. PostgreSQL never computes the figures of rows it does not show.
+    A page number out of range shows the last page, like Django's ``Paginator.get_page``.
+    """
+    ordered, key = sort_rows(contracts, key)
+    with_total = ordered.annotate(total=Window(Count("pk"))).values_list("pk", "total")
+    number = _page_number(page)
+    found = list(with_total[(number - 1) * per_page : number * per_page]) if number >= 1 else []
+    if found:
+        count = found[0][1]
+    else:
+        count = ordered.count()
+        number = max(1, -(-count // per_page))
+        found = list(with_total[(number - 1) * per_page : number * per_page]) if count else []
+    paginator = Paginator(_Counted(count), per_page)
+    rows = page_rows([pk for pk, _total in found], today=today)
+    return Page(rows, number, paginator), rows, key
+
+
+class _Counted:
+    """Stands in for a queryset whose length is known: Paginator needs only ``count()``."""
+
+    def __init__(self, count: int):
+        self._count = count
+
+    def count(self) -> int:
+        return self._count
 
 
 # Consolidated figures ---------------------------------------------------------------------------
@@ -194,117 +331,122 @@ def _buckets(keys: Iterable[tuple[str, str]]) -> dict[str, Bucket]:
     return {key: Bucket(key=key, label=str(label)) for key, label in keys}
 
 
+# One pass over the contracts, their agreements and their approved realisations. The CTEs are
+# materialised once; the final UNION ALL reads them for every part of the page. Rows share one
+# shape: (part, status, start_year, key, n, contract_value, obligation, planned, approved, expected).
+CONSOLIDATED_SQL = """
+WITH c AS MATERIALIZED (
+    SELECT k.id, k.status, EXTRACT(YEAR FROM k.start_date)::int AS start_year, k.supplier_id,
+           k.contract_value,
+           COALESCE(k.sroi_fixed_amount, ROUND(k.contract_value * k.sroi_percentage / 100, 2)) AS obligation,
+           (k.end_date - k.start_date + 1) AS term_days,
+           LEAST(GREATEST(%s::date - k.start_date, 0), k.end_date - k.start_date + 1) AS elapsed_days
+    FROM contracts_contract k
+    WHERE k.id IN ({contracts})
+),
+approved AS MATERIALIZED (
+    SELECT r.contract_id, r.block_id, SUM(r.value) AS amount
+    FROM monitoring_realisation r
+    WHERE r.status = 'approved' AND r.contract_id IN (SELECT id FROM c)
+    GROUP BY r.contract_id, r.block_id
+),
+planned AS MATERIALIZED (
+    SELECT g.contract_id, g.block_id, SUM(g.planned_value) AS amount
+    FROM monitoring_agreement g
+    WHERE g.contract_id IN (SELECT id FROM c)
+    GROUP BY g.contract_id, g.block_id
+),
+per_contract AS MATERIALIZED (
+    SELECT c.*, COALESCE(p.amount, 0) AS planned, COALESCE(a.amount, 0) AS approved
+    FROM c
+    LEFT JOIN (SELECT contract_id, SUM(amount) AS amount FROM planned GROUP BY contract_id) p ON p.contract_id = c.id
+    LEFT JOIN (SELECT contract_id, SUM(amount) AS amount FROM approved GROUP BY contract_id) a ON a.contract_id = c.id
+),
+behind AS MATERIALIZED (
+    -- The rule of monitoring.figures.with_progress: not closed, an obligation, and less approved
+    -- than the obligation spread evenly over the part of the term that has passed.
+    SELECT pc.*, pc.obligation * pc.elapsed_days / pc.term_days AS expected
+    FROM per_contract pc
+    WHERE pc.status <> 'closed' AND pc.obligation > 0
+      AND pc.approved < pc.obligation * pc.elapsed_days / pc.term_days
+)
+SELECT 'group', status, start_year, NULL::text, COUNT(*), SUM(contract_value), SUM(obligation), SUM(planned),
+       SUM(approved), NULL::numeric
+FROM per_contract GROUP BY status, start_year
+UNION ALL
+SELECT 'category', NULL, NULL, b.category, NULL, NULL, NULL, SUM(x.planned), SUM(x.approved), NULL
+FROM (SELECT block_id, amount AS planned, 0 AS approved FROM planned
+      UNION ALL SELECT block_id, 0, amount FROM approved) x
+JOIN monitoring_buildingblock b ON b.id = x.block_id
+GROUP BY b.category
+UNION ALL
+(SELECT 'supplier', NULL, NULL, supplier_id::text, COUNT(*), COALESCE(SUM(contract_value), 0), SUM(obligation), SUM(planned),
+        SUM(approved), NULL
+ FROM per_contract GROUP BY supplier_id ORDER BY 6 DESC, 5 DESC, supplier_id LIMIT 10)
+UNION ALL
+(SELECT 'behind', NULL, NULL, id::text, COUNT(*) OVER (), contract_value, obligation, planned, approved, expected
+ FROM behind ORDER BY expected - approved DESC, id LIMIT %s)
+"""
+
+
 def consolidated(contracts: QuerySet[Contract], *, today: date | None = None, behind_limit: int = 10) -> Consolidated:
     """Totals over ``contracts``: overall, per status, per start year, per building-block category,
-    the ten largest suppliers (by contract value) and the contracts behind schedule.
+    the ten largest suppliers (by contract value) and the contracts behind schedule (the largest
+    arrears first, at most ``behind_limit``).
 
-    Seven queries whatever the number of contracts.
+    Three queries whatever the number of contracts: one pass over contracts, agreements and
+    approved realisations (``CONSOLIDATED_SQL``; the contracts come in as the compiled queryset, so
+    visibility stays with ``visible_to``), then the names of the suppliers and the rows of the
+    contracts behind schedule that are shown.
     """
     today = today or timezone.localdate()
-    contracts = contracts.order_by()
-    ids = contracts.values("pk")
+    contracts_sql, contracts_params = contracts.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(CONSOLIDATED_SQL.format(contracts=contracts_sql), [today, *contracts_params, behind_limit])
+        rows = cursor.fetchall()
+
     status_buckets = _buckets(Contract.Status.choices)
-    year_buckets: dict[str, Bucket] = {}
     category_buckets = _buckets(BuildingBlock.Category.choices)
+    year_buckets: dict[str, Bucket] = {}
     totals = Bucket(key="all", label=str(_("Totaal")))
+    supplier_rows, behind_rows = [], []
+    for part, status, year, key, n, value, obligation, planned, approved, _expected in rows:
+        if part == "group":
+            year_key = str(year or "")
+            year_buckets.setdefault(year_key, Bucket(key=year_key, label=year_key or str(_("onbekend"))))
+            for bucket in (totals, status_buckets[status], year_buckets[year_key]):
+                bucket.contracts += n
+                bucket.contract_value += value or ZERO
+                bucket.obligation += obligation or ZERO
+                bucket.planned += planned or ZERO
+                bucket.approved += approved or ZERO
+        elif part == "category" and key in category_buckets:
+            category_buckets[key].planned += planned or ZERO
+            category_buckets[key].approved += approved or ZERO
+        elif part == "supplier":
+            supplier_rows.append((int(key), n, value, obligation, planned, approved))
+        elif part == "behind":
+            behind_rows.append((int(key), n))
 
-    def year_bucket(year: int | None) -> Bucket:
-        key = str(year or "")
-        if key not in year_buckets:
-            year_buckets[key] = Bucket(key=key, label=key or str(_("onbekend")))
-        return year_buckets[key]
-
-    # 1. Contracts per status and start year.
-    grouped = (
-        contracts.with_obligation()
-        .annotate(year=ExtractYear("start_date"))
-        .values("status", "year")
-        .annotate(n=Count("pk"), value=Sum("contract_value"), obligation=Sum("obligation_amount"))
-        .order_by()
-    )
-    for row in grouped:
-        for bucket in (totals, status_buckets[row["status"]], year_bucket(row["year"])):
-            bucket.contracts += row["n"]
-            bucket.contract_value += row["value"] or ZERO
-            bucket.obligation += row["obligation"] or ZERO
-
-    # 2 and 3. Agreed (planned) and realised (approved) value per status, start year and category.
-    def spread(queryset: QuerySet, value_field: str, attribute: str) -> None:
-        rows = (
-            queryset.filter(contract__in=ids)
-            .values(
-                contract_status=F("contract__status"),
-                start_year=ExtractYear("contract__start_date"),
-                block_category=F("block__category"),
-            )
-            .annotate(total=Sum(value_field))
-            .order_by()
-        )
-        for row in rows:
-            amount = row["total"] or ZERO
-            targets = [totals, status_buckets[row["contract_status"]], year_bucket(row["start_year"])]
-            if row["block_category"] in category_buckets:
-                targets.append(category_buckets[row["block_category"]])
-            for bucket in targets:
-                setattr(bucket, attribute, getattr(bucket, attribute) + amount)
-
-    spread(Agreement.objects.all(), "planned_value", "planned")
-    spread(Realisation.objects.filter(status=Realisation.Status.APPROVED), "value", "approved")
-
-    # 4–6. The ten largest suppliers by contract value, with their realised value.
-    top = list(
-        contracts.with_obligation()
-        .values("supplier_id")
-        .annotate(
-            n=Count("pk"),
-            value=Coalesce(Sum("contract_value"), Value(ZERO), output_field=MONEY),
-            obligation=Sum("obligation_amount"),
-        )
-        .order_by("-value", "-n", "supplier_id")[:10]
-    )
-    supplier_ids = [row["supplier_id"] for row in top]
     names = {
-        s.pk: s.display_name for s in Supplier.objects.filter(pk__in=supplier_ids).only("legal_name", "trade_name")
+        s.pk: s.display_name
+        for s in Supplier.objects.filter(pk__in=[r[0] for r in supplier_rows]).only("legal_name", "trade_name")
     }
-    approved_by_supplier = (
-        dict(
-            Realisation.objects.filter(
-                status=Realisation.Status.APPROVED, contract__in=ids, contract__supplier_id__in=supplier_ids
-            )
-            .values_list("contract__supplier_id")
-            .annotate(total=Sum("value"))
-            .order_by()
-        )
-        if supplier_ids
-        else {}
-    )
     suppliers = [
         Bucket(
-            key=str(row["supplier_id"]),
-            label=names.get(row["supplier_id"], ""),
-            contracts=row["n"],
-            contract_value=row["value"] or ZERO,
-            obligation=row["obligation"] or ZERO,
-            approved=approved_by_supplier.get(row["supplier_id"]) or ZERO,
+            key=str(pk),
+            label=names.get(pk, ""),
+            contracts=n,
+            contract_value=value or ZERO,
+            obligation=obligation or ZERO,
+            planned=planned or ZERO,
+            approved=approved or ZERO,
         )
-        for row in top
+        for pk, n, value, obligation, planned, approved in supplier_rows
     ]
-
-    # 7. Contracts behind schedule, the largest arrears first.
-    behind_rows = contract_rows(contracts, today=today).filter(is_behind=True)
-    behind = list(
-        behind_rows.annotate(
-            expected_now=ExpressionWrapper(
-                F("obligation_amount") * F("elapsed_days") / F("term_days"), output_field=MONEY
-            ),
-        )
-        .annotate(
-            arrears=ExpressionWrapper(F("expected_now") - F("approved_amount"), output_field=MONEY),
-            behind_total=models.Window(Count("pk")),
-        )
-        .order_by(F("arrears").desc(), "contract_number", "pk")[:behind_limit]
-    )
-    behind_count = behind[0].behind_total if behind else 0
+    behind: list[Contract] = []
+    if behind_rows:
+        behind = page_rows([pk for pk, _n in behind_rows], today=today)
 
     return Consolidated(
         totals=totals,
@@ -313,7 +455,7 @@ def consolidated(contracts: QuerySet[Contract], *, today: date | None = None, be
         by_category=list(category_buckets.values()),
         suppliers=suppliers,
         behind=behind,
-        behind_count=behind_count,
+        behind_count=behind_rows[0][1] if behind_rows else 0,
         today=today,
     )
 
