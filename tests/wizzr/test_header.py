@@ -39,7 +39,7 @@ def test_switching_organisation_changes_the_current_one(client, shared_advisor, 
     response = client.post(reverse("switch_organisation"), {"organisation": str(renkum.uuid), "next": "/meldingen/"})
     assert response["Location"] == "/meldingen/"
     html = client.get(START).content.decode()
-    assert "U werkt voor Gemeente Renkum." in html
+    assert "U werkt voor Gemeente Renkum" in html
     assert "U werkt nu voor Gemeente Renkum." in html
 
 
@@ -47,7 +47,7 @@ def test_switching_to_a_foreign_organisation_is_not_found(client, alice, renkum)
     client.force_login(alice)
     response = client.post(reverse("switch_organisation"), {"organisation": str(renkum.uuid)})
     assert response.status_code == 404
-    assert "U werkt voor Gemeente Arnhem." in client.get(START).content.decode()
+    assert "U werkt voor Gemeente Arnhem" in client.get(START).content.decode()
 
 
 def test_switching_never_redirects_to_another_site(client, shared_advisor, renkum):
