@@ -66,7 +66,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "%(count)d opdrachtnemers gevonden. Gebruik pijl omlaag en omhoog om te kiezen.",
             len(suppliers),
         ) % {"count": len(suppliers)}
-    elif result.normalised:
+    elif result.searchable:
         message = _("Geen opdrachtnemer gevonden. Staat hij er niet bij? Voeg hem toe met de knop naast het veld.")
     else:
         message = ""
