@@ -73,6 +73,24 @@ def test_many_words_all_have_to_match(db):
     assert len(search_suppliers("aannemersbedrijf gebroeders van der berg zwolle").suppliers) == 2
 
 
+def test_common_words_in_a_rare_combination_are_found_beyond_the_first_window(db):
+    from suppliers.models import Supplier
+
+    # 2,100 "Jansen" establishments in Zwolle, the one in Ede sorts last: the first 2,000 entries
+    # of the rarest word do not reach it, the intersection does.
+    Supplier.objects.bulk_create(
+        Supplier(legal_name=f"Jansen Schilders {n:04d}", kvk_number=f"{80000000 + n}", city="Zwolle")
+        for n in range(2100)
+    )
+    Supplier.objects.bulk_create(
+        Supplier(legal_name=f"Bouwbedrijf Ede {n:04d}", kvk_number=f"{81000000 + n}", city="Ede")
+        for n in range(2100)
+    )
+    SupplierFactory(legal_name="Jansen Zz Laatste Bouw", city="Ede", kvk_number="82000000")
+    assert names("jansen bouw ede") == ["Jansen Zz Laatste Bouw"]
+    assert names("jansen zwolle")[0] == "Jansen Schilders 0000"
+
+
 def test_several_words_may_combine_name_and_kvk_digits(registry):
     assert names("bakkerij 4000000") == ["Bakkerij De Zoete Inval", "Bakkerij Jansen"]
     assert names("bakkerij 40000002") == ["Bakkerij Jansen"]
