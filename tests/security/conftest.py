@@ -106,6 +106,7 @@ def build_world() -> dict:
                         handed_over=True),
         carol, block,
     )
+    w["same_company_contract"] = same_company
     w["uma"] = uma = member("uma@testmans.example", company, Role.SUPPLIER, name="Uma Bouwer")
     invite(same_company, uma)
 
