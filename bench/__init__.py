@@ -6,5 +6,6 @@ register it in ``SUITES``. Results are printed and written to ``bench/results/``
 
 SUITES = {
     "suppliers": "bench.suppliers",
+    "monitoring": "bench.monitoring",
     "knowledgebase": "bench.knowledgebase",
 }

@@ -25,6 +25,8 @@ ALL = "alle"
 UNASSIGNED = "geen"
 PER_PAGE_CHOICES = (10, 25, 50, 100)
 DEFAULT_PER_PAGE = 25
+FIRST_YEAR = 2000  # the year filter offers FIRST_YEAR up to YEARS_AHEAD years from now
+YEARS_AHEAD = 5
 SELECT = {"class": "utrecht-select utrecht-select--html-select"}
 
 
@@ -98,7 +100,7 @@ class ScopedFilterSet(django_filters.FilterSet):
         label=_("Organisatie"), method="filter_organisation", empty_label=None, widget=forms.Select(attrs=SELECT)
     )
     year = django_filters.ChoiceFilter(
-        label=_("Jaar"), method="filter_year", empty_label=_("Alle jaren"), widget=forms.Select(attrs=SELECT)
+        label=_("Jaar"), method="filter_year", empty_label=_("Alle jaren"), widget=LongSelect(attrs=SELECT)
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"),
@@ -118,7 +120,6 @@ class ScopedFilterSet(django_filters.FilterSet):
         queryset: QuerySet,
         authorities: list[Organisation],
         default_organisation,
-        overview: dict,
         statuses: list[tuple[str, str]] | None = None,
         **kwargs,
     ):
@@ -134,11 +135,9 @@ class ScopedFilterSet(django_filters.FilterSet):
         else:
             del self.filters["organisation"]
             self.form.fields.pop("organisation", None)
-        first = overview.get("first_year") or timezone.localdate().year
-        last = overview.get("last_year") or first
-        last = min(last, first + 60)  # a typo such as 2206 must not produce hundreds of options
+        this_year = timezone.localdate().year
         self.form.fields["year"].choices = [("", _("Alle jaren"))] + [
-            (str(y), str(y)) for y in range(last, first - 1, -1)
+            (str(y), str(y)) for y in range(this_year + YEARS_AHEAD, FIRST_YEAR - 1, -1)
         ]
         self.form.fields["year"].help_text = _("Contracten waarvan de looptijd in dat jaar valt.")
         if statuses is not None:

@@ -56,21 +56,19 @@ def _render(request: HttpRequest, template: str, ctx: dict, partial: str) -> Htt
     return response
 
 
-def _list_filter(request: HttpRequest) -> tuple[ContractListFilter, dict]:
+def _list_filter(request: HttpRequest) -> ContractListFilter:
     """The filter set of the individual list over the user's contracts."""
     visible = Contract.objects.visible_to(request.user)
-    overview = reports.overview(visible)
-    filterset = ContractListFilter(
+    authorities = list(reports.authorities_for(request.user))
+    return ContractListFilter(
         request.GET,
         queryset=visible,
-        authorities=list(reports.authorities_for(request.user)),
+        authorities=authorities,
         default_organisation=request.organisation,
-        overview=overview,
         suppliers=reports.supplier_choices(visible),
-        coordinators=reports.coordinator_choices(visible),
+        coordinators=reports.coordinator_choices(authorities),
         request=request,
     )
-    return filterset, overview
 
 
 def _scoped_filter(request: HttpRequest) -> ScopedFilterSet:
@@ -83,7 +81,6 @@ def _scoped_filter(request: HttpRequest) -> ScopedFilterSet:
         statuses=[(value, label) for value, label in Contract.Status.choices if value != Contract.Status.DRAFT],
         authorities=list(reports.authorities_for(request.user)),
         default_organisation=request.organisation,
-        overview=reports.overview(visible),
         request=request,
     )
 
@@ -109,7 +106,7 @@ def _sort_columns(sort: str) -> list[dict]:
 @role_required(*MONITORING_ROLES)
 def individual(request: HttpRequest) -> HttpResponse:
     """Monitoren contracten — individueel: the filterable, sortable, paged list."""
-    filterset, overview = _list_filter(request)
+    filterset = _list_filter(request)
     size = per_page(request.GET.get("per_page"))
     page, rows, sort = reports.list_page(
         filterset.qs, key=request.GET.get("o"), page=request.GET.get("page"), per_page=size
@@ -123,7 +120,8 @@ def individual(request: HttpRequest) -> HttpResponse:
         "per_page": size,
         "per_page_choices": PER_PAGE_CHOICES,
         "columns": _sort_columns(sort),
-        "has_contracts": overview["count"] > 0,
+        # Only an empty result asks whether there is anything at all (for the right empty state).
+        "has_contracts": bool(rows) or Contract.objects.visible_to(request.user).exists(),
         "is_filtered": _is_filtered(request),
         "show_organisation": filterset.has_organisation_filter,
         "tab": "individual",
@@ -239,7 +237,7 @@ def _format_or_404(fmt: str) -> str:
 def export_individual(request: HttpRequest, fmt: str) -> HttpResponse:
     """The individual list as CSV or XLSX: every row that matches the filters, in the chosen order."""
     fmt = _format_or_404(fmt)
-    filterset, _overview = _list_filter(request)
+    filterset = _list_filter(request)
     rows, _sort = reports.sort_rows(reports.contract_rows(filterset.qs), request.GET.get("o"))
     response, count = exports.individual(rows, fmt=fmt, today=timezone.localdate())
     _audit_export(request, report="individual", fmt=fmt, rows=count, filters=filterset.active_filters())

@@ -15,8 +15,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.paginator import Page, Paginator
 from django.db import connection, models
-from django.db.models import Case, Count, F, Max, Min, Q, QuerySet, Value, When, Window
-from django.db.models.functions import Coalesce, ExtractYear, NullIf
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -45,13 +45,6 @@ def authorities_for(user) -> QuerySet[Organisation]:
     ).order_by("name")
 
 
-def overview(contracts: QuerySet[Contract]) -> dict:
-    """How many contracts there are and the years their terms span (for the year filter)."""
-    return contracts.order_by().aggregate(
-        count=Count("pk"), first_year=Min(ExtractYear("start_date")), last_year=Max(ExtractYear("end_date"))
-    )
-
-
 SUPPLIER_CHOICES_SQL = """
 SELECT s.uuid::text,
        CASE WHEN COUNT(*) OVER (PARTITION BY n.name) > 1 AND s.city <> '' THEN n.name || ' (' || s.city || ')'
@@ -72,10 +65,14 @@ def supplier_choices(contracts: QuerySet[Contract]) -> list[tuple[str, str]]:
         return cursor.fetchall()
 
 
-def coordinator_choices(contracts: QuerySet[Contract]) -> list[tuple[str, str]]:
-    """(uuid, name) of the coordinators who follow up ``contracts``."""
+def coordinator_choices(authorities: list[Organisation]) -> list[tuple[str, str]]:
+    """(uuid, name) of the coordinators of the service points that serve ``authorities``: the
+    people who can follow up these contracts. A few membership rows, whatever the number of contracts."""
+    service_points = {a.served_by_id for a in authorities if a.served_by_id}
     users = (
-        User.objects.filter(followed_contracts__contract__in=contracts.order_by().values("pk"))
+        User.objects.filter(
+            memberships__organisation_id__in=service_points, memberships__role=Role.COORDINATOR, is_active=True
+        )
         .distinct()
         .order_by("name", "email")
         .values_list("uuid", "name", "email")
