@@ -3,9 +3,12 @@ what (status history and audit events) and notifies through the outbox."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
+from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.http import HttpRequest
@@ -26,7 +29,7 @@ from monitoring.models import (
 )
 from monitoring.values import activity_value, euro
 from wizzr.audit import audit_record
-from wizzr.models import Role, User
+from wizzr.models import Organisation, Role, User
 from wizzr.notifications import notify
 
 S = Contract.Status
@@ -493,3 +496,28 @@ def realisation_assess(
         )
     return assessment
 
+
+
+
+def candidate_references_purge(*, now=None) -> int:
+    """Blank the candidate references of realisations of contracts closed longer than the retention period.
+
+    The reference is pseudonymous personal data (AVG): once the contract is settled and the retention
+    period (``settings.WIZZR_CANDIDATE_RETENTION_DAYS``) has passed, nobody needs it. Values and
+    assessments stay. Returns the number of realisations changed; one audit event per organisation.
+    """
+    days = settings.WIZZR_CANDIDATE_RETENTION_DAYS
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    expired = Realisation.objects.filter(
+        contract__status=Contract.Status.CLOSED, contract__follow_up__closed_at__lt=cutoff
+    ).exclude(candidate_reference="")
+    with transaction.atomic():
+        counts = Counter(expired.values_list("organisation_id", flat=True))
+        purged = expired.update(candidate_reference="")
+        for organisation in Organisation.objects.filter(pk__in=counts):
+            audit_record(
+                action="candidate_references_purged",
+                organisation=organisation,
+                detail={"realisations": counts[organisation.pk], "retention_days": days},
+            )
+    return purged

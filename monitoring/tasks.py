@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from monitoring import services
 from monitoring.reminders import send_due_reminders
 
 
@@ -11,3 +12,9 @@ from monitoring.reminders import send_due_reminders
 def send_reminders() -> int:
     """Daily: remind coordinators of contracts that need their action (each reminder once)."""
     return send_due_reminders()
+
+
+@shared_task(acks_late=True)
+def purge_candidate_references() -> int:
+    """Daily: blank candidate references of contracts closed longer than the retention period."""
+    return services.candidate_references_purge()

@@ -269,6 +269,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "relay-pending-outbox": {"task": "wizzr.tasks.relay_pending_outbox", "schedule": 60.0},
     "monitoring-send-reminders": {"task": "monitoring.tasks.send_reminders", "schedule": crontab(hour=7, minute=0)},
     "portal-reporting-cycle": {"task": "portal.tasks.run_reporting_cycle", "schedule": crontab(hour=6, minute=30)},
+    "monitoring-purge-candidate-references": {
+        "task": "monitoring.tasks.purge_candidate_references",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
 # Security headers. Strict CSP: no inline script or style.

@@ -13,6 +13,7 @@ urlpatterns = [
     path("leden/", views.member_list, name="members"),
     path("leden/uitnodigen/", views.member_invite, name="member_invite"),
     path("leden/<uuid:uuid>/verwijderen/", views.member_remove, name="member_remove"),
+    path("auditlog/", views.audit_list, name="audit_log"),
     path("uitnodiging/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),

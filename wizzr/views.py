@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from wizzr.audit import audit_record
 from wizzr.forms import InvitationForm, SetPasswordForm
-from wizzr.models import Invitation, Membership, Role, User
+from wizzr.models import AuditEvent, Invitation, Membership, Role, User
 from wizzr.notifications import notify
 from wizzr.tenancy import SESSION_KEY, current_roles, memberships_of, role_required
 
@@ -184,6 +185,18 @@ def member_remove(request: HttpRequest, uuid) -> HttpResponse:
         )
         return redirect("members")
     return render(request, "wizzr/member_remove_form.html", {"member": member})
+
+
+AUDIT_PAGE_SIZE = 50
+
+
+@login_required
+@role_required(Role.ORG_ADMIN)
+def audit_list(request: HttpRequest) -> HttpResponse:
+    """The audit log of the current organisation, newest first (BIO 8.15.01), for its organisation admins."""
+    events = AuditEvent.objects.filter(organisation=request.organisation).select_related("actor").order_by("-created_at", "-pk")
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "wizzr/audit_list.html", {"page": page})
 
 
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:

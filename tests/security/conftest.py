@@ -29,7 +29,7 @@ from tests.contracts import samples
 from tests.contracts.factories import AttachmentFactory, ContractFactory, SupplierFactory
 from tests.factories import AuthorityFactory, ServicePointFactory, UserFactory, member
 from tests.knowledgebase.factories import ArticleFactory, HelpRequestFactory
-from tests.monitoring.factories import agreement_for, realisation_for, ship_catalogues
+from tests.monitoring.factories import realisation_for, ship_catalogues
 from tests.portal.conftest import TODAY, invite, running_contract
 from wizzr.models import Invitation, Notification, Role
 from wizzr.views import _token_hash

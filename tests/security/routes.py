@@ -17,6 +17,7 @@ ROUTES = {
     "members": ("get", lambda w: {}),
     "member_invite": ("post", lambda w: {}),
     "member_remove": ("get", lambda w: {"uuid": w["alice"].uuid}),
+    "audit_log": ("get", lambda w: {}),
     "invitation_accept": ("get", lambda w: {"token": w["token"]}),
     "set_language": ("post", lambda w: {}),
     "admin_login": ("get", lambda w: {}),
