@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import statistics
@@ -61,7 +62,10 @@ def run(args) -> dict:
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
     WORK_DIR.mkdir(parents=True, exist_ok=True)
-    result: dict = {"suite": "suppliers", "rows": args.rows, "seed": args.seed, "started": time.strftime("%Y-%m-%d %H:%M:%S")}
+    result: dict = {
+        "suite": "suppliers", "rows": args.rows, "seed": args.seed, "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "cpus": os.cpu_count(), "load_average_at_start": os.getloadavg()[0],
+    }
     result["data"] = _ensure_registry(args)
     password = _bench_user()
     result["queries"] = _check_keystrokes()
@@ -76,6 +80,7 @@ def run(args) -> dict:
         typeahead = _measure(client, "/leveranciers/zoeken/", args.repeat, typeahead=True)
         admin = _measure(client, "/admin/suppliers/supplier/", args.admin_repeat, typeahead=False)
     result["classes"] = _summarise(typeahead, admin)
+    result["load_average_at_end"] = os.getloadavg()[0]
     result["targets_met"] = _report(result)
     return result
 
@@ -110,8 +115,9 @@ def _ensure_registry(args) -> dict:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM suppliers_supplier WHERE source = 'registry'")
         present = cursor.fetchone()[0]
+    import_record = WORK_DIR / f"import-{args.rows}-seed{args.seed}.json"
     if present >= args.rows and not args.fresh:
-        previous = _previous_import()
+        previous = json.loads(import_record.read_text()) if import_record.exists() else {}
         info.update(reused=True, import_seconds=previous.get("import_seconds"), import_measured=previous.get("measured"))
         print(f"Reusing the {present:,} establishments in the bench database (--fresh imports again).")
         return info
@@ -123,21 +129,14 @@ def _ensure_registry(args) -> dict:
     info.update(
         reused=False,
         import_seconds=round(report.seconds, 1),
-        measured=time.strftime("%Y-%m-%d %H:%M:%S"),
+        measured=time.strftime("%Y-%m-%d %H:%M:%S %Z"),
         inserted=report.inserted,
         rejected=report.rejected,
+        load_average=os.getloadavg()[0],
     )
+    # Kept beside the data, so a later run that reuses the data still reports how long it took.
+    import_record.write_text(json.dumps({k: info[k] for k in ("import_seconds", "measured", "load_average")}))
     return info
-
-
-def _previous_import() -> dict:
-    import json
-
-    latest = BASE_DIR / "bench" / "results" / "suppliers-latest.json"
-    if latest.exists():
-        data = json.loads(latest.read_text()).get("data", {})
-        return {"import_seconds": data.get("import_seconds"), "measured": data.get("measured") or data.get("import_measured")}
-    return {}
 
 
 def _bench_user() -> str:
@@ -232,7 +231,8 @@ def _summarise(typeahead: dict, admin: dict) -> dict:
 
 def _report(result: dict) -> bool:
     classes, data = result["classes"], result["data"]
-    print(f"\nSupplier typeahead vs Django admin search — {result['rows']:,} establishments")
+    print(f"\nSupplier typeahead vs Django admin search — {result['rows']:,} establishments, "
+          f"{result['cpus']} CPUs, load average {result['load_average_at_start']:.1f} at the start")
     print(f"{'class':16}{'typeahead median':>18}{'p95':>9}{'admin median':>15}{'p95':>10}{'ratio':>9}")
     ok = True
     for name, c in classes.items():
