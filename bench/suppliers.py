@@ -77,6 +77,7 @@ def run(args) -> dict:
         client.login(BENCH_EMAIL, password)
         print(f"\nTiming the typeahead ({args.repeat} requests per input) and the admin search "
               f"({args.admin_repeat} per input) over HTTP …", flush=True)
+        result["floor"] = _floor(client, args.repeat * 10)
         typeahead = _measure(client, "/leveranciers/zoeken/", args.repeat, typeahead=True)
         admin = _measure(client, "/admin/suppliers/supplier/", args.admin_repeat, typeahead=False)
     result["classes"] = _summarise(typeahead, admin)
@@ -209,6 +210,17 @@ def _measure(client, path: str, repeat: int, *, typeahead: bool) -> dict[str, li
     return timings
 
 
+def _floor(client, repeat: int) -> dict:
+    """The same server's answer to /healthz (one SELECT 1): what any request costs on this machine now."""
+    samples = []
+    for _ in range(repeat):
+        status, _headers, _body, seconds = client.get("/healthz")
+        samples.append(seconds * 1000)
+    floor = {"median_ms": round(statistics.median(samples), 2), "p95_ms": round(_p95(samples), 2)}
+    print(f"  floor     /healthz       median {floor['median_ms']:9.1f} ms  p95 {floor['p95_ms']:.1f} ms", flush=True)
+    return floor
+
+
 def _p95(samples: list[float]) -> float:
     ordered = sorted(samples)
     return ordered[max(0, -(-95 * len(ordered) // 100) - 1)]
@@ -255,5 +267,9 @@ def _report(result: dict) -> bool:
         print(f"Import of {result['rows']:,} rows: {seconds:.0f} s{reused}"
               + ("" if within else f"   ← more than {TARGET_IMPORT_SECONDS:g} s"))
     print(f"COUNT(*) per keystroke: none; at most {result['queries']['max_statements_per_keystroke']} SQL statements.")
+    floor = result.get("floor")
+    if floor:
+        print(f"For scale: /healthz on the same server answered in {floor['median_ms']:.1f} ms median, "
+              f"{floor['p95_ms']:.1f} ms p95 (load average {result['load_average_at_end']:.1f} at the end).")
     print("Targets met." if ok else "Some targets were not met (marked ←).")
     return ok

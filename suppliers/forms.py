@@ -36,6 +36,13 @@ class SupplierField(forms.ModelChoiceField):
         kwargs.setdefault("empty_label", None)
         super().__init__(**kwargs)
 
+    def prepare_value(self, value):
+        # A ModelForm for a model with ``supplier = ForeignKey(Supplier)`` gives the primary key as
+        # initial value; the widget works with the UUID.
+        if isinstance(value, int) and not isinstance(value, bool):
+            return Supplier.objects.filter(pk=value).values_list("uuid", flat=True).first()
+        return super().prepare_value(value)
+
     def to_python(self, value):
         if value in self.empty_values:
             return None

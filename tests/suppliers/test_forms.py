@@ -89,3 +89,10 @@ def test_text_typed_without_choosing_is_kept_when_the_form_comes_back():
     assert 'value="Bakkerij &lt;b&gt;Zoet"' in html
     assert 'aria-invalid="true"' in html
     assert "data-supplier-card hidden" in html
+
+
+def test_a_model_forms_initial_primary_key_shows_the_supplier_and_is_not_a_change():
+    supplier = SupplierFactory(legal_name="Bouwgroep Rijn B.V.", city="Arnhem")
+    form = ContractLikeForm(initial={"supplier": supplier.pk}, data={"supplier": str(supplier.uuid)})
+    assert 'value="Bouwgroep Rijn B.V., Arnhem"' in str(ContractLikeForm(initial={"supplier": supplier.pk})["supplier"])
+    assert form.is_valid() and not form.has_changed()
