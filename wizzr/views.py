@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from uuid import UUID
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -26,7 +27,7 @@ from wizzr.audit import audit_record
 from wizzr.forms import InvitationForm, SetPasswordForm
 from wizzr.models import AuditEvent, Invitation, Membership, Role, User
 from wizzr.notifications import notify
-from wizzr.tenancy import SESSION_KEY, current_roles, memberships_of, role_required
+from wizzr.tenancy import SESSION_KEY, current_organisation, current_roles, memberships_of, role_required
 
 
 @login_required
@@ -249,7 +250,30 @@ def admin_login(request: HttpRequest) -> HttpResponse:
 
 
 def not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    _audit_object_not_found(request)
     return render(request, "404.html", status=404)
+
+
+def _audit_object_not_found(request: HttpRequest) -> None:
+    """Record a signed-in user's 404 on a route that addresses an object by UUID (BIO: denied access).
+
+    Whether the object exists elsewhere is not looked up: the event, like the answer, is the same for
+    another tenant's object and for an id that never existed. It goes to the user's own organisation.
+    """
+    match = getattr(request, "resolver_match", None)
+    user = getattr(request, "user", None)
+    if match is None or not getattr(user, "is_authenticated", False):
+        return
+    if not any(isinstance(value, UUID) for value in match.kwargs.values()):
+        return
+    audit_record(
+        action="object_not_found",
+        actor=user,
+        organisation=current_organisation(request),
+        result=AuditEvent.Result.DENIED,
+        request=request,
+        detail={"route": match.view_name, "path": request.path[:300]},
+    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

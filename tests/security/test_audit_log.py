@@ -98,3 +98,21 @@ def test_the_purge_keeps_references_within_the_retention_and_of_running_contract
 def test_the_purge_is_scheduled_daily():
     entry = next(e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"].endswith("purge_candidate_references"))
     assert entry["task"] == "monitoring.tasks.purge_candidate_references"
+
+
+def test_a_404_on_another_tenants_object_is_audited_as_denied_for_the_users_own_organisation(client, w):
+    client.force_login(w["bob"])
+    response = client.get(reverse("monitoring:contract", args=[w["contract"].uuid]))
+    assert response.status_code == 404
+    event = AuditEvent.objects.get(action="object_not_found")
+    assert (event.actor, event.organisation, event.result) == (w["bob"], w["renkum"], "denied")
+    assert event.detail == {"route": "monitoring:contract", "path": f"/monitoren/contracten/{w['contract'].uuid}/"}
+    assert event.origin == "127.0.0.1"
+
+
+def test_404s_without_an_object_id_or_a_signed_in_user_are_not_audited(client, w):
+    client.get(reverse("contracts:detail", args=[w["contract"].uuid]))  # anonymous: sent to login
+    client.get("/bestaat-niet/")
+    client.force_login(w["bob"])
+    client.get("/bestaat-niet/")
+    assert not AuditEvent.objects.filter(action="object_not_found").exists()
