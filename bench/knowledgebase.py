@@ -142,16 +142,44 @@ def _create_synthetic() -> None:
         cursor.execute("ANALYZE knowledgebase_searchword")
 
 
-def _time(func: Callable[[str], object], queries: list[str], rounds: int) -> list[float]:
+def _backend_cpu_reader() -> Callable[[], int] | None:
+    """Return a function giving the database backend's CPU time in ns, when the server is local and readable.
+
+    On a busy machine wall-clock time mostly measures the scheduler; CPU time (this process's thread
+    plus its PostgreSQL backend, from /proc/<pid>/schedstat) is what one search costs.
+    """
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        path = f"/proc/{cursor.fetchone()[0]}/schedstat"
+    try:
+        open(path).close()  # noqa: SIM115
+    except OSError:
+        return None
+
+    def read() -> int:
+        with open(path) as stat:
+            return int(stat.read().split()[0])
+
+    return read
+
+
+def _time(func: Callable[[str], object], queries: list[str], rounds: int) -> tuple[list[float], list[float]]:
+    """Return wall-clock and CPU milliseconds per search (CPU empty when it cannot be read)."""
+    backend_cpu = _backend_cpu_reader()
     for query in queries:  # warm-up: plans, caches
         func(query)
-    samples = []
+    wall, cpu = [], []
     for _ in range(rounds):
         for query in queries:
+            cpu_start = time.thread_time_ns() + (backend_cpu() if backend_cpu else 0)
             start = time.perf_counter()
             func(query)
-            samples.append((time.perf_counter() - start) * 1000)
-    return samples
+            wall.append((time.perf_counter() - start) * 1000)
+            if backend_cpu:
+                cpu.append((time.thread_time_ns() + backend_cpu() - cpu_start) / 1e6)
+    return wall, cpu
 
 
 def _p95(samples: list[float]) -> float:
@@ -184,8 +212,8 @@ def run(args, *, stdout=sys.stdout) -> dict:
         base = Article.objects.published()
         total = base.count()
         with translation.override("nl"):
-            smart = _time(lambda q: search_articles(base=base, query=q, language="nl").hits, QUERIES, rounds)
-            naive = _time(lambda q: search_naive(base=base, query=q), QUERIES, rounds)
+            smart, smart_cpu = _time(lambda q: search_articles(base=base, query=q, language="nl").hits, QUERIES, rounds)
+            naive, naive_cpu = _time(lambda q: search_naive(base=base, query=q), QUERIES, rounds)
     finally:
         _remove_synthetic()
     result = {
@@ -201,7 +229,13 @@ def run(args, *, stdout=sys.stdout) -> dict:
     }
     result["median_ratio"] = round(result["ilike_median_ms"] / result["fts_median_ms"], 2)
     result["p95_ratio"] = round(result["ilike_p95_ms"] / result["fts_p95_ms"], 2)
+    if smart_cpu:
+        result.update(
+            fts_cpu_median_ms=round(statistics.median(smart_cpu), 2), fts_cpu_p95_ms=round(_p95(smart_cpu), 2),
+            ilike_cpu_median_ms=round(statistics.median(naive_cpu), 2), ilike_cpu_p95_ms=round(_p95(naive_cpu), 2),
+        )
     result["targets_met"] = result["fts_p95_ms"] <= TARGET_P95_MS
+    busy = load > (os.cpu_count() or 1)
     stdout.write(
         f"\nKennisbank search over {total} published articles, {len(QUERIES)} queries × {rounds} rounds "
         f"({os.cpu_count()} cores, load average {load:.1f} at the start)\n"
@@ -210,8 +244,16 @@ def run(args, *, stdout=sys.stdout) -> dict:
         f"  naive ILIKE over title and body:                       median {result['ilike_median_ms']:.2f} ms, "
         f"p95 {result['ilike_p95_ms']:.2f} ms\n"
         f"  ILIKE ÷ full-text: {result['median_ratio']:.1f}× at the median, {result['p95_ratio']:.1f}× at p95\n"
-        f"  {'PASS' if result['targets_met'] else 'FAIL'}  search p95 ≤ {TARGET_P95_MS:.0f} ms\n"
     )
+    if smart_cpu:
+        stdout.write(
+            f"  CPU per search (client thread + database backend): full-text median {result['fts_cpu_median_ms']:.2f} ms, "
+            f"p95 {result['fts_cpu_p95_ms']:.2f} ms; ILIKE median {result['ilike_cpu_median_ms']:.2f} ms, "
+            f"p95 {result['ilike_cpu_p95_ms']:.2f} ms\n"
+        )
+    if busy:
+        stdout.write("  note: the machine was busier than it has cores; wall-clock figures include waiting for a CPU\n")
+    stdout.write(f"  {'PASS' if result['targets_met'] else 'FAIL'}  search p95 ≤ {TARGET_P95_MS:.0f} ms (wall clock)\n")
     stdout.flush()
     return result
 

@@ -29,6 +29,7 @@ MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
 MAX_TERM_LENGTH = 40
 PAGE_SIZE = 10
+SIMILARITY_THRESHOLD = 0.3
 MARK_START = "\ue000"
 MARK_STOP = "\ue001"
 
@@ -157,21 +158,26 @@ def refresh_search_words() -> None:
         cursor.execute("REFRESH MATERIALIZED VIEW knowledgebase_searchword")
 
 
+# For every search word, the nearest word of the vocabulary (GiST trigram index, one round trip).
+NEAREST_WORDS_SQL = """
+SELECT t.term, w.word, similarity(w.word, t.term)
+FROM unnest(%s::text[]) WITH ORDINALITY AS t(term, n)
+LEFT JOIN LATERAL (
+    SELECT word FROM knowledgebase_searchword WHERE language = %s ORDER BY word <-> t.term LIMIT 1
+) w ON true
+ORDER BY t.n
+"""
+
+
 def corrected_terms(query: str, language: str) -> list[str]:
     """Each word of ``query`` replaced by the closest word the articles use; words without one are dropped."""
-    corrected = []
+    terms = [term.lower() for term in terms_of(query)]
+    if not terms:
+        return []
     with connection.cursor() as cursor:
-        for term in terms_of(query):
-            term = term.lower()
-            cursor.execute(
-                "SELECT word FROM knowledgebase_searchword WHERE language = %s AND word %% %s "
-                "ORDER BY similarity(word, %s) DESC, ndoc DESC, word LIMIT 1",
-                [language, term, term],
-            )
-            row = cursor.fetchone()
-            if row:
-                corrected.append(row[0])
-    return corrected
+        cursor.execute(NEAREST_WORDS_SQL, [terms, language])
+        rows = cursor.fetchall()
+    return [word for _term, word, similarity in rows if word and similarity >= SIMILARITY_THRESHOLD]
 
 
 def search_articles(*, base: QuerySet, query: str, language: str = "nl", limit: int = PAGE_SIZE) -> SearchResults:
