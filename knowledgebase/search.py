@@ -1,8 +1,8 @@
 """Searching the knowledge base with PostgreSQL full-text search, and a typo-tolerant fallback.
 
 1. All words must match (Dutch or English stemming with unaccent; the last word also matches as a
-   prefix, because results update while the user is still typing). Ranked by ``ts_rank`` with the
-   title and keywords weighing most, then the summary, then the body.
+   prefix, because results update while the user is still typing). Ranked by ``ts_rank``: title
+   and keywords weigh most, then the summary; a word in the body counts once, however often it occurs.
 2. Nothing found and more than one word: any word may match, ranked the same way.
 3. Still nothing: every word is replaced by the most similar word the articles actually use
    (pg_trgm over a materialized vocabulary, see migration 0004), and steps 1–2 run again with
@@ -57,6 +57,10 @@ class SearchResults:
     mode: str
     hits: list[Hit] = field(default_factory=list)
     suggestion: str = ""
+    total: int = 0
+
+    def __post_init__(self) -> None:
+        self.total = self.total or len(self.hits)
 
     @property
     def count(self) -> int:
@@ -90,18 +94,23 @@ def tsquery_text(query: str, operator: str) -> str:
 
 
 # The ranked, highlighted query, written out: the ORM spent longer compiling it than PostgreSQL
-# spent running it. ``{base}`` is the caller's (visibility-scoped) queryset as a subquery. The
-# headlines are computed after ORDER BY … LIMIT (PostgreSQL postpones expensive select-list
-# expressions past the sort), so only the rows shown pay for them.
+# spent running it. ``{base}`` is the caller's (visibility-scoped) queryset as a subquery. Ranking
+# and counting read only the search vectors; the headlines, which parse whole texts, are made for
+# the rows of the page alone.
 FULLTEXT_SQL = """
-SELECT {columns}, {plain} AS plain_text,
+WITH q AS (SELECT %s::regconfig AS config, to_tsquery(%s::regconfig, %s) AS query),
+page AS (
+    SELECT a.id, ts_rank(a.{vector}, q.query) AS rank, a.read_count, count(*) OVER () AS total
+    FROM knowledgebase_article a, q
+    WHERE a.id IN ({base}) AND a.{vector} @@ q.query
+    ORDER BY rank DESC, a.read_count DESC, a.id
+    LIMIT %s
+)
+SELECT {columns}, {plain} AS plain_text, page.total AS total_matches,
        ts_headline(q.config, {title}, q.query, %s) AS title_marked,
        ts_headline(q.config, {plain}, q.query, %s) AS passage_marked
-FROM knowledgebase_article a,
-     (SELECT %s::regconfig AS config, to_tsquery(%s::regconfig, %s) AS query) q
-WHERE a.id IN ({base}) AND a.{vector} @@ q.query
-ORDER BY ts_rank(a.{vector}, q.query) DESC, a.read_count DESC, a.id
-LIMIT %s
+FROM page JOIN knowledgebase_article a ON a.id = page.id, q
+ORDER BY page.rank DESC, page.read_count DESC, page.id
 """
 # Everything a hit shows or needs (``has_english`` reads ``body_en``); the rest stays in the table.
 HIT_COLUMNS = [
@@ -122,7 +131,7 @@ def _fulltext(base: QuerySet, raw: str, language: str, limit: int) -> list[Hit]:
         vector=f"search_{language}",
         base=base_sql,
     )
-    params = [TITLE_OPTIONS, PASSAGE_OPTIONS, config, config, raw, *base_params, limit]
+    params = [config, config, raw, *base_params, limit, TITLE_OPTIONS, PASSAGE_OPTIONS]
     rows = list(Article.objects.raw(sql, params))
     prefetch_related_objects(rows, "category")
     return [
@@ -192,7 +201,7 @@ def search_articles(*, base: QuerySet, query: str, language: str = "nl", limit: 
         return SearchResults(query=query, mode=Mode.EMPTY)
     hits = _fulltext(base, tsquery_text(query, "&"), language, limit)
     if hits:
-        return SearchResults(query=query, mode=Mode.ALL_WORDS, hits=hits)
+        return SearchResults(query=query, mode=Mode.ALL_WORDS, hits=hits, total=hits[0].article.total_matches)
     if len(terms_of(query)) > 1:
         hits = _fulltext(base, tsquery_text(query, "|"), language, limit)
         if hits:

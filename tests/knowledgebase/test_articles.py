@@ -225,3 +225,12 @@ def test_a_category_page_lists_its_visible_articles(client, alice):
     assert "Individueel" in html and "Voor coördinatoren" not in html
     empty = CategoryFactory()
     assert client.get(reverse("knowledgebase:category", args=[empty.slug])).status_code == 404
+
+
+def test_more_matches_than_a_page_say_how_many_there_are(client, alice):
+    for n in range(12):
+        ArticleFactory(title_nl=f"Bijlage {n}")
+    client.force_login(alice)
+    html = client.get(INDEX, {"q": "bijlage"}).content.decode()
+    assert "12 artikelen gevonden voor ‘bijlage’; hieronder de 10 die het best passen." in html
+    assert html.count('class="kb-hit"') == 10
