@@ -9,6 +9,7 @@ Building the world per test would cost seconds each; the matrix has hundreds of 
 
 from __future__ import annotations
 
+import copy
 import datetime
 import re
 import secrets
@@ -16,6 +17,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -140,16 +142,36 @@ def build_world() -> dict:
     return w
 
 
+PERSONAS = ("alice", "bob", "dave", "carol", "frank", "erin", "staff", "sam", "tom", "uma")
+
+
+def signed_in_sessions(w: dict) -> dict[str, str]:
+    """A session cookie per persona, made once: logging in for each of hundreds of requests is slow."""
+    from django.test import Client
+
+    sessions = {}
+    for persona in PERSONAS:
+        client = Client()
+        client.force_login(w[persona])
+        sessions[persona] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return sessions
+
+
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The seeded world, inside a transaction that is rolled back when the module ends."""
+    """The seeded world, inside a transaction that is rolled back when the module's last test has run.
+
+    Module scope, not package: the transactional tests of this folder (test_races.py) need a connection
+    that is not inside this transaction."""
     private = override_settings(PRIVATE_MEDIA_ROOT=tmp_path_factory.mktemp("private"))
     private.enable()
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            yield build_world()
+            built = build_world()
+            built["sessions"] = signed_in_sessions(built)
+            yield built
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
@@ -158,8 +180,6 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
 
 @pytest.fixture
 def w(world, db):
-    """The world for one test; its changes are rolled back with the test's savepoint."""
-    for obj in world.values():
-        if hasattr(obj, "refresh_from_db") and getattr(obj, "pk", None):
-            obj.refresh_from_db()
-    return world
+    """The world for one test: its database changes are rolled back with the test's savepoint, and it
+    gets its own copies of the objects, so what a test changes in memory is gone as well."""
+    return copy.deepcopy(world)
