@@ -503,3 +503,37 @@ def test_a_double_click_on_overdragen_hands_over_once(client, w):
     assert AuditEvent.objects.filter(action="contract_handed_over", object_id=str(draft.uuid)).count() == 1
     draft.refresh_from_db()
     assert draft.status == Contract.Status.HANDED_OVER
+
+
+def test_script_in_a_rejection_reason_comes_out_escaped_for_the_supplier(client, w):
+    login(client, w["carol"])
+    realisation = w["realisation"]
+    response = client.post(
+        reverse("monitoring:realisation_reject", args=[w["contract"].uuid, realisation.uuid]), {"reason": HOSTILE}
+    )
+    assert response.status_code == 302
+    realisation.refresh_from_db()
+    assert realisation.rejection_reason == HOSTILE
+    login(client, w["sam"])
+    html = client.get(reverse("portal:realisation", args=[w["contract"].uuid, realisation.uuid])).content.decode()
+    assert SCRIPT not in html and ESCAPED in html and "54439" not in html
+
+
+def test_script_in_an_agreement_description_comes_out_escaped_for_the_buyer(client, w):
+    agreement = w["agreement"]
+    agreement.description = HOSTILE
+    agreement.save(update_fields=["description"])
+    login(client, w["alice"])
+    html = client.get(reverse("monitoring:contract", args=[w["contract"].uuid])).content.decode()
+    assert SCRIPT not in html and ESCAPED in html
+
+
+def test_script_in_a_supplier_name_comes_out_escaped_in_the_typeahead(client, w):
+    supplier = w["contract"].supplier
+    supplier.legal_name = f"Kwaad {SCRIPT} B.V."
+    supplier.save(update_fields=["legal_name"])
+    login(client, w["alice"])
+    response = client.get(reverse("suppliers:search"), {"q": "Kwaad"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert SCRIPT not in html and ESCAPED in html
