@@ -27,12 +27,14 @@ PER_PAGE_CHOICES = (10, 25, 50, 100)
 DEFAULT_PER_PAGE = 25
 FIRST_YEAR = 2000  # the year filter offers FIRST_YEAR up to YEARS_AHEAD years from now
 YEARS_AHEAD = 5
-SELECT = {"class": "utrecht-select utrecht-select--html-select"}
+# Filters that apply as soon as they change carry mb-autofilter (the search field waits for typing to pause).
+SELECT = {"class": "utrecht-select utrecht-select--html-select mb-autofilter"}
 
 
-class LongSelect(forms.Select):
+class Select(forms.Select):
     """A <select> built by joining strings: the supplier filter of a large organisation offers
     thousands of options, and Django's template-per-option rendering costs milliseconds for those.
+    (Named Select so that forms see an ordinary select: ``BoundField.widget_type`` is the class name.)
     The options' HTML is kept per list of options (they rarely change); only the selection varies."""
 
     _rendered: OrderedDict[tuple, str] = OrderedDict()
@@ -100,7 +102,7 @@ class ScopedFilterSet(django_filters.FilterSet):
         label=_("Organisatie"), method="filter_organisation", empty_label=None, widget=forms.Select(attrs=SELECT)
     )
     year = django_filters.ChoiceFilter(
-        label=_("Jaar"), method="filter_year", empty_label=_("Alle jaren"), widget=LongSelect(attrs=SELECT)
+        label=_("Jaar"), method="filter_year", empty_label=_("Alle jaren"), widget=Select(attrs=SELECT)
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"),
@@ -139,7 +141,6 @@ class ScopedFilterSet(django_filters.FilterSet):
         self.form.fields["year"].choices = [("", _("Alle jaren"))] + [
             (str(y), str(y)) for y in range(this_year + YEARS_AHEAD, FIRST_YEAR - 1, -1)
         ]
-        self.form.fields["year"].help_text = _("Contracten waarvan de looptijd in dat jaar valt.")
         if statuses is not None:
             self.form.fields["status"].choices = [("", _("Alle statussen")), *statuses]
 
@@ -173,9 +174,7 @@ class ContractListFilter(ScopedFilterSet):
     q = django_filters.CharFilter(
         label=_("Zoeken"), method="filter_text", widget=forms.TextInput(attrs={"type": "search"})
     )
-    supplier = ScopedChoiceFilter(
-        label=_("Uitvoerende partij"), method="filter_supplier", widget=LongSelect(attrs=SELECT)
-    )
+    supplier = ScopedChoiceFilter(label=_("Uitvoerende partij"), method="filter_supplier", widget=Select(attrs=SELECT))
     coordinator = django_filters.ChoiceFilter(
         label=_("SROI-coördinator"),
         method="filter_coordinator",
@@ -183,7 +182,9 @@ class ContractListFilter(ScopedFilterSet):
         widget=forms.Select(attrs=SELECT),
     )
     behind = django_filters.BooleanFilter(
-        label=_("Alleen contracten die achterlopen"), method="filter_behind", widget=forms.CheckboxInput
+        label=_("Alleen contracten die achterlopen"),
+        method="filter_behind",
+        widget=forms.CheckboxInput(attrs={"class": "mb-autofilter"}),
     )
 
     class Meta:

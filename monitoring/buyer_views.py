@@ -31,8 +31,7 @@ MONITORING_ROLES = (Role.ADVISOR, Role.COORDINATOR, Role.ORG_ADMIN)
 
 # (sort key, column heading, numeric) of the individual list, in display order.
 COLUMNS = [
-    ("contractnummer", _("Inkoopcontractnummer"), False),
-    ("titel", _("Titel"), False),
+    ("contractnummer", _("Inkoopcontract"), False),  # number and title
     ("opdrachtnemer", _("Uitvoerende partij"), False),
     ("looptijd", _("Looptijd"), False),
     ("status", _("Status"), False),

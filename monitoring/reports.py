@@ -519,9 +519,9 @@ def _width(value: Decimal | None, largest: Decimal | None) -> float:
 
 
 def progress_bars(figures) -> list[Bar]:
-    """Obligation, agreed and realised of one contract as bars measured against the obligation
-    (the largest of the three when the obligation is unknown or exceeded)."""
-    largest = max(figures.obligation or ZERO, figures.planned, figures.approved)
+    """Obligation, agreed and realised of one contract as bars measured against the obligation (a
+    full bar beyond it; the text says how far); against the largest of them without an obligation."""
+    largest = figures.obligation or max(figures.planned, figures.approved)
     return [
         Bar(
             "obligation",

@@ -26,7 +26,7 @@ def rows(html: str) -> list[str]:
     """The contract numbers in the table body, in order."""
     body = html.split('<tbody class="utrecht-table__body">', 1)[1].split("</tbody>", 1)[0] if "<tbody" in html else ""
     return re.findall(
-        r'<a class="utrecht-link" href="/(?:monitoren/contracten|contracten)/[0-9a-f-]+/(?:wijzigen/)?">([^<]+)</a>',
+        r'<a class="utrecht-link mb-table__number" href="/(?:monitoren/contracten|contracten)/[0-9a-f-]+/(?:wijzigen/)?">([^<]+)</a>',
         body,
     )
 
@@ -177,10 +177,10 @@ def test_columns_sort_both_ways(client, alice, portfolio, sort, expected):
 
 def test_the_sorted_column_is_announced_and_its_link_turns_the_order_around(client, alice, portfolio):
     client.force_login(alice)
-    html = client.get(f"{LIST}?o=titel&status=in_progress").content.decode()
+    html = client.get(f"{LIST}?o=opdrachtnemer&status=in_progress").content.decode()
     heading = html.split('aria-sort="ascending"', 1)[1].split("</th>", 1)[0]
-    assert "Titel" in heading
-    assert 'href="?o=-titel&amp;status=in_progress"' in heading or 'href="?status=in_progress&amp;o=-titel"' in heading
+    assert "Uitvoerende partij" in heading
+    assert 'href="?o=-opdrachtnemer&amp;status=in_progress"' in heading
 
 
 def test_pages_keep_the_filters_and_the_page_size_is_a_choice(client, alice, arnhem, portfolio):
