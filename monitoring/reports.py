@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.db import connection, models
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
@@ -659,6 +660,7 @@ def coordinator_contact(contract: Contract, *, follow_up: ContractFollowUp | Non
 TIMELINE_ACTIONS = {
     "contract_created": _("Inkoopcontract ingevoerd"),
     "contract_updated": _("Gegevens van het inkoopcontract gewijzigd"),
+    "contract_changed": _("Doorgegeven wijziging verwerkt door de SROI-coördinator"),
     "contract_handed_over": _("Overgedragen aan de Regisseur Social Return"),
     "contract_accepted": _("Geaccepteerd door de SROI-coördinator"),
     "contract_assigned": _("Toegewezen aan een SROI-coördinator"),
@@ -680,6 +682,21 @@ class Event:
     detail: str
     actor: str
     kind: str
+
+
+def _changed_fields(changes: dict) -> str:
+    """'titel: oud → nieuw; …' for a contract_changed event, with the fields' Dutch names."""
+    parts = []
+    for name, values in changes.items():
+        try:
+            label = str(Contract._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:
+            label = name
+        if isinstance(values, list | tuple) and len(values) == 2:
+            parts.append(f"{label}: {values[0]} → {values[1]}")
+        else:
+            parts.append(label)
+    return "; ".join(parts)
 
 
 def timeline(contract: Contract, *, realisations: Iterable[Realisation] = ()) -> list[Event]:
@@ -717,6 +734,8 @@ def timeline(contract: Contract, *, realisations: Iterable[Realisation] = ()) ->
         if event.action == "contract_handed_over" and handed_over_change:
             continue  # the status change says the same
         detail = event.object_repr if event.object_type != "contracts.contract" else ""
+        if event.action == "contract_changed":
+            detail = _changed_fields(event.detail)
         events.append(
             Event(
                 at=event.created_at,

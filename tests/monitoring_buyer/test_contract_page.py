@@ -172,3 +172,18 @@ def test_a_closed_contract_shows_its_outcome(client, alice, portfolio):
     client.force_login(alice)
     html = page(client, portfolio.closed)
     assert "Afgerond" in html.split('data-testid="schedule"', 1)[1].split("</div>", 1)[0]
+
+
+def test_the_timeline_shows_a_change_the_coordinator_applied(client, alice, carol, portfolio):
+    audit_record(
+        action="contract_changed",
+        actor=carol,
+        organisation=portfolio.behind.organisation,
+        obj=portfolio.behind,
+        detail={"title": ["Oude titel", "Nieuwe titel"]},
+    )
+    client.force_login(alice)
+    timeline = page(client, portfolio.behind).split('id="timeline-title"', 1)[1].split("</section>", 1)[0]
+    assert "Doorgegeven wijziging verwerkt door de SROI-coördinator" in timeline
+    assert "Oude titel → Nieuwe titel" in timeline
+    assert "Carol Visser" in timeline
