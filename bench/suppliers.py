@@ -119,14 +119,17 @@ def _ensure_registry(args) -> dict:
     import_record = WORK_DIR / f"import-{args.rows}-seed{args.seed}.json"
     if present >= args.rows and not args.fresh:
         previous = json.loads(import_record.read_text()) if import_record.exists() else {}
-        info.update(reused=True, import_seconds=previous.get("import_seconds"), import_measured=previous.get("measured"))
+        info.update(reused=True, import_measured=previous.pop("measured", None), **previous)
         print(f"Reusing the {present:,} establishments in the bench database (--fresh imports again).")
         return info
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE suppliers_supplier, suppliers_supplierword, suppliers_searchword CASCADE")
     print(f"Importing {csv_path.name} with import_suppliers …", flush=True)
     columns, records = read_csv(csv_path)
+    backend = _backend_cpu_reader(connection)
+    python_cpu, backend_cpu = time.process_time(), backend()
     report = import_rows(records, columns=columns, progress=lambda message: print("  " + message, flush=True))
+    python_cpu, backend_cpu = time.process_time() - python_cpu, backend() - backend_cpu
     info.update(
         reused=False,
         import_seconds=round(report.seconds, 1),
@@ -134,10 +137,32 @@ def _ensure_registry(args) -> dict:
         inserted=report.inserted,
         rejected=report.rejected,
         load_average=os.getloadavg()[0],
+        # CPU seconds (without PostgreSQL's parallel workers): what the import costs whatever else
+        # the machine is doing.
+        cpu_python=round(python_cpu, 1),
+        cpu_postgres_backend=round(backend_cpu, 1) if backend_cpu >= 0 else None,
     )
     # Kept beside the data, so a later run that reuses the data still reports how long it took.
-    import_record.write_text(json.dumps({k: info[k] for k in ("import_seconds", "measured", "load_average")}))
+    keep = ("import_seconds", "measured", "load_average", "cpu_python", "cpu_postgres_backend")
+    import_record.write_text(json.dumps({k: info[k] for k in keep}))
     return info
+
+
+def _backend_cpu_reader(connection):
+    """A function returning the CPU seconds used so far by this connection's PostgreSQL backend,
+    or -1 when the server runs elsewhere (no /proc entry for it)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        stat = Path(f"/proc/{cursor.fetchone()[0]}/stat")
+
+    def read() -> float:
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return -1.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    return read
 
 
 def _bench_user() -> str:
@@ -266,6 +291,9 @@ def _report(result: dict) -> bool:
         ok = ok and within
         print(f"Import of {result['rows']:,} rows: {seconds:.0f} s{reused}"
               + ("" if within else f"   ← more than {TARGET_IMPORT_SECONDS:g} s"))
+        if data.get("cpu_python") is not None:
+            print(f"  CPU time: {data['cpu_python']:.0f} s Python, {data.get('cpu_postgres_backend') or 0:.0f} s PostgreSQL "
+                  f"backend (parallel workers not counted); load average {data.get('load_average', 0):.1f}.")
     print(f"COUNT(*) per keystroke: none; at most {result['queries']['max_statements_per_keystroke']} SQL statements.")
     floor = result.get("floor")
     if floor:
