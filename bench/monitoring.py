@@ -629,17 +629,31 @@ def _database_url() -> str:
     return f"postgresql://{netloc}/{db['NAME']}{host}"
 
 
-def _cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time of ``pids`` (processes that are gone count as zero)."""
+def _cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU time of each of ``pids`` that still runs."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
+    times = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / ticks
+        times[pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return times
+
+
+def _cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds used between two snapshots by the processes present in both."""
+    return sum(after[pid] - before[pid] for pid in before.keys() & after.keys())
+
+
+def _cpu_pressure() -> str:
+    """The kernel's CPU pressure (share of time something waited for a CPU), when available."""
+    try:
+        line = Path("/proc/pressure/cpu").read_text().splitlines()[0]
+    except OSError:
+        return "unknown"
+    return line.split()[2].split("=")[1] + " %"
 
 
 def _server_pids(port: int) -> list[int]:
@@ -686,6 +700,8 @@ def measure_http(advisor, *, workers: int, seconds: int, stdout) -> dict:
     with gunicorn(env, workers=workers, log=work / "gunicorn-monitoring.log") as client:
         port = client.port
         pages = {
+            # For scale: a page that does nothing of its own (session, user, header, footer only).
+            "reference": "/toegankelijkheid/",
             "list": "/monitoren/",
             "list_100_sorted": "/monitoren/?per_page=100&o=-gerealiseerd",
             "list_filtered_behind": "/monitoren/?status=in_progress&behind=on",
@@ -712,8 +728,9 @@ def measure_http(advisor, *, workers: int, seconds: int, stdout) -> dict:
                 figures = _python_load(port, path, cookie, seconds)
             figures["single_p50_ms"], figures["single_p95_ms"] = statistics.median(single), _p95(single)
             requests = max(figures["requests"], 1)
-            figures["django_cpu_ms"] = (_cpu_seconds(servers) - django_before) * 1000 / requests
-            figures["postgres_cpu_ms"] = (_cpu_seconds(backends) - postgres_before) * 1000 / requests
+            figures["django_cpu_ms"] = _cpu_used(django_before, _cpu_seconds(servers)) * 1000 / requests
+            figures["postgres_cpu_ms"] = _cpu_used(postgres_before, _cpu_seconds(backends)) * 1000 / requests
+            figures["cpu_pressure"] = _cpu_pressure()
             figures["cpu_ms"] = figures["django_cpu_ms"] + figures["postgres_cpu_ms"]
             # What one core serves when the request has it to itself: the measure that does not
             # depend on what else runs on the machine.
@@ -726,7 +743,8 @@ def measure_http(advisor, *, workers: int, seconds: int, stdout) -> dict:
                 f"    {CONNECTIONS} connections: {figures['rps']:6.1f} req/s ({figures['rps_per_core']:.1f} per core), "
                 f"p50 {figures['p50_ms']:.1f} ms, p95 {figures['p95_ms']:.1f} ms, {figures['errors']} errors\n"
                 f"    server CPU per request {figures['cpu_ms']:.1f} ms (Django {figures['django_cpu_ms']:.1f}, "
-                f"PostgreSQL {figures['postgres_cpu_ms']:.1f}): {figures['capacity_per_core']:.0f} req/s per core of CPU\n"
+                f"PostgreSQL {figures['postgres_cpu_ms']:.1f}): {figures['capacity_per_core']:.0f} req/s per core of CPU; "
+                f"CPU pressure {figures['cpu_pressure']}\n"
             )
             stdout.flush()
     return result

@@ -99,7 +99,7 @@ class ScopedFilterSet(django_filters.FilterSet):
     """
 
     organisation = django_filters.ChoiceFilter(
-        label=_("Organisatie"), method="filter_organisation", empty_label=None, widget=forms.Select(attrs=SELECT)
+        label=_("Organisatie"), method="filter_organisation", empty_label=None, widget=Select(attrs=SELECT)
     )
     year = django_filters.ChoiceFilter(
         label=_("Jaar"), method="filter_year", empty_label=_("Alle jaren"), widget=Select(attrs=SELECT)
@@ -108,7 +108,7 @@ class ScopedFilterSet(django_filters.FilterSet):
         label=_("Status"),
         choices=Contract.Status.choices,
         empty_label=_("Alle statussen"),
-        widget=forms.Select(attrs=SELECT),
+        widget=Select(attrs=SELECT),
     )
 
     class Meta:
@@ -179,7 +179,7 @@ class ContractListFilter(ScopedFilterSet):
         label=_("SROI-coördinator"),
         method="filter_coordinator",
         empty_label=_("Alle coördinatoren"),
-        widget=forms.Select(attrs=SELECT),
+        widget=Select(attrs=SELECT),
     )
     behind = django_filters.BooleanFilter(
         label=_("Alleen contracten die achterlopen"),
