@@ -15,8 +15,8 @@ from kombu.exceptions import OperationalError
 
 from contracts.models import Contract
 from tests.contracts.factories import ContractFactory
-from tests.integration.conftest import wait_for
 from tests.integration.mailer import read_mail
+from wizzr.devservices import wait_for
 from wizzr.models import Notification, OutboxMessage
 from wizzr.tasks import deliver_outbox_message, relay_pending_outbox
 
