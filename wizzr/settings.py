@@ -188,7 +188,7 @@ INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 7)
 # Sessions: idle and absolute limits.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False  # wizzr.middleware.SessionTimeoutMiddleware renews active sessions
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 WIZZR_SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
@@ -266,7 +266,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
-    "relay-pending-outbox": {"task": "wizzr.tasks.relay_pending_outbox", "schedule": 60.0},
+    # Queues again what is still pending (after a broker outage, a killed worker): at-least-once
+    # delivery, made exactly-once by the row lock and status check in wizzr.notifications.deliver.
+    "relay-pending-outbox": {
+        "task": "wizzr.tasks.relay_pending_outbox",
+        "schedule": float(env_int("OUTBOX_RELAY_SECONDS", 60)),
+    },
     "monitoring-send-reminders": {"task": "monitoring.tasks.send_reminders", "schedule": crontab(hour=7, minute=0)},
     "portal-reporting-cycle": {"task": "portal.tasks.run_reporting_cycle", "schedule": crontab(hour=6, minute=30)},
     "monitoring-purge-candidate-references": {
