@@ -11,6 +11,7 @@ from uuid import UUID
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -180,9 +181,17 @@ def consolidated(request: HttpRequest) -> HttpResponse:
 def _get_contract(request: HttpRequest, uuid: UUID) -> Contract:
     """Return contract ``uuid`` if the user may see it; raise Http404 otherwise (other tenants, unknown ids)."""
     contracts = Contract.objects.visible_to(request.user).select_related(
-        "organisation__served_by", "supplier", "handed_over_by", "created_by"
+        "organisation__served_by", "supplier", "handed_over_by", "created_by", "settlement"
     )
     return get_object_or_404(contracts, uuid=uuid)
+
+
+def _settlement_of(contract: Contract):
+    """The outcome recorded at the end of the term (``portal.Settlement``, joined by ``_get_contract``), or None."""
+    try:
+        return contract.settlement
+    except ObjectDoesNotExist:
+        return None
 
 
 @login_required
@@ -217,6 +226,7 @@ def contract_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
         "contact": reports.coordinator_contact(contract, follow_up=follow_up),
         "can_pass_on_changes": is_member,
         "today": timezone.localdate(),
+        "settlement": _settlement_of(contract),
     }
     return render(request, "monitoring/buyer/contract_detail.html", ctx)
 

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils.formats import get_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -203,6 +204,8 @@ CONSOLIDATED_HEADER = [
     gettext_lazy("Afgesproken"),
     gettext_lazy("Gerealiseerd (goedgekeurd)"),
     gettext_lazy("Gerealiseerd (% van verplichting)"),
+    gettext_lazy("Tekort"),
+    gettext_lazy("Inhouding of boete"),
 ]
 
 
@@ -240,10 +243,17 @@ def _consolidated_rows(figures: Consolidated) -> Iterator[list]:
             contract.approved_amount,
             share(contract.approved_amount, contract.obligation_amount),
         ]
+    # The outcomes recorded at the end of the term: count, shortfall and withholding per outcome.
+    outcomes = figures.outcomes
+    section = _("Resultaat na afloop van de looptijd")
+    for row in outcomes.rows:
+        yield [section, capfirst(row.label), row.contracts, *[None] * 5, row.shortfall, row.withheld]
+    yield [section, _("Totaal"), outcomes.contracts, *[None] * 5, outcomes.shortfall, outcomes.withheld]
 
 
 def consolidated(figures: Consolidated, *, fmt: str) -> tuple[HttpResponse, int]:
     """The consolidated figures as one table (a column names the part); returns it with the row count."""
     header = [str(h) for h in CONSOLIDATED_HEADER]
     stem = f"monitoren-geconsolideerd-{figures.today:%Y-%m-%d}"
-    return _write(fmt, _("Geconsolideerd"), header, _consolidated_rows(figures), stem)
+    rows = (row + [None] * (len(header) - len(row)) for row in _consolidated_rows(figures))
+    return _write(fmt, _("Geconsolideerd"), header, rows, stem)

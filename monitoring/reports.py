@@ -310,6 +310,47 @@ class Bucket:
 
 
 @dataclass
+class OutcomeBucket:
+    """The contracts whose outcome was recorded at the end of the term (``portal.Settlement``) with
+    one outcome: how many, how many of them are in a recovery period, their shortfall (after the
+    recovery period where it is over) and what was withheld."""
+
+    key: str
+    label: str
+    contracts: int = 0
+    in_recovery: int = 0
+    shortfall: Decimal = ZERO
+    withheld: Decimal = ZERO
+
+
+@dataclass
+class Outcomes:
+    """Recorded outcomes per outcome (gerealiseerd, deels, niet), always all three, in that order."""
+
+    rows: list[OutcomeBucket]
+
+    @property
+    def contracts(self) -> int:
+        return sum(r.contracts for r in self.rows)
+
+    @property
+    def in_recovery(self) -> int:
+        return sum(r.in_recovery for r in self.rows)
+
+    @property
+    def shortfall(self) -> Decimal:
+        return sum((r.shortfall for r in self.rows), ZERO)
+
+    @property
+    def withheld(self) -> Decimal:
+        return sum((r.withheld for r in self.rows), ZERO)
+
+
+def _outcome_rows() -> list[OutcomeBucket]:
+    return [OutcomeBucket(key=key, label=str(label)) for key, label in ContractFollowUp.Outcome.choices]
+
+
+@dataclass
 class Consolidated:
     totals: Bucket
     by_status: list[Bucket]
@@ -319,6 +360,7 @@ class Consolidated:
     behind: list[Contract]
     behind_count: int
     today: date = field(default_factory=timezone.localdate)
+    outcomes: Outcomes = field(default_factory=lambda: Outcomes(_outcome_rows()))
 
     @property
     def is_empty(self) -> bool:
@@ -384,13 +426,20 @@ UNION ALL
 UNION ALL
 (SELECT 'behind', NULL, NULL, id::text, COUNT(*) OVER (), contract_value, obligation, planned, approved, expected
  FROM behind ORDER BY expected - approved DESC, id LIMIT %s)
+UNION ALL
+-- The recorded outcomes (portal.Settlement): the final outcome and shortfall once recorded, else
+-- those at the final report. Shape: (part, state, -, outcome, n, -, shortfall, -, withheld, -).
+SELECT 'outcome', s.state, NULL, COALESCE(NULLIF(s.final_outcome, ''), s.outcome), COUNT(*), NULL,
+       SUM(COALESCE(s.final_shortfall, s.shortfall)), NULL, COALESCE(SUM(s.withholding_amount), 0), NULL
+FROM portal_settlement s WHERE s.contract_id IN (SELECT id FROM c)
+GROUP BY s.state, COALESCE(NULLIF(s.final_outcome, ''), s.outcome)
 """
 
 
 def consolidated(contracts: QuerySet[Contract], *, today: date | None = None, behind_limit: int = 10) -> Consolidated:
     """Totals over ``contracts``: overall, per status, per start year, per building-block category,
-    the ten largest suppliers (by contract value) and the contracts behind schedule (the largest
-    arrears first, at most ``behind_limit``).
+    the ten largest suppliers (by contract value), the contracts behind schedule (the largest
+    arrears first, at most ``behind_limit``) and the outcomes recorded at the end of the term.
 
     Three queries whatever the number of contracts: one pass over contracts, agreements and
     approved realisations (``CONSOLIDATED_SQL``; the contracts come in as the compiled queryset, so
@@ -408,6 +457,8 @@ def consolidated(contracts: QuerySet[Contract], *, today: date | None = None, be
     year_buckets: dict[str, Bucket] = {}
     totals = Bucket(key="all", label=str(_("Totaal")))
     supplier_rows, behind_rows = [], []
+    outcomes = Outcomes(_outcome_rows())
+    outcome_buckets = {b.key: b for b in outcomes.rows}
     for part, status, year, key, n, value, obligation, planned, approved, _expected in rows:
         if part == "group":
             year_key = str(year or "")
@@ -425,6 +476,12 @@ def consolidated(contracts: QuerySet[Contract], *, today: date | None = None, be
             supplier_rows.append((int(key), n, value, obligation, planned, approved))
         elif part == "behind":
             behind_rows.append((int(key), n))
+        elif part == "outcome" and key in outcome_buckets:
+            bucket = outcome_buckets[key]
+            bucket.contracts += n
+            bucket.in_recovery += n if status == "recovery" else 0
+            bucket.shortfall += obligation or ZERO
+            bucket.withheld += approved or ZERO
 
     names = {
         s.pk: s.display_name
@@ -455,6 +512,7 @@ def consolidated(contracts: QuerySet[Contract], *, today: date | None = None, be
         behind=behind,
         behind_count=behind_rows[0][1] if behind_rows else 0,
         today=today,
+        outcomes=outcomes,
     )
 
 
@@ -578,6 +636,7 @@ def charts(figures: Consolidated) -> dict:
         "year": chart(figures.by_year, ("obligation", "planned", "approved")),
         "category": chart(figures.by_category, ("planned", "approved")),
         "suppliers": chart(figures.suppliers, ("contract_value",)),
+        "outcomes": chart(figures.outcomes.rows, ("contracts",)),
     }
 
 

@@ -40,3 +40,41 @@ def realisation(contract, block, value: str, *, status: str = Realisation.Status
         status=status,
         **fields,
     )
+
+
+def settlement(
+    contract,
+    outcome: str,
+    *,
+    obligation: str,
+    approved: str,
+    recovery_deadline: datetime.date | None = None,
+    final: tuple[str, str] | None = None,
+    withholding: tuple[str, str] | None = None,
+    reason: str = "",
+):
+    """The outcome recorded at the end of ``contract``'s term, stored as given. Without ``final``
+    (final outcome, shortfall after the recovery period) it stays in its recovery period when it
+    has a ``recovery_deadline``; otherwise it is settled with the same outcome."""
+    from portal.models import Settlement
+
+    shortfall = Decimal(obligation) - Decimal(approved)
+    in_recovery = recovery_deadline is not None and final is None
+    if final is None and not in_recovery:
+        final = (outcome, str(shortfall))
+    return Settlement.objects.create(
+        organisation=contract.organisation,
+        contract=contract,
+        state=Settlement.State.RECOVERY if in_recovery else Settlement.State.SETTLED,
+        obligation=Decimal(obligation),
+        outcome=outcome,
+        approved=Decimal(approved),
+        shortfall=shortfall,
+        reason=reason,
+        recovery_deadline=recovery_deadline,
+        final_outcome=final[0] if final else "",
+        final_shortfall=Decimal(final[1]) if final else None,
+        final_approved=Decimal(obligation) - Decimal(final[1]) if final else None,
+        withholding_amount=(Decimal(withholding[0]) if withholding else Decimal("0.00")) if final else None,
+        withholding_reason=withholding[1] if withholding else "",
+    )

@@ -91,6 +91,7 @@ def test_the_consolidated_figures_export_with_their_filters(logged_in, portfolio
         "Per bouwblokcategorie",
         "Grootste uitvoerende partijen",
         "Loopt achter",
+        "Resultaat na afloop van de looptijd",
     }
     assert any(row[0] == "Loopt achter" and row[1].startswith("INK-A1") for row in table)
     filtered = read_xlsx(logged_in.get(export("consolidated", "xlsx", "year=2023")))
