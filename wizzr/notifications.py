@@ -7,11 +7,12 @@ relay (``relay_pending_outbox``) queues them again.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -88,29 +89,38 @@ def deliver(message_id: int) -> bool:
     """Deliver one outbox row exactly once; return True when this call delivered it.
 
     The row is locked for the duration; a row already sent, or locked by another worker, is
-    skipped, so a task that runs twice never sends twice.
+    skipped, so a task that runs twice (a redelivery, the relay, a second worker) never sends twice.
+
+    The mail server accepts a message at the end of its DATA; the row is marked sent in the same
+    transaction, committed before anything else is said to the server (its QUIT comes after the
+    commit). A process killed before the commit leaves the row pending and the relay sends it
+    again; only a kill in the moment between the server's acceptance and the commit can still
+    send it twice, then with the same Message-ID (the row's uuid) so that mail stores can tell.
     """
-    with transaction.atomic():
-        message = (
-            # Lock only the outbox row: PostgreSQL refuses FOR UPDATE on the nullable side of the
-            # outer join that select_related("recipient") adds.
-            OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(pk=message_id, status=OutboxMessage.Status.PENDING)
-            .select_related("recipient")
-            .first()
-        )
-        if message is None:
-            return False
-        message.attempts += 1
-        with translation.override(message.language):
-            if message.channel == OutboxMessage.Channel.EMAIL:
-                _send_email(message)
-            else:
-                _create_notification(message)
-        message.status = OutboxMessage.Status.SENT
-        message.sent_at = timezone.now()
-        message.last_error = ""
-        message.save(update_fields=["status", "sent_at", "attempts", "last_error"])
+    with contextlib.ExitStack() as after_commit:
+        with transaction.atomic():
+            message = (
+                # Lock only the outbox row: PostgreSQL refuses FOR UPDATE on the nullable side of the
+                # outer join that select_related("recipient") adds.
+                OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(pk=message_id, status=OutboxMessage.Status.PENDING)
+                .select_related("recipient")
+                .first()
+            )
+            if message is None:
+                return False
+            message.attempts += 1
+            with translation.override(message.language):
+                if message.channel == OutboxMessage.Channel.EMAIL:
+                    # Opened here, closed (QUIT) by the ExitStack once the transaction has committed.
+                    mailer = after_commit.enter_context(mailers.default)
+                    _send_email(message, mailer)
+                else:
+                    _create_notification(message)
+            message.status = OutboxMessage.Status.SENT
+            message.sent_at = timezone.now()
+            message.last_error = ""
+            message.save(update_fields=["status", "sent_at", "attempts", "last_error"])
     return True
 
 
@@ -118,7 +128,7 @@ def _context(message: OutboxMessage) -> dict:
     return {**message.context, "site_url": settings.SITE_URL, "recipient": message.recipient}
 
 
-def _send_email(message: OutboxMessage) -> None:
+def _send_email(message: OutboxMessage, mailer) -> None:
     context = _context(message)
     subject = render_to_string(f"emails/{message.template}_subject.txt", context).strip()
     text = render_to_string(f"emails/{message.template}_body.txt", context)
@@ -130,7 +140,7 @@ def _send_email(message: OutboxMessage) -> None:
         headers={"Message-ID": f"<{message.uuid}@wizzr>"},
     )
     mail.attach_alternative(html, "text/html")
-    mail.send()
+    mailer.send_messages([mail])
 
 
 def _create_notification(message: OutboxMessage) -> None:
