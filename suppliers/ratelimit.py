@@ -1,21 +1,23 @@
 """Per-user rate limit for the typeahead, counted in Django's cache (shared by every process).
 
-A keystroke must stay cheap, and with the default database cache every cache write costs several
-SQL statements. So requests are counted in the session first (saved on every request anyway) and
-added to the user's shared counter in the cache every FLUSH_EVERY requests. A user's total over all
-sessions can therefore run at most FLUSH_EVERY - 1 requests per session past the limit.
+A keystroke must stay cheap: with the default database cache every cache write costs several SQL
+statements, and writing the count to the session would cost an UPDATE per keystroke. So each
+process counts a user's requests in its own memory and adds them to the user's shared counter in the
+cache every FLUSH_EVERY requests (or sooner, once the last known total says the limit is near). A
+user's total over all processes can therefore run at most FLUSH_EVERY - 1 requests per process past
+the limit.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 
 FLUSH_EVERY = 10
-SESSION_KEY = "supplier_search_rate"
 _RATE = re.compile(r"\s*(\d+)\s*/\s*(\d*)\s*([smh])\s*")
 _SECONDS = {"s": 1, "m": 60, "h": 3600}
 
@@ -29,18 +31,35 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), int(multiple or 1) * _SECONDS[unit]
 
 
+class ProcessCounter:
+    """This process's not yet reported requests per (scope, user, window), and the shared totals it last saw."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.window = None
+        self.counts: dict[tuple[str, int], list[int]] = {}  # key -> [not yet flushed, total at the last flush]
+
+    def hit(self, scope: str, user_id: int, limit: int, period: int) -> bool:
+        window = int(time.time() // period)
+        key = (scope, user_id)
+        with self.lock:
+            if window != self.window:  # a new window: forget the old one (keeps memory bounded)
+                self.window, self.counts = window, {}
+            state = self.counts.setdefault(key, [0, 0])
+            state[0] += 1
+            if state[0] >= min(FLUSH_EVERY, limit + 1) or state[1] + state[0] > limit:
+                state[1] = _add(f"{scope}:{user_id}:{window}", state[0], period)
+                state[0] = 0
+            return state[1] + state[0] > limit
+
+
+_counter = ProcessCounter()
+
+
 def rate_limited(request, *, scope: str = "supplier-search") -> bool:
     """Count one request of ``request.user`` and return True when it is over WIZZR_SUPPLIER_SEARCH_RATE."""
     limit, period = parse_rate(settings.WIZZR_SUPPLIER_SEARCH_RATE)
-    window = int(time.time() // period)
-    state = request.session.get(SESSION_KEY)
-    if not isinstance(state, list) or len(state) != 3 or state[0] != window:
-        state = [window, 0, 0]  # window, not yet flushed, user's total at the last flush
-    state[1] += 1
-    if state[1] >= min(FLUSH_EVERY, limit + 1) or state[2] + state[1] > limit:
-        state = [window, 0, _add(f"{scope}:{request.user.pk}:{window}", state[1], period)]
-    request.session[SESSION_KEY] = state
-    return state[2] + state[1] > limit
+    return _counter.hit(scope, request.user.pk, limit, period)
 
 
 def _add(key: str, amount: int, period: int) -> int:

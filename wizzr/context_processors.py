@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from wizzr.tenancy import current_roles, memberships_of
+from wizzr.tenancy import current_roles, request_memberships
 
 
 def wizzr(request: HttpRequest) -> dict:
@@ -9,7 +9,7 @@ def wizzr(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    memberships = memberships_of(user)
+    memberships = request_memberships(request)
     organisations = list({m.organisation.pk: m.organisation for m in memberships}.values())
     return {
         "current_organisation": getattr(request, "organisation", None),

@@ -14,6 +14,10 @@ from django.urls import reverse
 from wizzr.tenancy import current_organisation
 
 SESSION_STARTED = "wizzr_session_started"
+SESSION_TOUCHED = "wizzr_session_touched"
+# How often an active session is written to renew its idle limit. Saving it on every request would
+# cost an UPDATE and a commit per request; the idle limit is therefore exact to within this margin.
+SESSION_TOUCH_SECONDS = 60
 
 
 def _redirect(request, url: str) -> HttpResponse:
@@ -26,10 +30,12 @@ def _redirect(request, url: str) -> HttpResponse:
 
 
 class SessionTimeoutMiddleware:
-    """Ends a session after an absolute limit (WIZZR_SESSION_ABSOLUTE_SECONDS), whatever its activity.
+    """Ends a session after an absolute limit (WIZZR_SESSION_ABSOLUTE_SECONDS), whatever its activity,
+    and renews the idle limit of an active one.
 
     The start is stamped at login (wizzr.signals) and, for sessions older than that code, on the first
-    request. The idle limit is Django's own: SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST.
+    request. The idle limit is Django's own session expiry (SESSION_COOKIE_AGE), which moves each time
+    the session is saved: an active session is saved at least every SESSION_TOUCH_SECONDS.
     """
 
     def __init__(self, get_response):
@@ -44,6 +50,8 @@ class SessionTimeoutMiddleware:
             elif now - started > settings.WIZZR_SESSION_ABSOLUTE_SECONDS:
                 logout(request)
                 return _redirect(request, f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}")
+            if now - request.session.get(SESSION_TOUCHED, 0) >= SESSION_TOUCH_SECONDS:
+                request.session[SESSION_TOUCHED] = now
         return self.get_response(request)
 
 

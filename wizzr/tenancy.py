@@ -27,6 +27,20 @@ def memberships_of(user) -> list[Membership]:
     )
 
 
+def request_memberships(request: HttpRequest) -> list[Membership]:
+    """``memberships_of(request.user)``, fetched once per request.
+
+    The middleware, the role checks and the header all need them; one query serves them all.
+    """
+    user = getattr(request, "user", None)
+    key = getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
+    cached = getattr(request, "_wizzr_memberships", None)
+    if cached is None or cached[0] != key:
+        cached = (key, memberships_of(user))
+        request._wizzr_memberships = cached
+    return cached[1]
+
+
 def current_organisation(request: HttpRequest) -> Organisation | None:
     """Return the organisation the user is working for, or None when they have no membership.
 
@@ -37,7 +51,7 @@ def current_organisation(request: HttpRequest) -> Organisation | None:
     if cached is not False:
         return cached
     organisation = None
-    memberships = memberships_of(request.user)
+    memberships = request_memberships(request)
     chosen = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
     for membership in memberships:
         if str(membership.organisation.uuid) == chosen:
@@ -54,7 +68,7 @@ def current_roles(request: HttpRequest) -> set[str]:
     organisation = current_organisation(request)
     if organisation is None:
         return set()
-    return {m.role for m in memberships_of(request.user) if m.organisation_id == organisation.pk}
+    return {m.role for m in request_memberships(request) if m.organisation_id == organisation.pk}
 
 
 def role_required(*roles: str) -> Callable:

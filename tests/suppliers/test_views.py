@@ -88,7 +88,10 @@ class TestSearchEndpoint:
         assert counts == []
 
     @override_settings(WIZZR_SUPPLIER_SEARCH_RATE="3/m")
-    def test_it_is_rate_limited_per_user(self, advisor_client, bob, client, bakkerij):
+    def test_it_is_rate_limited_per_user(self, advisor_client, bob, client, bakkerij, monkeypatch):
+        from suppliers import ratelimit
+
+        monkeypatch.setattr(ratelimit, "_counter", ratelimit.ProcessCounter())
         for _ in range(3):
             assert search(advisor_client, "bakk").status_code == 200
         response = search(advisor_client, "bakk")
@@ -98,19 +101,33 @@ class TestSearchEndpoint:
         assert search(client, "bakk").status_code == 200
 
     @override_settings(WIZZR_SUPPLIER_SEARCH_RATE="15/m")
-    def test_the_limit_counts_every_session_of_the_user(self, alice, bakkerij):
+    def test_the_limit_counts_every_process_of_the_user(self, alice, bakkerij, monkeypatch):
         from django.test import Client
 
+        from suppliers import ratelimit
+
+        first_process, second_process = ratelimit.ProcessCounter(), ratelimit.ProcessCounter()
         first, second = Client(), Client()
         first.force_login(alice)
         second.force_login(alice)
+        monkeypatch.setattr(ratelimit, "_counter", first_process)
         for _ in range(10):
             assert search(first, "bakk").status_code == 200
+        monkeypatch.setattr(ratelimit, "_counter", second_process)
         statuses = [search(second, "bakk").status_code for _ in range(10)]
-        # The second session learns the first one's ten requests when it reports its own.
+        # The second process learns the first one's ten requests when it reports its own.
         assert statuses[:9] == [200] * 9 and statuses[9] == 429
+        monkeypatch.setattr(ratelimit, "_counter", first_process)
         assert search(first, "bakk").status_code == 200  # not yet told
         assert [search(first, "bakk").status_code for _ in range(5)][-1] == 429
+
+    def test_a_keystroke_does_not_write_the_session(self, advisor_client, bakkerij):
+        search(advisor_client, "bakk")  # the first request of a session may renew it
+        with CaptureQueriesContext(connection) as queries:
+            for _ in range(3):
+                assert search(advisor_client, "bakk").status_code == 200
+        writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE"))]
+        assert writes == []
 
     def test_anonymous_visitors_are_sent_to_login(self, client, bakkerij):
         response = search(client, "bakk")

@@ -8,7 +8,9 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -106,10 +108,29 @@ def test_a_user_sets_up_totp_when_required_and_then_logs_in_with_a_code(client, 
 # --- Sessions --------------------------------------------------------------------------------------
 
 
-def test_the_idle_limit_is_thirty_minutes_renewed_on_every_request():
+def test_the_idle_limit_is_thirty_minutes_and_the_absolute_limit_twelve_hours():
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert settings.WIZZR_SESSION_ABSOLUTE_SECONDS == 12 * 60 * 60
+
+
+def test_an_active_session_is_renewed_at_most_once_a_minute(client, alice, password):
+    from wizzr.middleware import SESSION_TOUCH_SECONDS, SESSION_TOUCHED
+
+    log_in(client, alice, password)
+    assert client.get(START).status_code == 200
+    key = client.session.session_key
+    # Within the minute: no session write at all.
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(START).status_code == 200
+    assert not [q for q in queries if "django_session" in q["sql"] and q["sql"].lstrip().startswith("UPDATE")]
+    # Some minutes later (the session 25 minutes from its idle end), the next request renews it.
+    session = client.session
+    session[SESSION_TOUCHED] = int(time.time()) - SESSION_TOUCH_SECONDS - 1
+    session.save()
+    Session.objects.filter(pk=key).update(expire_date=timezone.now() + timedelta(minutes=5))
+    assert client.get(START).status_code == 200
+    renewed = Session.objects.get(pk=key).expire_date
+    assert timezone.now() + timedelta(minutes=29) < renewed <= timezone.now() + timedelta(minutes=30)
 
 
 def test_an_idle_session_ends(client, alice, password):
