@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from wizzr.audit import audit_record
 from wizzr.models import AuditEvent, Invitation, Membership, Notification, Organisation, OutboxMessage, User
 
 
@@ -11,8 +12,35 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["organisation"]
 
 
+class AuditedMembershipsMixin:
+    """Role changes made in the admin are audited like those of organisation admins (BIO 8.15.01):
+    one event per membership added, changed or removed, filed under the membership's organisation."""
+
+    def save_formset(self, request, form, formset, change):
+        previous_roles = {f.instance.pk: f.initial.get("role") for f in formset.initial_forms}
+        super().save_formset(request, form, formset, change)
+        if formset.model is not Membership:
+            return
+        events = [("membership_added", m, {"role": m.role}) for m in formset.new_objects]
+        events += [
+            ("membership_changed", m, {"role": m.role, "previous_role": previous_roles.get(m.pk)})
+            for m, fields in formset.changed_objects
+            if {"role", "organisation"} & set(fields)
+        ]
+        events += [("membership_removed", m, {"role": m.role}) for m in formset.deleted_objects]
+        for action, membership, detail in events:
+            audit_record(
+                action=action,
+                actor=request.user,
+                organisation=membership.organisation,
+                obj=membership.user,
+                request=request,
+                detail={**detail, "via": "admin"},
+            )
+
+
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedMembershipsMixin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "name", "job_title", "is_staff", "is_active"]
     search_fields = ["email", "name"]
@@ -26,9 +54,24 @@ class UserAdmin(BaseUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),)
 
+    RIGHTS = ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        changed = [name for name in self.RIGHTS if name in form.changed_data]
+        if change and changed:
+            audit_record(
+                action="user_rights_changed",
+                actor=request.user,
+                obj=form.instance,
+                request=request,
+                detail={"changed": changed, "is_staff": form.instance.is_staff,
+                        "is_superuser": form.instance.is_superuser, "is_active": form.instance.is_active},
+            )
+
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedMembershipsMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "served_by", "city"]
     list_filter = ["kind"]
     search_fields = ["name", "city", "kvk_number"]

@@ -2,13 +2,17 @@
 
 import time
 
+from allauth.account import signals as account_signals
 from allauth.account.signals import user_logged_in as allauth_logged_in
+from allauth.mfa import signals as mfa_signals
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
 from wizzr.audit import audit_record
 from wizzr.middleware import SESSION_STARTED
-from wizzr.models import AuditEvent
+from wizzr.models import AuditEvent, Membership
+from wizzr.tenancy import current_organisation
 
 
 @receiver(user_logged_in)
@@ -18,17 +22,121 @@ def stamp_session_start(sender, request, user, **kwargs):
         request.session[SESSION_STARTED] = int(time.time())
 
 
+def home_organisation(request, user):
+    """The organisation an account event of ``user`` is filed under, so its admins can read it:
+    the one the user works for in this session, else the first of their memberships."""
+    if request is not None and getattr(request, "user", None) == user and hasattr(request, "session"):
+        organisation = current_organisation(request)
+        if organisation is not None:
+            return organisation
+    membership = (
+        Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__name", "role").first()
+    )
+    return membership.organisation if membership else None
+
+
+def audit_account_event(action: str, *, request, user, result: str = AuditEvent.Result.SUCCESS, obj=None, detail=None):
+    audit_record(
+        action=action,
+        actor=user,
+        organisation=home_organisation(request, user) if user is not None else None,
+        obj=obj if obj is not None else user,
+        result=result,
+        request=request,
+        detail=detail,
+    )
+
+
 @receiver(allauth_logged_in)
 def audit_login(sender, request, user, **kwargs):
-    audit_record(action="login", actor=user, obj=user, request=request)
+    audit_account_event("login", request=request, user=user)
 
 
 @receiver(user_login_failed)
 def audit_login_failed(sender, credentials, request=None, **kwargs):
+    # The address typed is personal data (and may be someone else's): it is not recorded.
     audit_record(action="login_failed", result=AuditEvent.Result.FAILURE, request=request)
 
 
 @receiver(user_logged_out)
 def audit_logout(sender, request, user, **kwargs):
     if user is not None:
-        audit_record(action="logout", actor=user, obj=user, request=request)
+        audit_account_event("logout", request=request, user=user)
+
+
+# --- Password and e-mail address ------------------------------------------------------------------
+
+
+@receiver(account_signals.password_changed)
+def audit_password_changed(sender, request, user, **kwargs):
+    audit_account_event("password_changed", request=request, user=user)
+
+
+@receiver(account_signals.password_set)
+def audit_password_set(sender, request, user, **kwargs):
+    audit_account_event("password_set", request=request, user=user)
+
+
+@receiver(account_signals.password_reset)
+def audit_password_reset(sender, request, user, **kwargs):
+    audit_account_event("password_reset", request=request, user=user)
+
+
+@receiver(account_signals.email_added)
+def audit_email_added(sender, request, user, **kwargs):
+    audit_account_event("email_added", request=request, user=user)
+
+
+@receiver(account_signals.email_removed)
+def audit_email_removed(sender, request, user, **kwargs):
+    audit_account_event("email_removed", request=request, user=user)
+
+
+@receiver(account_signals.email_changed)
+def audit_email_changed(sender, request, user, **kwargs):
+    audit_account_event("email_changed", request=request, user=user)
+
+
+# --- MFA --------------------------------------------------------------------------------------------
+# The authenticator's type goes into the detail; its secret, codes and names never do.
+
+MFA_ADDED = {Authenticator.Type.TOTP: "mfa_totp_activated", Authenticator.Type.RECOVERY_CODES: "mfa_recovery_codes_generated"}
+MFA_REMOVED = {Authenticator.Type.TOTP: "mfa_totp_deactivated", Authenticator.Type.RECOVERY_CODES: "mfa_recovery_codes_removed"}
+
+
+@receiver(mfa_signals.authenticator_added)
+def audit_authenticator_added(sender, request, user, authenticator, **kwargs):
+    action = MFA_ADDED.get(authenticator.type, "mfa_authenticator_added")
+    audit_account_event(action, request=request, user=user, detail={"type": authenticator.type})
+
+
+@receiver(mfa_signals.authenticator_removed)
+def audit_authenticator_removed(sender, request, user, authenticator, **kwargs):
+    action = MFA_REMOVED.get(authenticator.type, "mfa_authenticator_removed")
+    audit_account_event(action, request=request, user=user, detail={"type": authenticator.type})
+
+
+@receiver(mfa_signals.authenticator_reset)
+def audit_authenticator_reset(sender, request, user, authenticator, **kwargs):
+    # allauth resets only recovery codes: a new set replaces the old one.
+    audit_account_event("mfa_recovery_codes_regenerated", request=request, user=user, detail={"type": authenticator.type})
+
+
+@receiver(mfa_signals.authenticator_used)
+def audit_authenticator_used(sender, request, user, authenticator, reauthenticated=False, **kwargs):
+    # A TOTP code at login is part of the login event; a recovery code used up is worth its own row.
+    if authenticator.type == Authenticator.Type.RECOVERY_CODES:
+        audit_account_event(
+            "mfa_recovery_code_used", request=request, user=user, detail={"reauthentication": bool(reauthenticated)}
+        )
+
+
+@receiver(mfa_signals.authentication_failed)
+def audit_mfa_failed(sender, request, user, authenticator=None, reauthentication=False, **kwargs):
+    audit_account_event(
+        "mfa_failed",
+        request=request,
+        user=user,
+        result=AuditEvent.Result.FAILURE,
+        detail={"type": getattr(authenticator, "type", ""), "reauthentication": bool(reauthentication)},
+    )
