@@ -7,6 +7,7 @@ import secrets
 from datetime import timedelta
 from uuid import UUID
 
+from allauth.account.decorators import reauthentication_required
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib import messages
@@ -120,6 +121,7 @@ def _token_hash(token: str) -> str:
 @login_required
 @role_required(Role.ORG_ADMIN)
 @require_POST
+@reauthentication_required  # giving someone a role asks for the password again; the POST resumes after it
 def member_invite(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation
     form = InvitationForm(request.POST, organisation=organisation)
@@ -174,18 +176,32 @@ def member_remove(request: HttpRequest, uuid) -> HttpResponse:
         messages.error(request, _("U kunt uzelf niet verwijderen."))
         return redirect("members")
     if request.method == "POST":
-        with transaction.atomic():
-            Membership.objects.filter(user=member, organisation=organisation).delete()
-            audit_record(
-                action="member_removed", actor=request.user, organisation=organisation, obj=member, request=request
-            )
-        messages.success(
-            request,
-            _("%(name)s heeft geen toegang meer tot %(organisation)s.")
-            % {"name": member.name, "organisation": organisation.name},
-        )
-        return redirect("members")
+        # Only after the lookup: another organisation's member stays a plain 404.
+        return _remove_member(request, member=member)
     return render(request, "wizzr/member_remove_form.html", {"member": member})
+
+
+@reauthentication_required  # taking roles away asks for the password again; the POST resumes after it
+def _remove_member(request: HttpRequest, *, member: User) -> HttpResponse:
+    organisation = request.organisation
+    with transaction.atomic():
+        memberships = Membership.objects.select_for_update().filter(user=member, organisation=organisation)
+        roles = sorted(m.role for m in memberships)
+        memberships.delete()
+        audit_record(
+            action="member_removed",
+            actor=request.user,
+            organisation=organisation,
+            obj=member,
+            request=request,
+            detail={"roles": roles},
+        )
+    messages.success(
+        request,
+        _("%(name)s heeft geen toegang meer tot %(organisation)s.")
+        % {"name": member.name, "organisation": organisation.name},
+    )
+    return redirect("members")
 
 
 AUDIT_PAGE_SIZE = 50
@@ -230,6 +246,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 organisation=invitation.organisation,
                 obj=invitation,
                 request=request,
+                detail={"role": invitation.role},
             )
         messages.success(request, _("Welkom bij WIZZR. Log in met uw e-mailadres en wachtwoord."))
         return redirect("account_login")

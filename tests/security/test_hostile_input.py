@@ -167,6 +167,7 @@ def test_extra_fields_on_a_new_contract_do_not_choose_its_tenant_status_or_owner
 
 def test_extra_fields_on_an_invitation_do_not_grant_staff_or_another_organisation(client, w):
     login(client, w["erin"])
+    reauthenticate(client, w["erin"])
     response = client.post(
         reverse("member_invite"),
         {"email": "nieuw2@arnhem.example", "name": "Nina", "role": "advisor", "organisation": str(w["renkum"].uuid),
@@ -179,6 +180,7 @@ def test_extra_fields_on_an_invitation_do_not_grant_staff_or_another_organisatio
 
 def test_an_invitation_with_an_unknown_role_is_refused(client, w):
     login(client, w["erin"])
+    reauthenticate(client, w["erin"])
     response = client.post(reverse("member_invite"), {"email": "baas@arnhem.example", "name": "B", "role": "superuser"})
     assert response.status_code == 400
     assert not Invitation.objects.filter(email="baas@arnhem.example").exists()

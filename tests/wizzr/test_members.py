@@ -1,9 +1,14 @@
 """Organisation admins invite and remove members; invitees choose a password through an expiring link."""
 
 import re
+import time
 from datetime import timedelta
 
 import pytest
+from allauth.account.internal.flows.login import (
+    _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+    AUTHENTICATION_METHODS_SESSION_KEY,
+)
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +19,18 @@ from wizzr.models import AuditEvent, Invitation, Membership, Role, User
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "een-lang-en-sterk-wachtwoord-2026"
+
+
+def log_in(client, user):
+    """Sign in with a recent reauthentication: inviting and removing members ask for the password again
+    (tests/wizzr/test_audit_events.py covers that step)."""
+    client.force_login(user)
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": time.time(), "email": user.email, "reauthenticated": True}
+    ]
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+    session.save()
 
 
 def invite(client, **data):
@@ -28,7 +45,7 @@ def link_from(message) -> str:
 @pytest.fixture
 def invited(client, erin, django_capture_on_commit_callbacks):
     """Erin invites Henk; returns the path of the link in the e-mail."""
-    client.force_login(erin)
+    log_in(client, erin)
     with django_capture_on_commit_callbacks(execute=True):
         invite(client)
     client.logout()
@@ -36,7 +53,7 @@ def invited(client, erin, django_capture_on_commit_callbacks):
 
 
 def test_the_members_page_lists_each_person_once_with_their_roles(client, erin, alice):
-    client.force_login(erin)
+    log_in(client, erin)
     response = client.get(reverse("members"))
     html = response.content.decode()
     assert response.status_code == 200
@@ -47,7 +64,7 @@ def test_the_members_page_lists_each_person_once_with_their_roles(client, erin, 
 
 
 def test_an_admin_invites_someone_by_email_through_the_outbox(client, erin, arnhem, django_capture_on_commit_callbacks):
-    client.force_login(erin)
+    log_in(client, erin)
     with django_capture_on_commit_callbacks(execute=True):
         response = invite(client)
     assert response.status_code == 302
@@ -122,7 +139,7 @@ def test_a_made_up_link_does_not_work(client, invited):
 def test_an_existing_user_only_confirms_and_keeps_their_password(
     client, erin, bob, renkum, arnhem, password, django_capture_on_commit_callbacks
 ):
-    client.force_login(erin)
+    log_in(client, erin)
     with django_capture_on_commit_callbacks(execute=True):
         invite(client, name="Bob Jansen", email="BOB@renkum.example")
     client.logout()
@@ -135,7 +152,7 @@ def test_an_existing_user_only_confirms_and_keeps_their_password(
 
 
 def test_extra_fields_in_the_invitation_post_are_ignored(client, erin, django_capture_on_commit_callbacks):
-    client.force_login(erin)
+    log_in(client, erin)
     with django_capture_on_commit_callbacks(execute=True):
         invite(client, is_staff="on", is_superuser="on", organisation=str(AuthorityFactory().uuid))
     client.logout()
@@ -153,7 +170,7 @@ def test_extra_fields_in_the_invitation_post_are_ignored(client, erin, django_ca
 
 
 def test_a_role_the_organisation_kind_does_not_offer_is_refused(client, erin):
-    client.force_login(erin)
+    log_in(client, erin)
     response = invite(client, role=Role.COORDINATOR)
     assert response.status_code == 400
     html = response.content.decode()
@@ -165,14 +182,14 @@ def test_a_role_the_organisation_kind_does_not_offer_is_refused(client, erin):
 
 def test_the_role_choices_follow_the_organisation_kind(client, erin, carol, service_point):
     Membership.objects.create(user=carol, organisation=service_point, role=Role.ORG_ADMIN)
-    client.force_login(carol)
+    log_in(client, carol)
     html = client.get(reverse("members")).content.decode()
     assert 'value="coordinator"' in html
     assert 'value="advisor"' not in html
 
 
 def test_inviting_someone_who_already_has_the_role_is_refused(client, erin, alice):
-    client.force_login(erin)
+    log_in(client, erin)
     response = invite(client, name="Alice", email="Alice@Arnhem.example")
     assert response.status_code == 400
     assert "Deze persoon heeft deze rol al in uw organisatie." in response.content.decode()
@@ -180,7 +197,7 @@ def test_inviting_someone_who_already_has_the_role_is_refused(client, erin, alic
 
 
 def test_a_second_open_invitation_for_the_same_role_is_refused(client, erin, django_capture_on_commit_callbacks):
-    client.force_login(erin)
+    log_in(client, erin)
     with django_capture_on_commit_callbacks(execute=True):
         invite(client)
     response = invite(client)
@@ -191,7 +208,7 @@ def test_a_second_open_invitation_for_the_same_role_is_refused(client, erin, dja
 
 def test_an_admin_removes_a_member_after_confirming(client, erin, alice, arnhem, renkum):
     Membership.objects.create(user=alice, organisation=renkum, role=Role.ADVISOR)
-    client.force_login(erin)
+    log_in(client, erin)
     confirm = client.get(reverse("member_remove", args=[alice.uuid]))
     assert confirm.status_code == 200
     assert "Alice de Vries verwijderen" in confirm.content.decode()
@@ -205,14 +222,14 @@ def test_an_admin_removes_a_member_after_confirming(client, erin, alice, arnhem,
 
 
 def test_an_admin_cannot_remove_themselves(client, erin):
-    client.force_login(erin)
+    log_in(client, erin)
     response = client.post(reverse("member_remove", args=[erin.uuid]), follow=True)
     assert "U kunt uzelf niet verwijderen." in response.content.decode()
     assert erin.memberships.count() == 2
 
 
 def test_a_member_of_another_organisation_is_not_found(client, erin, bob):
-    client.force_login(erin)
+    log_in(client, erin)
     assert client.get(reverse("member_remove", args=[bob.uuid])).status_code == 404
     assert client.post(reverse("member_remove", args=[bob.uuid])).status_code == 404
     assert bob.memberships.exists()
@@ -223,7 +240,7 @@ def test_a_member_of_another_organisation_is_not_found(client, erin, bob):
     [("members", "get", False), ("member_invite", "post", False), ("member_remove", "post", True), ("member_remove", "get", True)],
 )
 def test_members_pages_need_the_org_admin_role(client, alice, erin, name, method, args):
-    client.force_login(alice)
+    log_in(client, alice)
     url = reverse(name, args=[erin.uuid] if args else [])
     response = getattr(client, method)(url, {"name": "X", "email": "x@arnhem.example", "role": Role.ORG_ADMIN})
     assert response.status_code == 403
@@ -241,7 +258,7 @@ def test_members_pages_send_anonymous_visitors_to_login(client):
 def test_an_org_admin_of_another_organisation_manages_only_their_own(client, alice):
     other = AuthorityFactory(name="Gemeente Ede", slug="ede")
     admin = member("beheer@ede.example", other, Role.ORG_ADMIN)
-    client.force_login(admin)
+    log_in(client, admin)
     html = client.get(reverse("members")).content.decode()
     assert "alice@arnhem.example" not in html
     assert client.post(reverse("member_remove", args=[alice.uuid])).status_code == 404
