@@ -1,6 +1,8 @@
 """The supplier portal in the browser: the coordinator invites the supplier's SROI contact, who sets a
 password, submits two realisations and ‘niets te melden’ for another period; the coordinator approves
-one and rejects one; the supplier corrects and resubmits; the buyer sees the new realised value.
+one and rejects one; the supplier corrects and resubmits; the buyer sees the new realised value. After the
+term the coordinator records the shortfall, a recovery period and the final outcome with a withholding;
+the buyer sees them on the contract page and in the consolidated figures.
 
 Every page state is checked for CSP violations and axe (WCAG 2.1 AA). With WIZZR_SCREENSHOTS set to
 a folder, each state is also saved as a screenshot.
@@ -229,7 +231,7 @@ def ended(arnhem, alice, carol, service_point):
     return contract
 
 
-def test_coordinator_records_shortfall_and_recovery_period(page, live_server, login, check_page, ended, carol, alice):
+def test_coordinator_records_shortfall_and_recovery_period_and_the_buyer_sees_the_outcome(page, live_server, login, check_page, ended, carol, alice):
     base = live_server.url
     switch_user(page, login, carol)
     page.goto(f"{base}/monitoren/opvolging/{ended.uuid}/")
@@ -255,3 +257,35 @@ def test_coordinator_records_shortfall_and_recovery_period(page, live_server, lo
     expect(page.get_by_test_id("shortfall")).to_have_text("€ 4.250,00")
     expect(page.get_by_text("Rapportage herstelperiode")).to_be_visible()
     visit(page, check_page, "24-supplier-recovery")
+
+    # The buyer sees the outcome and the shortfall on the contract page and in the consolidated view.
+    switch_user(page, login, alice)
+    page.goto(f"{base}/monitoren/contracten/{ended.uuid}/")
+    expect(page.get_by_test_id("outcome")).to_have_text("Deels gerealiseerd — herstelperiode loopt")
+    expect(page.get_by_test_id("shortfall")).to_have_text("€ 4.250,00")
+    expect(page.get_by_text("Herstelperiode tot en met")).to_be_visible()
+    visit(page, check_page, "25-buyer-recovery")
+    page.goto(f"{base}/monitoren/geconsolideerd/")
+    expect(page.get_by_test_id("outcomes-contracts")).to_have_text("1")
+    expect(page.get_by_test_id("outcomes-shortfall")).to_have_text("€ 4.250,00")
+    visit(page, check_page, "26-buyer-consolidated-outcomes")
+
+    # After the recovery period (nothing more was done) the coordinator records the final outcome
+    # with a withholding; the buyer sees both.
+    settlement = ended.settlement
+    recovery = ReportingPeriod.objects.get(contract=ended, kind="recovery")
+    services.period_submit(
+        period=recovery, nothing_to_report=True, reason="Geen kandidaten gevonden", by=ended.supplier_accesses.get().user
+    )
+    services.settlement_finalise(
+        settlement=settlement, outcome="partly", reason="", withholding_amount=Decimal("1000.00"),
+        withholding_reason="Boete volgens het bestek", by=carol,
+    )
+    page.goto(f"{base}/monitoren/contracten/{ended.uuid}/")
+    expect(page.get_by_test_id("outcome")).to_have_text("Deels gerealiseerd")
+    expect(page.get_by_test_id("final-shortfall")).to_have_text("€ 4.250,00")
+    expect(page.get_by_test_id("withholding")).to_have_text("€ 1.000,00 — Boete volgens het bestek")
+    visit(page, check_page, "27-buyer-settled")
+    page.goto(f"{base}/monitoren/geconsolideerd/")
+    expect(page.get_by_test_id("outcomes-withheld")).to_have_text("€ 1.000,00")
+    visit(page, check_page, "28-buyer-consolidated-settled")
