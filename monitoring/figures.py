@@ -1,7 +1,7 @@
 """Progress figures of contracts: obligation, agreed (planned), realised (approved) and time elapsed.
 
-``with_progress`` annotates a contract queryset in one query (subqueries, no per-row lookups), so
-lists stay cheap whatever their length; ``contract_figures`` gives the same figures for one
+``with_progress`` annotates a contract queryset in one query (a join on the totals the database
+keeps per contract, no per-row lookups), so lists stay cheap whatever their length; ``contract_figures`` gives the same figures for one
 contract. Only approved realisations count as realised.
 """
 
@@ -12,12 +12,12 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
-from django.db.models import Case, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
 from contracts.models import Contract
-from monitoring.models import Agreement, Realisation
+from monitoring.models import Realisation
 
 MONEY = models.DecimalField(max_digits=16, decimal_places=2)
 ZERO = Decimal("0.00")
@@ -29,11 +29,6 @@ class DaysBetween(models.Func):
     template = "(%(expressions)s)"
     arg_joiner = " - "
     output_field = models.IntegerField()
-
-
-def _sum_of(queryset, field: str) -> Coalesce:
-    total = queryset.filter(contract=OuterRef("pk")).order_by().values("contract").annotate(total=Sum(field)).values("total")
-    return Coalesce(Subquery(total, output_field=MONEY), Value(ZERO), output_field=MONEY)
 
 
 def with_progress(contracts: models.QuerySet, *, today: date | None = None) -> models.QuerySet:
@@ -50,9 +45,11 @@ def with_progress(contracts: models.QuerySet, *, today: date | None = None) -> m
     return (
         contracts.with_obligation()
         .annotate(
-            planned_amount=_sum_of(Agreement.objects.all(), "planned_value"),
-            approved_amount=_sum_of(Realisation.objects.filter(status=Realisation.Status.APPROVED), "value"),
-            submitted_amount=_sum_of(Realisation.objects.filter(status=Realisation.Status.SUBMITTED), "value"),
+            # The sums kept per contract by the database (monitoring.models.ContractTotal); a
+            # contract without agreements or realisations has no row there.
+            planned_amount=Coalesce(F("totals__planned"), Value(ZERO), output_field=MONEY),
+            approved_amount=Coalesce(F("totals__approved"), Value(ZERO), output_field=MONEY),
+            submitted_amount=Coalesce(F("totals__submitted"), Value(ZERO), output_field=MONEY),
             term_days=term_days,
             elapsed_days=elapsed,
         )

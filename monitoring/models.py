@@ -591,3 +591,52 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class ContractTotal(models.Model):
+    """Per contract: the sums of its agreements (planned) and of its approved and submitted realisations.
+
+    Kept by PostgreSQL triggers on ``monitoring_agreement`` and ``monitoring_realisation``
+    (migration 0004), so every write path keeps it right, bulk updates included. Lists sort and
+    filter on these figures without summing 100,000 realisations per request. Read-only for Python.
+    """
+
+    # The foreign keys of both total tables are declared in SQL (ON DELETE CASCADE): Django must not
+    # delete these rows itself, or the triggers of a contract's realisations, deleted after them,
+    # would write them again.
+    contract = models.OneToOneField(
+        Contract, on_delete=models.DO_NOTHING, db_constraint=False, primary_key=True, related_name="totals"
+    )
+    planned = models.DecimalField(max_digits=16, decimal_places=2, default=ZERO)
+    approved = models.DecimalField(max_digits=16, decimal_places=2, default=ZERO)
+    submitted = models.DecimalField(max_digits=16, decimal_places=2, default=ZERO)
+
+    class Meta:
+        verbose_name = _("totaal per contract")
+        verbose_name_plural = _("totalen per contract")
+
+    def __str__(self) -> str:
+        return f"{self.contract_id}: {self.planned} / {self.approved} / {self.submitted}"
+
+
+class ContractBlockTotal(models.Model):
+    """The same sums per contract and building block (for the figures per category)."""
+
+    # The unique constraint indexes (contract, block); nothing looks totals up by block alone.
+    contract = models.ForeignKey(
+        Contract, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    block = models.ForeignKey(
+        BuildingBlock, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    planned = models.DecimalField(max_digits=16, decimal_places=2, default=ZERO)
+    approved = models.DecimalField(max_digits=16, decimal_places=2, default=ZERO)
+    submitted = models.DecimalField(max_digits=16, decimal_places=2, default=ZERO)
+
+    class Meta:
+        verbose_name = _("totaal per contract en bouwblok")
+        verbose_name_plural = _("totalen per contract en bouwblok")
+        constraints = [models.UniqueConstraint(fields=["contract", "block"], name="contractblocktotal_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id}/{self.block_id}: {self.planned} / {self.approved} / {self.submitted}"

@@ -208,15 +208,14 @@ PAGE_ROWS_SQL = """
 SELECT c.*, o.name AS organisation_name, COALESCE(NULLIF(s.trade_name, ''), s.legal_name) AS supplier_name,
        COALESCE(u.name, '') AS coordinator_name,
        COALESCE(c.sroi_fixed_amount, ROUND(c.contract_value * c.sroi_percentage / 100, 2)) AS obligation_amount,
-       COALESCE((SELECT SUM(g.planned_value) FROM monitoring_agreement g WHERE g.contract_id = c.id), 0)
-           AS planned_amount,
-       COALESCE((SELECT SUM(r.value) FROM monitoring_realisation r WHERE r.contract_id = c.id AND r.status = 'approved'), 0)
-           AS approved_amount,
+       COALESCE(t.planned, 0) AS planned_amount,
+       COALESCE(t.approved, 0) AS approved_amount,
        (c.end_date - c.start_date + 1) AS term_days,
        LEAST(GREATEST(%s::date - c.start_date, 0), c.end_date - c.start_date + 1) AS elapsed_days
 FROM contracts_contract c
 JOIN wizzr_organisation o ON o.id = c.organisation_id
 JOIN suppliers_supplier s ON s.id = c.supplier_id
+LEFT JOIN monitoring_contracttotal t ON t.contract_id = c.id
 LEFT JOIN monitoring_contractfollowup f ON f.contract_id = c.id
 LEFT JOIN wizzr_user u ON u.id = f.coordinator_id
 WHERE c.id = ANY(%s)
@@ -384,23 +383,12 @@ WITH c AS MATERIALIZED (
     FROM contracts_contract k
     WHERE k.id IN ({contracts})
 ),
-approved AS MATERIALIZED (
-    SELECT r.contract_id, r.block_id, SUM(r.value) AS amount
-    FROM monitoring_realisation r
-    WHERE r.status = 'approved' AND r.contract_id IN (SELECT id FROM c)
-    GROUP BY r.contract_id, r.block_id
-),
-planned AS MATERIALIZED (
-    SELECT g.contract_id, g.block_id, SUM(g.planned_value) AS amount
-    FROM monitoring_agreement g
-    WHERE g.contract_id IN (SELECT id FROM c)
-    GROUP BY g.contract_id, g.block_id
-),
+-- Planned and approved sums as the database keeps them (monitoring.models.ContractTotal and
+-- ContractBlockTotal): a few rows per contract instead of every agreement and realisation.
 per_contract AS MATERIALIZED (
-    SELECT c.*, COALESCE(p.amount, 0) AS planned, COALESCE(a.amount, 0) AS approved
+    SELECT c.*, COALESCE(t.planned, 0) AS planned, COALESCE(t.approved, 0) AS approved
     FROM c
-    LEFT JOIN (SELECT contract_id, SUM(amount) AS amount FROM planned GROUP BY contract_id) p ON p.contract_id = c.id
-    LEFT JOIN (SELECT contract_id, SUM(amount) AS amount FROM approved GROUP BY contract_id) a ON a.contract_id = c.id
+    LEFT JOIN monitoring_contracttotal t ON t.contract_id = c.id
 ),
 behind AS MATERIALIZED (
     -- The rule of monitoring.figures.with_progress: not closed, an obligation, and less approved
@@ -415,8 +403,10 @@ SELECT 'group', status, start_year, NULL::text, COUNT(*), SUM(contract_value), S
 FROM per_contract GROUP BY status, start_year
 UNION ALL
 SELECT 'category', NULL, NULL, b.category, NULL, NULL, NULL, SUM(x.planned), SUM(x.approved), NULL
-FROM (SELECT block_id, amount AS planned, 0 AS approved FROM planned
-      UNION ALL SELECT block_id, 0, amount FROM approved) x
+FROM (SELECT bt.block_id, SUM(bt.planned) AS planned, SUM(bt.approved) AS approved
+      FROM monitoring_contractblocktotal bt
+      WHERE bt.contract_id IN (SELECT id FROM c)
+      GROUP BY bt.block_id) x
 JOIN monitoring_buildingblock b ON b.id = x.block_id
 GROUP BY b.category
 UNION ALL
@@ -441,9 +431,9 @@ def consolidated(contracts: QuerySet[Contract], *, today: date | None = None, be
     the ten largest suppliers (by contract value), the contracts behind schedule (the largest
     arrears first, at most ``behind_limit``) and the outcomes recorded at the end of the term.
 
-    Three queries whatever the number of contracts: one pass over contracts, agreements and
-    approved realisations (``CONSOLIDATED_SQL``; the contracts come in as the compiled queryset, so
-    visibility stays with ``visible_to``), then the names of the suppliers and the rows of the
+    Three queries whatever the number of contracts: one pass over the contracts and the sums the
+    database keeps per contract and building block (``CONSOLIDATED_SQL``; the contracts come in as
+    the compiled queryset, so visibility stays with ``visible_to``), then the names of the suppliers and the rows of the
     contracts behind schedule that are shown.
     """
     today = today or timezone.localdate()
