@@ -91,11 +91,12 @@ def deliver(message_id: int) -> bool:
     The row is locked for the duration; a row already sent, or locked by another worker, is
     skipped, so a task that runs twice (a redelivery, the relay, a second worker) never sends twice.
 
-    The mail server accepts a message at the end of its DATA; the row is marked sent in the same
-    transaction, committed before anything else is said to the server (its QUIT comes after the
-    commit). A process killed before the commit leaves the row pending and the relay sends it
-    again; only a kill in the moment between the server's acceptance and the commit can still
-    send it twice, then with the same Message-ID (the row's uuid) so that mail stores can tell.
+    The mail server accepts a message at the end of its DATA. The row is marked sent before the
+    conversation starts, in the same transaction, so that the server's acceptance is followed by
+    nothing but the COMMIT (the QUIT comes after it). A process killed before the commit leaves the
+    row pending and the relay sends it again; a mail server or template error rolls the mark back.
+    Only a kill in the instant between the server's acceptance and the COMMIT can still send a
+    message twice (no SMTP client can rule that out), then with the same Message-ID: the row's uuid.
     """
     with contextlib.ExitStack() as after_commit:
         with transaction.atomic():
@@ -110,17 +111,17 @@ def deliver(message_id: int) -> bool:
             if message is None:
                 return False
             message.attempts += 1
-            with translation.override(message.language):
-                if message.channel == OutboxMessage.Channel.EMAIL:
-                    # Opened here, closed (QUIT) by the ExitStack once the transaction has committed.
-                    mailer = after_commit.enter_context(mailers.default)
-                    _send_email(message, mailer)
-                else:
-                    _create_notification(message)
             message.status = OutboxMessage.Status.SENT
             message.sent_at = timezone.now()
             message.last_error = ""
             message.save(update_fields=["status", "sent_at", "attempts", "last_error"])
+            with translation.override(message.language):
+                if message.channel == OutboxMessage.Channel.EMAIL:
+                    # Opened here, closed (QUIT) by the ExitStack once the transaction has committed.
+                    mailer = after_commit.enter_context(mailers.default)
+                    _send_email(message, mailer)  # the last statement of the transaction
+                else:
+                    _create_notification(message)
     return True
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import smtplib
+
 import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from wizzr.models import OutboxMessage
 from wizzr.notifications import deliver
@@ -39,13 +42,15 @@ def stored_status(row: OutboxMessage) -> str:
 
 
 class RecordingBackend(BaseEmailBackend):
-    """Remembers, per step of the SMTP conversation, whether a transaction was open and the row's status."""
+    """Remembers, per step of the SMTP conversation: a transaction open?, the row's status, statements so far."""
 
-    events: list[tuple[str, bool, list[str]]] = []
+    events: list[tuple[str, bool, list[str], int]] = []
+    queries: CaptureQueriesContext
 
     def _note(self, step: str) -> None:
+        executed = len(self.queries.captured_queries)
         statuses = list(OutboxMessage.objects.values_list("status", flat=True))
-        self.events.append((step, connection.in_atomic_block, statuses))
+        self.events.append((step, connection.in_atomic_block, statuses, executed))
 
     def open(self):
         self._note("open")
@@ -59,20 +64,36 @@ class RecordingBackend(BaseEmailBackend):
         self._note("quit")
 
 
+class AcceptThenDieBackend(BaseEmailBackend):
+    """The mail server accepts the message, then the process dies before it can commit."""
+
+    def send_messages(self, email_messages):
+        mail.outbox.extend(email_messages)
+        raise SystemExit("killed")
+
+
 @pytest.mark.django_db(transaction=True)
-def test_the_row_is_committed_as_sent_before_the_mail_server_connection_is_closed(settings, arnhem, carol):
+def test_after_the_mail_server_accepts_nothing_but_the_commit_happens_before_the_quit(settings, arnhem, carol):
     settings.MAILERS = {"default": {"BACKEND": f"{__name__}.RecordingBackend"}}
     RecordingBackend.events = []
     row = email_row(arnhem.served_by, carol)
 
-    assert deliver(row.pk) is True
+    with CaptureQueriesContext(connection) as queries:
+        RecordingBackend.queries = queries
+        assert deliver(row.pk) is True
 
-    assert RecordingBackend.events == [
-        ("open", True, ["pending"]),
-        ("data accepted", True, ["pending"]),
-        # The QUIT comes after the commit: a process killed in between has already stored "sent".
-        ("quit", False, ["sent"]),
-    ]
+    (open_, open_atomic, open_status, _), (accepted, accepted_atomic, accepted_status, at_acceptance), (
+        quit_, quit_atomic, quit_status, at_quit
+    ) = RecordingBackend.events
+    assert (open_, accepted, quit_) == ("open", "data accepted", "quit")
+    # The row is marked sent in the open transaction before the conversation starts ...
+    assert (open_atomic, open_status) == (True, ["sent"])
+    assert (accepted_atomic, accepted_status) == (True, ["sent"])
+    # ... after the acceptance only the commit follows (besides the SELECT of the note itself), then the QUIT.
+    after_acceptance = [q["sql"] for q in queries.captured_queries[at_acceptance:at_quit]]
+    assert after_acceptance[0].startswith('SELECT "wizzr_outboxmessage"."status"')
+    assert after_acceptance[1:] == ["COMMIT"]
+    assert (quit_atomic, quit_status) == (False, ["sent"])
 
 
 @pytest.mark.django_db
@@ -89,23 +110,35 @@ def test_delivering_the_same_row_again_sends_nothing_more(arnhem, carol):
 
 
 @pytest.mark.django_db
-def test_a_delivery_that_dies_before_its_commit_is_sent_again_with_the_same_message_id(arnhem, carol, monkeypatch):
-    """The one moment exactly-once cannot cover: the server accepted, the commit never happened.
+def test_a_mail_server_error_leaves_the_row_pending_for_the_next_attempt(settings, arnhem, carol):
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.RefusingBackend"}}
+    row = email_row(arnhem.served_by, carol)
+
+    with pytest.raises(smtplib.SMTPDataError):
+        deliver(row.pk)
+
+    assert stored_status(row) == "pending"
+    assert mail.outbox == []
+
+
+class RefusingBackend(BaseEmailBackend):
+    def send_messages(self, email_messages):
+        raise smtplib.SMTPDataError(451, b"try again later")
+
+
+@pytest.mark.django_db
+def test_a_delivery_killed_between_acceptance_and_commit_is_sent_again_with_the_same_message_id(settings, arnhem, carol):
+    """The one instant exactly-once cannot cover: the server accepted, the commit never happened.
 
     The row stays pending, the relay sends it again, and both copies carry the row's Message-ID.
     """
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.AcceptThenDieBackend"}}
     row = email_row(arnhem.served_by, carol)
-    original_save = OutboxMessage.save
-
-    def die(self, *args, **kwargs):
-        raise SystemExit("killed")
-
-    monkeypatch.setattr(OutboxMessage, "save", die)
     with pytest.raises(SystemExit):
         deliver(row.pk)
     assert stored_status(row) == "pending"
 
-    monkeypatch.setattr(OutboxMessage, "save", original_save)
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     assert deliver(row.pk) is True
 
     assert stored_status(row) == "sent"
