@@ -8,4 +8,5 @@ SUITES = {
     "suppliers": "bench.suppliers",
     "monitoring": "bench.monitoring",
     "knowledgebase": "bench.knowledgebase",
+    "reliability": "bench.reliability",
 }
