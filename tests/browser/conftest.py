@@ -66,7 +66,9 @@ def check_page(axe):
     def check(page, context: str | None = None) -> None:
         violations = page.evaluate("window.__cspViolations || []")
         assert violations == [], f"CSP violations on {page.url}: {violations}"
-        results = axe.run(page, context=context, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+        # Only violations are needed: without resultTypes axe also details every pass, several times slower.
+        options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+        results = axe.run(page, context=context, options=options)
         found = results.response["violations"]
         assert found == [], f"axe violations on {page.url}:\n" + results.generate_report()
 
