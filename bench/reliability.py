@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import hashlib
+import inspect
 import json
 import os
 import random
@@ -233,6 +234,23 @@ class Services:
         wait_for(healthy, timeout=60, interval=0.2, what="gunicorn")
         return client
 
+    def cpu_times(self) -> dict[str, dict[int, float]]:
+        """CPU seconds (user + system) so far of each gunicorn and each PostgreSQL process, by pid."""
+        import psutil
+
+        def of(root: int) -> dict[int, float]:
+            times = {}
+            with contextlib.suppress(psutil.Error):
+                parent = psutil.Process(root)
+                for process in [parent, *parent.children(recursive=True)]:
+                    with contextlib.suppress(psutil.Error):
+                        cpu = process.cpu_times()
+                        times[process.pid] = cpu.user + cpu.system
+            return times
+
+        postmaster = int((self.postgres.pgdata / "postmaster.pid").read_text().split("\n", 1)[0])
+        return {"django": of(self.processes["gunicorn"].pid), "postgres": of(postmaster)}
+
     def close(self) -> None:
         for name in ("beat", "worker", "gunicorn"):
             with contextlib.suppress(Exception):
@@ -359,8 +377,8 @@ def redis_outage(services: Services, advisors: list[Client], drafts: list[str], 
     return result
 
 
-def worker_kill(services: Services, advisors: list[Client], drafts: list[str], url: str, out) -> dict:
-    out.write(f"\n2. The Celery worker killed with SIGKILL in the middle of delivering {len(drafts)} e-mails, {KILLS}×\n")
+def worker_kill(services: Services, advisors: list[Client], drafts: list[str], url: str, out, *, kills: int) -> dict:
+    out.write(f"\n2. The Celery worker killed with SIGKILL in the middle of delivering {len(drafts)} e-mails, {kills}×\n")
     services.stop_process("worker")
     durations = []
     for n, uuid in enumerate(drafts):
@@ -373,17 +391,17 @@ def worker_kill(services: Services, advisors: list[Client], drafts: list[str], u
         f"p95 {_p(durations, 95):.0f} ms)\n"
     )
     rng = random.Random()
-    kills = []
-    for k in range(1, KILLS + 1):
+    killed = []
+    for k in range(1, kills + 1):
         services.start_worker()
-        target = len(drafts) * k // (KILLS + 1)
+        target = len(drafts) * k // (kills + 1)
         wait_for(lambda t=target: len(_received(services.smtp, "REL-K-")) >= t, timeout=60, interval=0.005,
                  what="deliveries to start")
         time.sleep(rng.uniform(0, 0.03))  # not in step with any one message
         at_kill = len(_received(services.smtp, "REL-K-"))
         services.stop_process("worker", sig=signal.SIGKILL)
         pending = sum(1 for s, _ in _email_rows(url, "REL-K-").values() if s == "pending")
-        kills.append({"delivered_before_kill": at_kill, "pending_after_kill": pending})
+        killed.append({"delivered_before_kill": at_kill, "pending_after_kill": pending})
         out.write(f"   kill {k}: after {at_kill} e-mails delivered; {pending} still pending\n")
     services.start_worker()
     restarted = time.monotonic()
@@ -402,7 +420,7 @@ def worker_kill(services: Services, advisors: list[Client], drafts: list[str], u
         "duplicates": sum(c - 1 for c in counts.values() if c > 1),
         "missing": len(rows.keys() - counts.keys()),
         "rows_delivered_on_a_later_attempt": sum(1 for _, attempts in rows.values() if attempts > 1),
-        "kills": kills,
+        "kills": killed,
         "handover_p50_ms": _p(durations, 50),
         "handover_p95_ms": _p(durations, 95),
         "all_arrived_seconds_after_restart": round(done_after, 1),
@@ -544,7 +562,11 @@ def _lua_list(values: list) -> str:
     return "{" + ", ".join(one(v) for v in values) + "}"
 
 
-def load_run(client_port: int, users: list[Client], contracts: list[str], seconds: int, out) -> dict:
+def _cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    return sum(after[pid] - before[pid] for pid in before.keys() & after.keys())
+
+
+def load_run(services: Services, client_port: int, users: list[Client], contracts: list[str], seconds: int, out) -> dict:
     out.write(f"\n4. wrk: {len(users)} logged-in users over the main journeys for {seconds} s\n")
     journeys = [
         ("start", ["/"]),
@@ -554,6 +576,16 @@ def load_run(client_port: int, users: list[Client], contracts: list[str], second
         ("consolidated", ["/monitoren/geconsolideerd/"]),
     ]
     cookies = ["; ".join(f"{k}={v}" for k, v in user.cookies.items()) for user in users]
+    # Each page on its own first, one request at a time: its response time without a queue in front.
+    alone: dict[str, list[float]] = {}
+    for name, paths in journeys:
+        headers = {**BEHIND_TLS, **({"HX-Request": "true"} if name == "typeahead" else {})}
+        for n in range(13):
+            status, _headers, _body, elapsed = users[n % len(users)].get(paths[n % len(paths)], headers=headers)
+            if status != 200:
+                raise RuntimeError(f"{name} answered {status} before the load run")
+            if n >= 3:  # after a warm-up
+                alone.setdefault(name, []).append(elapsed * 1000)
     with tempfile.TemporaryDirectory(prefix="wrk-", dir=WORK_DIR) as folder:
         script = Path(folder) / "journeys.lua"
         script.write_text(
@@ -562,12 +594,14 @@ def load_run(client_port: int, users: list[Client], contracts: list[str], second
             .replace("{out_dir}", folder)
         )
         load = os.getloadavg()
+        cpu_before = services.cpu_times()
         completed = subprocess.run(
             ["wrk", f"-t{len(users)}", f"-c{len(users)}", f"-d{seconds}s", "--timeout", "10s", "--latency",
              "-s", str(script), f"http://127.0.0.1:{client_port}/"],
             capture_output=True, text=True, timeout=seconds + 60, check=False,
         )
         load_after = os.getloadavg()
+        cpu_after = services.cpu_times()
         if completed.returncode != 0:
             raise RuntimeError(f"wrk failed: {completed.stderr or completed.stdout}")
         line = next(line for line in completed.stdout.splitlines() if line.startswith("RESULT "))
@@ -591,6 +625,9 @@ def load_run(client_port: int, users: list[Client], contracts: list[str], second
         "non_2xx_3xx": int(non_2xx.group(1)) if non_2xx else 0,
         "load_average_before": round(load[0], 2),
         "load_average_after": [round(v, 2) for v in load_after],
+        "django_cpu_ms_per_request": _cpu_used(cpu_before["django"], cpu_after["django"]) * 1000 / max(requests, 1),
+        "postgres_cpu_ms_per_request": _cpu_used(cpu_before["postgres"], cpu_after["postgres"]) * 1000
+        / max(requests, 1),
         "pages": {},
     }
     result["errors"] = result["non_2xx_3xx"] + sum(result["socket_errors"].values())
@@ -601,17 +638,24 @@ def load_run(client_port: int, users: list[Client], contracts: list[str], second
             "rps": len(samples) / duration,
             "p50_ms": _p(samples, 50),
             "p95_ms": _p(samples, 95),
+            "alone_p50_ms": _p(alone[name], 50),
             "errors": bad,
             "statuses": statuses[name],
         }
         out.write(
             f"   {name:<13} {len(samples):6d} requests {len(samples) / duration:6.1f}/s  "
-            f"p50 {_p(samples, 50):6.1f} ms  p95 {_p(samples, 95):6.1f} ms  errors {bad}\n"
+            f"p50 {_p(samples, 50):6.1f} ms  p95 {_p(samples, 95):6.1f} ms  errors {bad}  "
+            f"(alone: p50 {_p(alone[name], 50):5.1f} ms)\n"
         )
     out.write(
         f"   total         {requests:6d} requests {result['rps']:6.1f}/s; non-2xx/3xx {result['non_2xx_3xx']}, "
         f"socket errors {sum(result['socket_errors'].values())}; load average {load[0]:.1f} before, "
         f"{load_after[0]:.1f} after\n"
+        f"   server CPU per request {result['django_cpu_ms_per_request'] + result['postgres_cpu_ms_per_request']:.1f} ms "
+        f"(gunicorn {result['django_cpu_ms_per_request']:.1f}, PostgreSQL {result['postgres_cpu_ms_per_request']:.1f}): "
+        f"{os.cpu_count()} cores could serve about "
+        f"{1000 * (os.cpu_count() or 1) / (result['django_cpu_ms_per_request'] + result['postgres_cpu_ms_per_request']):.0f}"
+        f" requests per second with nothing else running\n"
     )
     return result
 
@@ -622,19 +666,20 @@ def load_run(client_port: int, users: list[Client], contracts: list[str], second
 def add_arguments(parser) -> None:
     group = parser.add_argument_group("reliability")
     group.add_argument("--load-seconds", type=int, default=120, help="length of the wrk load run (default 120)")
+    group.add_argument("--kills", type=int, default=KILLS, help=f"SIGKILLs of the worker mid-delivery (default {KILLS})")
     group.add_argument(
         "--reliability-fresh", action="store_true", help="build the seeded template database again even if it is current"
     )
 
 
 def _fingerprint() -> str:
-    """What the prepared data depends on: the migrations, the seed code and this module."""
+    """What the prepared data depends on: the migrations, the seed code and ``prepare``."""
     digest = hashlib.sha256()
     sources = sorted(BASE_DIR.glob("*/migrations/*.py")) + sorted(
         [*BASE_DIR.glob("*/seed.py"), *BASE_DIR.glob("*/demo.py"), *BASE_DIR.glob("*/synthetic.py"),
-         BASE_DIR / "wizzr" / "management" / "commands" / "seed_demo.py", BASE_DIR / "bench" / "monitoring.py",
-         Path(__file__)]
+         BASE_DIR / "wizzr" / "management" / "commands" / "seed_demo.py", BASE_DIR / "bench" / "monitoring.py"]
     )
+    digest.update(inspect.getsource(prepare).encode() + repr((USERS, HANDOVERS, KILL_BATCH)).encode())
     for source in sources:
         digest.update(str(source.relative_to(BASE_DIR)).encode() + source.read_bytes())
     return digest.hexdigest()
@@ -758,8 +803,10 @@ def run(args, *, stdout=sys.stdout) -> dict:
         )
         out.flush()
 
-        kill_result = result["worker_kill"] = worker_kill(services, advisors, data["drafts"]["K"], url, out)
-        checks[f"worker SIGKILLed {KILLS}× mid-delivery: every e-mail exactly once"] = (
+        kill_result = result["worker_kill"] = worker_kill(
+            services, advisors, data["drafts"]["K"], url, out, kills=args.kills
+        )
+        checks[f"worker SIGKILLed {args.kills}× mid-delivery: every e-mail exactly once"] = (
             kill_result["emails"] == kill_result["emails_expected"] == KILL_BATCH
             and kill_result["duplicates"] == 0
             and kill_result["missing"] == 0
@@ -779,7 +826,7 @@ def run(args, *, stdout=sys.stdout) -> dict:
         )
         out.flush()
 
-        load_result = result["load"] = load_run(client.port, users, data["contracts"], args.load_seconds, out)
+        load_result = result["load"] = load_run(services, client.port, users, data["contracts"], args.load_seconds, out)
         checks[f"wrk {args.load_seconds} s at {USERS} users: 0 errors"] = (
             load_result["errors"] == 0 and all(p["errors"] == 0 for p in load_result["pages"].values())
         )
