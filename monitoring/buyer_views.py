@@ -14,16 +14,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 
 from contracts.models import Contract
 from monitoring import exports, reports
 from monitoring.buyer_filters import PER_PAGE_CHOICES, ContractListFilter, ScopedFilterSet, per_page
 from monitoring.figures import contract_figures
+from monitoring.list_rows import render_rows
 from monitoring.models import ContractFollowUp
+from suppliers.search import clean_input
+from suppliers.views import listbox_id, options_response
 from wizzr.audit import audit_record
 from wizzr.models import Role
 from wizzr.tenancy import role_required
@@ -65,9 +69,25 @@ def _list_filter(request: HttpRequest) -> ContractListFilter:
         queryset=visible,
         authorities=authorities,
         default_organisation=request.organisation,
-        suppliers=reports.supplier_choices(visible),
         coordinators=reports.coordinator_choices(authorities),
         request=request,
+    )
+
+
+@login_required
+@role_required(*MONITORING_ROLES)
+@require_GET
+def supplier_options(request: HttpRequest) -> HttpResponse:
+    """The supplier filter's typeahead: suppliers of the user's own contracts that match what was typed."""
+    query = clean_input(request.GET.get("q"))
+    searchable = any(ch.isalnum() for ch in query)
+    visible = Contract.objects.visible_to(request.user)
+    suppliers = reports.matching_suppliers(visible, query) if searchable else []
+    return options_response(
+        suppliers,
+        listbox=listbox_id(request),
+        searchable=searchable,
+        empty_message=_("Geen uitvoerende partij van uw contracten gevonden."),
     )
 
 
@@ -112,6 +132,7 @@ def individual(request: HttpRequest) -> HttpResponse:
         filterset.qs, key=request.GET.get("o"), page=request.GET.get("page"), per_page=size
     )
     _prepare_rows(rows)
+    show_organisation = filterset.has_organisation_filter
     ctx = {
         "filter": filterset,
         "page": page,
@@ -123,13 +144,22 @@ def individual(request: HttpRequest) -> HttpResponse:
         # Only an empty result asks whether there is anything at all (for the right empty state).
         "has_contracts": bool(rows) or Contract.objects.visible_to(request.user).exists(),
         "is_filtered": _is_filtered(request),
-        "show_organisation": filterset.has_organisation_filter,
+        "show_organisation": show_organisation,
+        "rendered_rows": render_rows(rows, show_organisation=show_organisation, help_url=_help_url()),
         "tab": "individual",
     }
     return _render(request, "monitoring/buyer/contract_list.html", ctx, "results")
 
 
 _ANY_UUID = "00000000-0000-0000-0000-000000000000"
+
+
+def _help_url() -> str:
+    """Where a row's menu asks a question about its contract (the knowledge base's help request form)."""
+    try:
+        return reverse("knowledgebase:help_request_create")
+    except NoReverseMatch:
+        return ""
 
 
 def _prepare_rows(rows: list[Contract]) -> None:

@@ -46,24 +46,31 @@ def authorities_for(user) -> QuerySet[Organisation]:
     ).order_by("name")
 
 
-SUPPLIER_CHOICES_SQL = """
-SELECT s.uuid::text,
-       CASE WHEN COUNT(*) OVER (PARTITION BY n.name) > 1 AND s.city <> '' THEN n.name || ' (' || s.city || ')'
-            ELSE n.name END
-FROM suppliers_supplier s
-CROSS JOIN LATERAL (SELECT COALESCE(NULLIF(s.trade_name, ''), s.legal_name) AS name) n
-WHERE s.id IN ({suppliers})
-ORDER BY n.name, s.city, s.id
-"""
+SUPPLIER_SUGGESTIONS = 10
 
 
-def supplier_choices(contracts: QuerySet[Contract]) -> list[tuple[str, str]]:
-    """(uuid, name) of the suppliers of ``contracts``, by name: the supplier filter offers no others.
-    Establishments of one company share a name; their place tells them apart."""
-    suppliers_sql, params = contracts.order_by().values("supplier_id").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(SUPPLIER_CHOICES_SQL.format(suppliers=suppliers_sql), params)
-        return cursor.fetchall()
+def matching_suppliers(
+    contracts: QuerySet[Contract], text: str, *, limit: int = SUPPLIER_SUGGESTIONS
+) -> list[Supplier]:
+    """The suppliers of ``contracts`` whose name, trade name or place contains ``text`` (compared
+    unaccented and case-insensitively, like the registry search), or whose KvK number starts with it;
+    by name. The supplier filter's typeahead offers no others."""
+    key = models.Func(Value(text), function="suppliers_normalise", output_field=models.TextField(db_collation="C"))
+    matches = Q(name_key__contains=F("typed")) | Q(trade_key__contains=F("typed")) | Q(city_key__contains=F("typed"))
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if digits and len(digits) == len(text.replace(" ", "")):
+        matches |= Q(kvk_number__startswith=digits)
+    return list(
+        Supplier.objects.filter(pk__in=contracts.order_by().values("supplier_id"))
+        .alias(typed=key)
+        .filter(matches)
+        .order_by("legal_name", "city", "pk")[:limit]
+    )
+
+
+def is_supplier_of(contracts: QuerySet[Contract], supplier_uuid: str) -> bool:
+    """Whether ``supplier_uuid`` is the supplier of one of ``contracts``."""
+    return contracts.filter(supplier__uuid=supplier_uuid).exists()
 
 
 def coordinator_choices(authorities: list[Organisation]) -> list[tuple[str, str]]:

@@ -9,6 +9,7 @@ contract = "opvolging/<uuid:uuid>/"
 urlpatterns = [
     path("", buyer_views.individual, name="individual"),
     path("geconsolideerd/", buyer_views.consolidated, name="consolidated"),
+    path("uitvoerende-partijen/", buyer_views.supplier_options, name="supplier_options"),
     path("contracten/<uuid:uuid>/", buyer_views.contract_detail, name="contract"),
     path("export/individueel.<str:fmt>", buyer_views.export_individual, name="export_individual"),
     path("export/geconsolideerd.<str:fmt>", buyer_views.export_consolidated, name="export_consolidated"),

@@ -48,9 +48,7 @@ def require_registry_user(request: HttpRequest) -> None:
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     require_registry_user(request)
-    listbox = request.GET.get("listbox", "")
-    if not _LISTBOX_ID.fullmatch(listbox):
-        listbox = "supplier-listbox"
+    listbox = listbox_id(request)
     if rate_limited(request):
         response = HttpResponse(status=429)
         return trigger_client_event(
@@ -59,15 +57,30 @@ def search(request: HttpRequest) -> HttpResponse:
             {"count": 0, "message": _("U zoekt te snel achter elkaar. Wacht even en probeer het opnieuw.")},
         )
     result = search_suppliers(request.GET.get("q"))
-    suppliers = result.suppliers
+    return options_response(result.suppliers, listbox=listbox, searchable=result.searchable)
+
+
+def listbox_id(request: HttpRequest) -> str:
+    """The id of the widget's listbox (the options' ids derive from it), if it is a safe one."""
+    listbox = request.GET.get("listbox", "")
+    return listbox if _LISTBOX_ID.fullmatch(listbox) else "supplier-listbox"
+
+
+def options_response(
+    suppliers: list[Supplier], *, listbox: str, searchable: bool, empty_message: str | None = None
+) -> HttpResponse:
+    """The typeahead's options for ``suppliers``, with the ``supplierResults`` event that tells the
+    widget how many there are (and what to announce; ``empty_message`` when nothing matched)."""
     if suppliers:
         message = ngettext(
             "%(count)d opdrachtnemer gevonden. Gebruik pijl omlaag en omhoog om te kiezen.",
             "%(count)d opdrachtnemers gevonden. Gebruik pijl omlaag en omhoog om te kiezen.",
             len(suppliers),
         ) % {"count": len(suppliers)}
-    elif result.searchable:
-        message = _("Geen opdrachtnemer gevonden. Staat hij er niet bij? Voeg hem toe met de knop naast het veld.")
+    elif searchable:
+        message = empty_message or _(
+            "Geen opdrachtnemer gevonden. Staat hij er niet bij? Voeg hem toe met de knop naast het veld."
+        )
     else:
         message = ""
     ctx = {

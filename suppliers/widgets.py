@@ -9,6 +9,7 @@ contact block of the chosen supplier. Behaviour lives in ``static/js/typeahead.j
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from django import forms
 from django.template.loader import render_to_string
@@ -51,6 +52,8 @@ class SupplierTypeahead(forms.Widget):
                 "query_name": name + self.query_suffix,
                 "search_url": reverse("suppliers:search"),
                 "add_url": reverse("suppliers:add"),
+                "show_card": True,
+                "value_class": "",
             }
         )
         return context
@@ -59,6 +62,38 @@ class SupplierTypeahead(forms.Widget):
         # The project's template engine, so the widget's template lives under templates/suppliers/
         # whatever FORM_RENDERER the project uses.
         return mark_safe(render_to_string(template_name, context))  # noqa: S308
+
+
+class SupplierPicker(SupplierTypeahead):
+    """The same combobox over a narrower set of suppliers, for filters: ``search_url_name`` answers
+    with that set (in the options markup of ``suppliers:search``). No add dialog, no address card;
+    only the UUID is submitted, and the hidden input carries ``value_class`` (a change of the
+    selection fires ``change`` on it)."""
+
+    def __init__(self, *, search_url_name: str, value_class: str = "", attrs=None):
+        super().__init__(attrs=attrs)
+        self.search_url_name = search_url_name
+        self.value_class = value_class
+        # Set by the form: whether a submitted UUID belongs to the set. Anything else shows as empty.
+        self.is_allowed: Callable[[str], bool] = lambda value: False
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name) or ""
+
+    def get_context(self, name, value, attrs):
+        if value and not self.is_allowed(str(value)):
+            value = None
+        context = super().get_context(name, value, attrs)
+        context["widget"].update(
+            {
+                "search_url": reverse(self.search_url_name),
+                "add_url": "",
+                "show_card": False,
+                "query_name": "",
+                "value_class": self.value_class,
+            }
+        )
+        return context
 
 
 class _Submitted(str):

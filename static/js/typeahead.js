@@ -65,7 +65,9 @@
       self.close();
       self.say(self.root.getAttribute("data-error-message"), true);
     });
-    this.addButton.addEventListener("click", function () { self.openDialog(); });
+    if (this.addButton) { // absent where the set is fixed (a filter)
+      this.addButton.addEventListener("click", function () { self.openDialog(); });
+    }
   };
 
   Typeahead.prototype.onInput = function () {
@@ -232,12 +234,17 @@
   Typeahead.prototype.clearSelection = function () {
     this.hidden.value = "";
     this.selectedLabel = null;
-    this.card.hidden = true;
+    if (this.card) {
+      this.card.hidden = true;
+    }
     this.hidden.dispatchEvent(new Event("change", { bubbles: true }));
     this.root.dispatchEvent(new CustomEvent("supplierCleared", { bubbles: true }));
   };
 
   Typeahead.prototype.fillCard = function (supplier) {
+    if (!this.card) {
+      return; // no address card where the widget is a filter
+    }
     this.card.querySelectorAll("[data-field]").forEach(function (element) {
       element.textContent = supplier[element.getAttribute("data-field")] || "";
     });

@@ -10,6 +10,7 @@ import os
 import shutil
 
 import pytest
+from axe_playwright_python.base import AxeResults
 from axe_playwright_python.sync_playwright import Axe
 from django.core.cache import cache
 
@@ -64,11 +65,22 @@ def check_page(axe):
     """Return a function that asserts the current page state has no CSP and no axe violations."""
 
     def check(page, context: str | None = None) -> None:
+        # A state is checked once htmx is done and nothing fades any more (a half-faded busy
+        # indicator would be measured for contrast at whatever opacity it had at that moment).
+        page.wait_for_function(
+            "() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')"
+            " && document.getAnimations().every((a) => a.playState !== 'running')"
+        )
         violations = page.evaluate("window.__cspViolations || []")
         assert violations == [], f"CSP violations on {page.url}: {violations}"
         # Only violations are needed: without resultTypes axe also details every pass, several times slower.
         options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
-        results = axe.run(page, context=context, options=options)
+        # axe-core (half a megabyte) is sent to the page once per document, not once per check.
+        if not page.evaluate("typeof window.axe === 'object'"):
+            page.evaluate(axe.axe_script)
+        results = AxeResults(
+            page.evaluate("([context, options]) => axe.run(context || document, options)", [context, options])
+        )
         found = results.response["violations"]
         assert found == [], f"axe violations on {page.url}:\n" + results.generate_report()
 

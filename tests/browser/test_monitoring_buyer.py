@@ -235,3 +235,31 @@ def test_empty_states_and_a_bad_filter_value_pass_the_checks(
     expect(page.get_by_role("link", name="Opstarten nieuw contract").last).to_be_visible()
     check_page(page)
     shot(page, "list-empty")
+
+
+def test_the_supplier_filter_is_a_typeahead_over_the_users_own_suppliers(
+    page, live_server, login, alice, portfolio, check_page
+):
+    open_list(page, live_server, login, alice)
+    supplier = page.get_by_role("combobox", name="Uitvoerende partij")
+    supplier.press_sequentially("glans", delay=30)
+    option = page.get_by_role("option", name=re.compile("Glans Schoonmaak"))
+    expect(option).to_be_visible()
+    check_page(page)  # the list of suppliers open
+    shot(page, "supplier-filter-open")
+    supplier.press("ArrowDown")
+    supplier.press("Enter")
+    expect(page).to_have_url(re.compile(r"[?&]supplier=[0-9a-f-]{36}"))
+    expect(page.get_by_text("2 contracten gevonden.")).to_be_visible()
+    assert sorted(row_numbers(page)) == ["INK-B2", "INK-D4"]
+    page.reload()
+    expect(page.get_by_role("combobox", name="Uitvoerende partij")).to_have_value(re.compile("^Schoonmaak Oost B.V."))
+    assert sorted(row_numbers(page)) == ["INK-B2", "INK-D4"]
+    check_page(page)
+    # Clearing the field removes the filter.
+    page.get_by_role("combobox", name="Uitvoerende partij").fill("")
+    expect(page.get_by_text("4 contracten gevonden.")).to_be_visible()
+    # Suppliers of other tenants are not offered.
+    page.get_by_role("combobox", name="Uitvoerende partij").press_sequentially("renkums", delay=30)
+    expect(page.get_by_text("Geen uitvoerende partij van uw contracten gevonden.").first).to_be_attached()
+    expect(page.locator("#id_supplier_listbox [role=option]")).to_have_count(0)

@@ -109,12 +109,44 @@ def test_filters_narrow_the_list(client, alice, portfolio, query, expected):
 
 def test_the_supplier_and_coordinator_filters_offer_only_what_the_user_may_see(client, alice, carol, portfolio):
     client.force_login(alice)
-    response = client.get(f"{LIST}?supplier={portfolio.suppliers['groen'].uuid}&coordinator={carol.uuid}")
+    groen = portfolio.suppliers["groen"]
+    response = client.get(f"{LIST}?supplier={groen.uuid}&coordinator={carol.uuid}")
     html = response.content.decode()
     assert rows(html) == ["INK-A1"]
-    supplier_select = html.split('name="supplier"', 1)[1].split("</select>", 1)[0]
-    assert "Groenbedrijf Veluwe B.V." in supplier_select and "Glans Schoonmaak" in supplier_select
-    assert "Renkums Bouw" not in supplier_select and "Domstad" not in supplier_select
+    # The chosen supplier stands in the filter's typeahead; its hidden input carries the UUID.
+    assert f'name="supplier" value="{groen.uuid}"' in html
+    assert 'value="Groenbedrijf Veluwe B.V.' in html
+
+    def offered(typed: str) -> str:
+        return client.get(reverse("monitoring:supplier_options"), {"q": typed}).content.decode()
+
+    assert "Groenbedrijf Veluwe B.V." in offered("groen") and "Glans Schoonmaak" in offered("glans")
+    assert "Renkums Bouw" not in offered("renkum") and "Domstad" not in offered("domstad")
+
+
+def test_the_supplier_typeahead_of_the_filter_matches_unaccented_names_places_and_kvk_digits(client, alice, portfolio):
+    client.force_login(alice)
+    groen = portfolio.suppliers["groen"]
+
+    def offered(typed: str) -> str:
+        response = client.get(reverse("monitoring:supplier_options"), {"q": typed, "listbox": "id_supplier_listbox"})
+        assert response.status_code == 200
+        return response.content.decode()
+
+    assert "Groenbedrijf Veluwe B.V." in offered("GRÖEN")
+    assert "Groenbedrijf Veluwe B.V." in offered(groen.kvk_number[:5])
+    assert 'id="id_supplier_listbox-0"' in offered("groen")
+    nothing = client.get(reverse("monitoring:supplier_options"), {"q": "zzzz"})
+    assert "Geen uitvoerende partij van uw contracten gevonden." in nothing.headers["HX-Trigger-After-Swap"]
+    assert client.get(reverse("monitoring:supplier_options"), {"q": "%_\\"}).status_code == 200
+
+
+def test_the_supplier_filter_sends_no_list_of_every_supplier(client, alice, portfolio):
+    client.force_login(alice)
+    html = client.get(LIST).content.decode()
+    assert "Glans Schoonmaak" in html  # a row of the table
+    filter_form = html.split('role="search"', 1)[1].split("</form>", 1)[0]
+    assert "Glans Schoonmaak" not in filter_form and "Groenbedrijf" not in filter_form
 
 
 @pytest.mark.parametrize(

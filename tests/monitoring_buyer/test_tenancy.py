@@ -21,6 +21,7 @@ LIST_ROUTES = {
     "consolidated": {},
     "export_individual": {"fmt": "csv"},
     "export_consolidated": {"fmt": "xlsx"},
+    "supplier_options": {},
 }
 
 
@@ -78,3 +79,12 @@ def test_lists_figures_and_exports_show_nothing_of_other_tenants(client, dave, r
     assert b"INK-A1" not in content and b"Groenbedrijf" not in content and b"REN-1" not in content
     if name in ("individual", "export_individual"):
         assert b"UTR-1" in content  # dave's own contract
+
+
+def test_the_supplier_typeahead_of_the_filter_offers_only_suppliers_of_the_users_contracts(client, dave, portfolio):
+    client.force_login(dave)
+    url = reverse("monitoring:supplier_options")
+    assert b"Domstad Infra" in client.get(url, {"q": "domstad"}).content  # dave's own contract's supplier
+    for typed in ("groen", "renkum", "glans", "b.v."):
+        content = client.get(url, {"q": typed}).content
+        assert b"Groenbedrijf" not in content and b"Renkums" not in content and b"Glans" not in content

@@ -40,6 +40,7 @@ ROUTES = {
     # buyer monitoring
     "monitoring:individual": ("get", lambda w: {}),
     "monitoring:consolidated": ("get", lambda w: {}),
+    "monitoring:supplier_options": ("get", lambda w: {}),
     "monitoring:contract": ("get", lambda w: {"uuid": w["contract"].uuid}),
     "monitoring:export_individual": ("get", lambda w: {"fmt": "csv"}),
     "monitoring:export_consolidated": ("get", lambda w: {"fmt": "xlsx"}),
