@@ -381,33 +381,33 @@ def _buckets(keys: Iterable[tuple[str, str]]) -> dict[str, Bucket]:
 # materialised once; the final UNION ALL reads them for every part of the page. Rows share one
 # shape: (part, status, start_year, key, n, contract_value, obligation, planned, approved, expected).
 CONSOLIDATED_SQL = """
+-- The contracts come in as the compiled queryset (visibility and filters stay with the ORM), with
+-- the planned and approved sums the database keeps per contract (monitoring.models.ContractTotal):
+-- one row per contract instead of every agreement and realisation.
 WITH c AS MATERIALIZED (
     SELECT k.id, k.status, EXTRACT(YEAR FROM k.start_date)::int AS start_year, k.supplier_id,
            k.contract_value,
            COALESCE(k.sroi_fixed_amount, ROUND(k.contract_value * k.sroi_percentage / 100, 2)) AS obligation,
            (k.end_date - k.start_date + 1) AS term_days,
-           LEAST(GREATEST(%s::date - k.start_date, 0), k.end_date - k.start_date + 1) AS elapsed_days
-    FROM contracts_contract k
-    WHERE k.id IN ({contracts})
-),
--- Planned and approved sums as the database keeps them (monitoring.models.ContractTotal and
--- ContractBlockTotal): a few rows per contract instead of every agreement and realisation.
-per_contract AS MATERIALIZED (
-    SELECT c.*, COALESCE(t.planned, 0) AS planned, COALESCE(t.approved, 0) AS approved
-    FROM c
-    LEFT JOIN monitoring_contracttotal t ON t.contract_id = c.id
+           LEAST(GREATEST(%s::date - k.start_date, 0), k.end_date - k.start_date + 1) AS elapsed_days,
+           COALESCE(t.planned, 0) AS planned, COALESCE(t.approved, 0) AS approved
+    FROM ({contracts}) k
+    LEFT JOIN monitoring_contracttotal t ON t.contract_id = k.id
 ),
 behind AS MATERIALIZED (
     -- The rule of monitoring.figures.with_progress: not closed, an obligation, and less approved
-    -- than the obligation spread evenly over the part of the term that has passed.
-    SELECT pc.*, pc.obligation * pc.elapsed_days / pc.term_days AS expected
-    FROM per_contract pc
+    -- than the obligation spread evenly over the part of the term that has passed (compared
+    -- multiplied out: exact, and without a numeric division per contract). The arrears only order
+    -- the list, so a float is precise enough for them.
+    SELECT pc.*,
+           pc.obligation::float8 * pc.elapsed_days / pc.term_days - pc.approved::float8 AS arrears
+    FROM c pc
     WHERE pc.status <> 'closed' AND pc.obligation > 0
-      AND pc.approved < pc.obligation * pc.elapsed_days / pc.term_days
+      AND pc.approved * pc.term_days < pc.obligation * pc.elapsed_days
 )
 SELECT 'group', status, start_year, NULL::text, COUNT(*), SUM(contract_value), SUM(obligation), SUM(planned),
        SUM(approved), NULL::numeric
-FROM per_contract GROUP BY status, start_year
+FROM c GROUP BY status, start_year
 UNION ALL
 SELECT 'category', NULL, NULL, b.category, NULL, NULL, NULL, SUM(x.planned), SUM(x.approved), NULL
 FROM (SELECT bt.block_id, SUM(bt.planned) AS planned, SUM(bt.approved) AS approved
@@ -419,10 +419,10 @@ GROUP BY b.category
 UNION ALL
 (SELECT 'supplier', NULL, NULL, supplier_id::text, COUNT(*), COALESCE(SUM(contract_value), 0), SUM(obligation), SUM(planned),
         SUM(approved), NULL
- FROM per_contract GROUP BY supplier_id ORDER BY 6 DESC, 5 DESC, supplier_id LIMIT 10)
+ FROM c GROUP BY supplier_id ORDER BY 6 DESC, 5 DESC, supplier_id LIMIT 10)
 UNION ALL
-(SELECT 'behind', NULL, NULL, id::text, COUNT(*) OVER (), contract_value, obligation, planned, approved, expected
- FROM behind ORDER BY expected - approved DESC, id LIMIT %s)
+(SELECT 'behind', NULL, NULL, id::text, COUNT(*) OVER (), contract_value, obligation, planned, approved, NULL
+ FROM behind ORDER BY arrears DESC, id LIMIT %s)
 UNION ALL
 -- The recorded outcomes (portal.Settlement): the final outcome and shortfall once recorded, else
 -- those at the final report. Shape: (part, state, -, outcome, n, -, shortfall, -, withheld, -).
@@ -444,7 +444,10 @@ def consolidated(contracts: QuerySet[Contract], *, today: date | None = None, be
     contracts behind schedule that are shown.
     """
     today = today or timezone.localdate()
-    contracts_sql, contracts_params = contracts.order_by().values("pk").query.sql_with_params()
+    columns = ("id", "status", "start_date", "end_date", "supplier_id", "contract_value")
+    contracts_sql, contracts_params = (
+        contracts.order_by().values(*columns, "sroi_fixed_amount", "sroi_percentage").query.sql_with_params()
+    )
     with connection.cursor() as cursor:
         cursor.execute(CONSOLIDATED_SQL.format(contracts=contracts_sql), [today, *contracts_params, behind_limit])
         rows = cursor.fetchall()
