@@ -247,7 +247,7 @@ def _check(cursor) -> int:
     """Reject all but the last of rows that share KvK + branch number; return the number of good rows."""
     cursor.execute(
         """
-        UPDATE supplier_import c SET reason = %s || d.last_line
+        UPDATE supplier_import c SET reason = replace(%s, %s, d.last_line::text)
         FROM (
             SELECT ctid, row_number() OVER w AS position, first_value(line) OVER w AS last_line
             FROM supplier_import WHERE reason IS NULL
@@ -255,7 +255,8 @@ def _check(cursor) -> int:
         ) AS d
         WHERE c.ctid = d.ctid AND d.position > 1
         """,
-        [_("KvK- en vestigingsnummer komen later in het bestand nog eens voor, op regel ")],
+        # The translated sentence keeps its placeholder; the database fills in the line number per row.
+        [_("KvK- en vestigingsnummer komen later in het bestand nog eens voor, op regel %(line)s"), "%(line)s"],
     )
     cursor.execute("SELECT count(*) FROM supplier_import WHERE reason IS NULL")
     return cursor.fetchone()[0]
