@@ -234,22 +234,26 @@ class Services:
         wait_for(healthy, timeout=60, interval=0.2, what="gunicorn")
         return client
 
-    def cpu_times(self) -> dict[str, dict[int, float]]:
-        """CPU seconds (user + system) so far of each gunicorn and each PostgreSQL process, by pid."""
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU seconds (user + system) used so far by gunicorn and by PostgreSQL, each with all its processes.
+
+        A process tree's total: the parent's own time, the time of its children that it has reaped
+        (workers recycled by gunicorn, backends of closed connections), and that of the live ones.
+        """
         import psutil
 
-        def of(root: int) -> dict[int, float]:
-            times = {}
-            with contextlib.suppress(psutil.Error):
-                parent = psutil.Process(root)
-                for process in [parent, *parent.children(recursive=True)]:
-                    with contextlib.suppress(psutil.Error):
-                        cpu = process.cpu_times()
-                        times[process.pid] = cpu.user + cpu.system
-            return times
+        def tree(root: int) -> float:
+            parent = psutil.Process(root)
+            own = parent.cpu_times()
+            total = own.user + own.system + own.children_user + own.children_system
+            for child in parent.children():
+                with contextlib.suppress(psutil.Error):
+                    cpu = child.cpu_times()
+                    total += cpu.user + cpu.system
+            return total
 
         postmaster = int((self.postgres.pgdata / "postmaster.pid").read_text().split("\n", 1)[0])
-        return {"django": of(self.processes["gunicorn"].pid), "postgres": of(postmaster)}
+        return {"django": tree(self.processes["gunicorn"].pid), "postgres": tree(postmaster)}
 
     def close(self) -> None:
         for name in ("beat", "worker", "gunicorn"):
@@ -397,12 +401,17 @@ def worker_kill(services: Services, advisors: list[Client], drafts: list[str], u
         target = len(drafts) * k // (kills + 1)
         wait_for(lambda t=target: len(_received(services.smtp, "REL-K-")) >= t, timeout=60, interval=0.005,
                  what="deliveries to start")
-        time.sleep(rng.uniform(0, 0.03))  # not in step with any one message
-        at_kill = len(_received(services.smtp, "REL-K-"))
+        # In the middle of a delivery: while the worker talks to the mail server (its row locked and
+        # marked sent, not yet committed), at a random point of that conversation.
+        wait_for(lambda: services.smtp.open_sessions > 0, timeout=30, interval=0.0005, what="an SMTP session")
+        time.sleep(rng.uniform(0, 0.002))
+        at_kill, in_flight = len(_received(services.smtp, "REL-K-")), services.smtp.open_sessions
         services.stop_process("worker", sig=signal.SIGKILL)
         pending = sum(1 for s, _ in _email_rows(url, "REL-K-").values() if s == "pending")
-        killed.append({"delivered_before_kill": at_kill, "pending_after_kill": pending})
-        out.write(f"   kill {k}: after {at_kill} e-mails delivered; {pending} still pending\n")
+        killed.append({"delivered_before_kill": at_kill, "smtp_sessions_open": in_flight, "pending_after_kill": pending})
+        out.write(
+            f"   kill {k}: after {at_kill} e-mails delivered, with {in_flight} SMTP sessions open; {pending} still pending\n"
+        )
     services.start_worker()
     restarted = time.monotonic()
     with contextlib.suppress(AssertionError):
@@ -419,7 +428,6 @@ def worker_kill(services: Services, advisors: list[Client], drafts: list[str], u
         "emails": len(received),
         "duplicates": sum(c - 1 for c in counts.values() if c > 1),
         "missing": len(rows.keys() - counts.keys()),
-        "rows_delivered_on_a_later_attempt": sum(1 for _, attempts in rows.values() if attempts > 1),
         "kills": killed,
         "handover_p50_ms": _p(durations, 50),
         "handover_p95_ms": _p(durations, 95),
@@ -562,10 +570,6 @@ def _lua_list(values: list) -> str:
     return "{" + ", ".join(one(v) for v in values) + "}"
 
 
-def _cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
-    return sum(after[pid] - before[pid] for pid in before.keys() & after.keys())
-
-
 def load_run(services: Services, client_port: int, users: list[Client], contracts: list[str], seconds: int, out) -> dict:
     out.write(f"\n4. wrk: {len(users)} logged-in users over the main journeys for {seconds} s\n")
     journeys = [
@@ -594,14 +598,14 @@ def load_run(services: Services, client_port: int, users: list[Client], contract
             .replace("{out_dir}", folder)
         )
         load = os.getloadavg()
-        cpu_before = services.cpu_times()
+        cpu_before = services.cpu_seconds()
         completed = subprocess.run(
             ["wrk", f"-t{len(users)}", f"-c{len(users)}", f"-d{seconds}s", "--timeout", "10s", "--latency",
              "-s", str(script), f"http://127.0.0.1:{client_port}/"],
             capture_output=True, text=True, timeout=seconds + 60, check=False,
         )
         load_after = os.getloadavg()
-        cpu_after = services.cpu_times()
+        cpu_after = services.cpu_seconds()
         if completed.returncode != 0:
             raise RuntimeError(f"wrk failed: {completed.stderr or completed.stdout}")
         line = next(line for line in completed.stdout.splitlines() if line.startswith("RESULT "))
@@ -625,9 +629,8 @@ def load_run(services: Services, client_port: int, users: list[Client], contract
         "non_2xx_3xx": int(non_2xx.group(1)) if non_2xx else 0,
         "load_average_before": round(load[0], 2),
         "load_average_after": [round(v, 2) for v in load_after],
-        "django_cpu_ms_per_request": _cpu_used(cpu_before["django"], cpu_after["django"]) * 1000 / max(requests, 1),
-        "postgres_cpu_ms_per_request": _cpu_used(cpu_before["postgres"], cpu_after["postgres"]) * 1000
-        / max(requests, 1),
+        "django_cpu_ms_per_request": (cpu_after["django"] - cpu_before["django"]) * 1000 / max(requests, 1),
+        "postgres_cpu_ms_per_request": (cpu_after["postgres"] - cpu_before["postgres"]) * 1000 / max(requests, 1),
         "pages": {},
     }
     result["errors"] = result["non_2xx_3xx"] + sum(result["socket_errors"].values())

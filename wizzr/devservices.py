@@ -99,6 +99,13 @@ class _SmtpHandler(socketserver.StreamRequestHandler):
 
     def handle(self) -> None:
         sink: SmtpSink = self.server.sink  # type: ignore[attr-defined]
+        sink.sessions(+1)
+        try:
+            self.converse(sink)
+        finally:
+            sink.sessions(-1)
+
+    def converse(self, sink: SmtpSink) -> None:
         self.reply("220 sink ESMTP")
         mail_from, rcpt_to = "", []
         while True:
@@ -163,7 +170,18 @@ class SmtpSink:
         self.port = self._server.server_address[1]
         self._lock = threading.Lock()
         self._mail: list[ReceivedMail] = []
+        self._open = 0
         self._thread: threading.Thread | None = None
+
+    def sessions(self, change: int) -> None:
+        with self._lock:
+            self._open += change
+
+    @property
+    def open_sessions(self) -> int:
+        """SMTP connections open now: deliveries in progress."""
+        with self._lock:
+            return self._open
 
     def accept(self, mail: ReceivedMail) -> None:
         with self._lock:
