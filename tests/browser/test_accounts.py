@@ -86,13 +86,17 @@ def test_a_missing_page(page, live_server, login, alice, check_page):
     check_page(page)
 
 
-def test_an_admin_invites_a_colleague_who_accepts(page, live_server, login, erin, arnhem, check_page):
+def test_an_admin_invites_a_colleague_who_accepts(page, live_server, login, erin, arnhem, check_page, password):
     login(page, erin)
     page.wait_for_url(f"{live_server.url}/")
     page.get_by_role("link", name="Leden beheren").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Leden van mijn organisatie")
     check_page(page)
     page.get_by_role("button", name="Uitnodiging versturen").click()
+    # Giving someone a role asks for the password again; then the form is sent as it was.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bevestig dat u het bent")
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name="Bevestigen").click()
     expect(page.get_by_text("Niet alles is goed ingevuld.")).to_be_visible()
     check_page(page)
     page.get_by_label("Naam").fill("Henk de Boer")
@@ -114,12 +118,15 @@ def test_an_admin_invites_a_colleague_who_accepts(page, live_server, login, erin
     assert Membership.objects.filter(user=henk, organisation=arnhem, role=Role.ADVISOR).exists()
 
 
-def test_an_admin_removes_a_member(page, live_server, login, erin, alice, check_page):
+def test_an_admin_removes_a_member(page, live_server, login, erin, alice, check_page, password):
     login(page, erin)
     page.goto(f"{live_server.url}/leden/")
     page.get_by_role("link", name="Verwijderen Alice de Vries").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Alice de Vries verwijderen")
     check_page(page)
     page.get_by_role("button", name="Ja, verwijderen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bevestig dat u het bent")
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name="Bevestigen").click()
     expect(page.get_by_text("Alice de Vries heeft geen toegang meer tot Gemeente Arnhem.")).to_be_visible()
     expect(page.get_by_role("cell", name="alice@arnhem.example")).to_have_count(0)
