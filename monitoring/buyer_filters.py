@@ -217,7 +217,6 @@ class ContractListFilter(ScopedFilterSet):
 
         supplier = self.form.fields["supplier"]
         supplier.is_allowed = supplier.widget.is_allowed = allowed
-        self.form.fields["supplier"].help_text = _("Typ een deel van de naam of de plaats.")
         self.form.fields["coordinator"].choices = [
             ("", _("Alle coördinatoren")),
             (UNASSIGNED, _("Nog niet toegewezen")),
