@@ -6,7 +6,7 @@ request with attachment, an article, a notification and an open invitation; plus
 
 Each role gets one browser context. A step opens a page (or brings it into a state: a form with its
 errors, a dialog, a list or a panel opened) and checks it; problems are collected and reported together.
-Every request the browser makes is resolved against the URLconf, and a completeness test asserts that
+Every HTML response the browser gets is resolved against the URLconf, and a completeness test asserts that
 every GET route that renders HTML was visited — so a new page without a visit here fails the suite.
 """
 
@@ -107,12 +107,15 @@ class Tour:
         self.state(label)
 
 
-def route_of(url: str) -> str | None:
+def rendered_route(response) -> str | None:
+    """The route of a response that rendered HTML: a page or fragment (200) or a form with errors (400).
+    Redirects and 404s do not count as a visit of the route they were asked for."""
+    if response.status not in (200, 400) or "text/html" not in (response.headers.get("content-type") or ""):
+        return None
     try:
-        match = resolve(urlsplit(url).path)
+        return resolve(urlsplit(response.url).path).view_name
     except Resolver404:
         return None
-    return match.view_name
 
 
 @pytest.fixture
@@ -135,7 +138,7 @@ def tour(browser, live_server, check_page, axe, settings, tmp_path):
         context.add_init_script(axe.axe_script)  # loaded with each page instead of sent for each check
         page = context.new_page()
         page.set_default_timeout(10_000)
-        page.on("request", lambda request: visited.add(route_of(request.url)))
+        page.on("response", lambda response: visited.add(rendered_route(response)))
         t = Tour(page=page, base=live_server.url, check=check_page, w=w, who=who or "anonymous", problems=problems,
                  visited=visited)
         if who:
