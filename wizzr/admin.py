@@ -1,3 +1,4 @@
+from allauth.account.decorators import reauthentication_required
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +15,14 @@ class MembershipInline(admin.TabularInline):
 
 class AuditedMembershipsMixin:
     """Role changes made in the admin are audited like those of organisation admins (BIO 8.15.01):
-    one event per membership added, changed or removed, filed under the membership's organisation."""
+    one event per membership added, changed or removed, filed under the membership's organisation.
+    Saving asks for the password again first, as changing roles does in the organisation admin's pages."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        view = super().changeform_view
+        if request.method == "POST":
+            view = reauthentication_required(view)  # the POST resumes after the password
+        return view(request, object_id, form_url, extra_context)
 
     def save_formset(self, request, form, formset, change):
         previous_roles = {f.instance.pk: f.initial.get("role") for f in formset.initial_forms}

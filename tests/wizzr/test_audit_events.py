@@ -190,12 +190,7 @@ def test_accepting_an_invitation_is_audited_with_the_role_it_gives(client, erin,
     from django.core import mail
 
     client.force_login(erin)
-    session = client.session
-    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
-        {"method": "password", "at": time.time(), "email": erin.email, "reauthenticated": True}
-    ]
-    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(erin.pk)
-    session.save()
+    mark_reauthenticated(client, erin)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("member_invite"), {"name": "Henk", "email": "henk@arnhem.example", "role": Role.ADVISOR}
@@ -237,11 +232,37 @@ def inline_payload(user, memberships, *, delete=()):
     return data
 
 
+def mark_reauthenticated(client, user):
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": time.time(), "email": user.email, "reauthenticated": True}
+    ]
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+    session.save()
+
+
 @pytest.fixture
 def staff(client):
     user = UserFactory(email="beheer@wizzr.example", name="Stef Beheer", is_staff=True, is_superuser=True)
     client.force_login(user)
+    mark_reauthenticated(client, user)
     return user
+
+
+def test_saving_roles_in_the_django_admin_asks_for_the_password_first(client, alice, arnhem, password):
+    user = UserFactory(email="beheer@wizzr.example", name="Stef Beheer", is_staff=True, is_superuser=True)
+    log_in(client, user, password)
+    advisor = alice.memberships.get()
+    url = reverse("admin:wizzr_user_change", args=[alice.pk])
+    payload = inline_payload(alice, [{"id": str(advisor.pk), "organisation": str(arnhem.pk), "role": Role.ORG_ADMIN}])
+    response = client.post(url, payload)
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    assert alice.memberships.get().role == Role.ADVISOR
+    assert not AuditEvent.objects.filter(action="membership_changed").exists()
+    response = reauthenticate(client, password, asked=response)
+    assert response.status_code == 302 and response["Location"] == reverse("admin:wizzr_user_changelist")
+    assert alice.memberships.get().role == Role.ORG_ADMIN
+    assert_row(only("membership_changed"), actor=user, organisation=arnhem)
 
 
 def test_role_changes_in_the_django_admin_are_audited_per_membership(client, staff, alice, arnhem, renkum):
