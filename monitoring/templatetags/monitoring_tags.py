@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.formats import number_format
@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from monitoring import values
+from monitoring import exports, values
 
 register = template.Library()
 
@@ -67,3 +67,32 @@ def percent_width(value) -> int:
         return 0
     return max(0, min(100, number_value))
 
+
+
+_CENT = Decimal("0.01")
+
+
+@register.filter
+def amount(value) -> str:
+    """An amount with two decimals and grouped thousands in the active language, like
+    ``floatformat:"2g"`` (half up), at a fraction of its cost: the consolidated page shows hundreds."""
+    if value is None or value == "":
+        return ""
+    value = value if isinstance(value, Decimal) else Decimal(str(value))
+    return exports.amount_text(value.quantize(_CENT, rounding=ROUND_HALF_UP))
+
+
+@register.filter
+def whole_amount(value) -> str:
+    """An amount rounded (half up) to whole euros with grouped thousands, like ``floatformat:"0g"``."""
+    if value is None or value == "":
+        return ""
+    value = value if isinstance(value, Decimal) else Decimal(str(value))
+    return exports.amount_text(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))[:-3]
+
+
+@register.filter
+def svg_number(value) -> str:
+    """A number with one decimal and a point, for SVG attributes, like ``floatformat:'1u'``."""
+    value = value if isinstance(value, Decimal) else Decimal(str(value))
+    return f"{value.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}"
