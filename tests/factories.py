@@ -1,7 +1,13 @@
 """Factories. Children inherit the organisation of their parent, so cross-tenant data is only
 built when a test asks for it explicitly."""
 
+import time
+
 import factory
+from allauth.account.internal.flows.login import (
+    _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+    AUTHENTICATION_METHODS_SESSION_KEY,
+)
 from allauth.account.models import EmailAddress
 
 from wizzr.models import Membership, Organisation, Role, User
@@ -66,3 +72,14 @@ def member(email: str, organisation: Organisation, *roles: str, name: str | None
     for role in roles:
         Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
     return user
+
+
+def mark_reauthenticated(client, user) -> None:
+    """Mark ``client``'s session as recently reauthenticated by ``user``: exports and role changes ask
+    for the password again (allauth's reauthentication), and tests that are not about that step skip it."""
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": time.time(), "email": user.email, "reauthenticated": True}
+    ]
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+    session.save()

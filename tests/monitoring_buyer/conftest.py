@@ -6,20 +6,16 @@ must never see. Carol coordinates for the service point that serves Arnhem and R
 """
 
 import datetime
-import time
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
-from allauth.account.internal.flows.login import (
-    _AUTHENTICATION_METHODS_USER_SESSION_KEY,
-    AUTHENTICATION_METHODS_SESSION_KEY,
-)
 from django.utils import timezone
 
 from contracts.models import Contract
 from monitoring.models import BuildingBlock, ContractFollowUp, ContractStatusChange, Realisation
 from tests.contracts.factories import ContractFactory, SupplierFactory
+from tests.factories import mark_reauthenticated
 from tests.monitoring_buyer.factories import agreement, block, realisation
 
 S = Contract.Status
@@ -171,12 +167,4 @@ def reauthenticated():
     """Return a function that marks a logged-in client's session as recently reauthenticated
     (bulk exports ask for the password again, see allauth's reauthentication)."""
 
-    def mark(client, user):
-        session = client.session
-        session[AUTHENTICATION_METHODS_SESSION_KEY] = [
-            {"method": "password", "at": time.time(), "email": user.email, "reauthenticated": True}
-        ]
-        session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
-        session.save()
-
-    return mark
+    return mark_reauthenticated

@@ -10,13 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 
 import pytest
-from allauth.account.internal.flows.login import (
-    _AUTHENTICATION_METHODS_USER_SESSION_KEY,
-    AUTHENTICATION_METHODS_SESSION_KEY,
-)
 from django.core import mail
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -27,7 +22,7 @@ from contracts.models import Attachment, Contract
 from knowledgebase.models import HelpRequest
 from monitoring.models import ContractFollowUp, Realisation
 from tests.contracts import samples
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, mark_reauthenticated
 from wizzr.models import AuditEvent, Invitation, OutboxMessage
 
 SCRIPT = '<script>alert("x")</script>'
@@ -43,12 +38,7 @@ def login(client, user):
 
 def reauthenticate(client, user):
     """Mark the session as recently reauthenticated (bulk exports ask for the password again)."""
-    session = client.session
-    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
-        {"method": "password", "at": time.time(), "email": user.email, "reauthenticated": True}
-    ]
-    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
-    session.save()
+    mark_reauthenticated(client, user)
 
 
 def contract_data(w, **overrides) -> dict:

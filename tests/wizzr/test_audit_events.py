@@ -8,16 +8,12 @@ import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from allauth.account.internal.flows.login import (
-    _AUTHENTICATION_METHODS_USER_SESSION_KEY,
-    AUTHENTICATION_METHODS_SESSION_KEY,
-)
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.urls import reverse
 
-from tests.factories import UserFactory
+from tests.factories import UserFactory, mark_reauthenticated
 from wizzr.models import AuditEvent, Invitation, Membership, Role
 
 pytestmark = pytest.mark.django_db
@@ -230,15 +226,6 @@ def inline_payload(user, memberships, *, delete=()):
         if i in delete:
             data[f"memberships-{i}-DELETE"] = "on"
     return data
-
-
-def mark_reauthenticated(client, user):
-    session = client.session
-    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
-        {"method": "password", "at": time.time(), "email": user.email, "reauthenticated": True}
-    ]
-    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
-    session.save()
 
 
 @pytest.fixture

@@ -1,19 +1,14 @@
 """Organisation admins invite and remove members; invitees choose a password through an expiring link."""
 
 import re
-import time
 from datetime import timedelta
 
 import pytest
-from allauth.account.internal.flows.login import (
-    _AUTHENTICATION_METHODS_USER_SESSION_KEY,
-    AUTHENTICATION_METHODS_SESSION_KEY,
-)
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import AuthorityFactory, member
+from tests.factories import AuthorityFactory, mark_reauthenticated, member
 from wizzr.models import AuditEvent, Invitation, Membership, Role, User
 
 pytestmark = pytest.mark.django_db
@@ -25,12 +20,7 @@ def log_in(client, user):
     """Sign in with a recent reauthentication: inviting and removing members ask for the password again
     (tests/wizzr/test_audit_events.py covers that step)."""
     client.force_login(user)
-    session = client.session
-    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
-        {"method": "password", "at": time.time(), "email": user.email, "reauthenticated": True}
-    ]
-    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
-    session.save()
+    mark_reauthenticated(client, user)
 
 
 def invite(client, **data):
