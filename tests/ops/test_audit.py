@@ -56,8 +56,9 @@ def test_an_unreachable_database_is_reported_without_failing(audit, capsys):
     assert "AUDIT NOT DONE" in capsys.readouterr().out
 
 
-def test_a_database_that_knows_no_package_is_reported_without_failing(audit, capsys):
+def test_a_database_that_knows_no_package_is_reported_without_failing(audit, monkeypatch, capsys):
     module = audit(report({"name": "django", "skip_reason": "Dependency not found on PyPI"}))
+    monkeypatch.setattr(module, "project_advisories", lambda name: None)  # nor per project
 
     assert module.main("requirements.lock") == 0
     assert "AUDIT NOT DONE" in capsys.readouterr().out
@@ -67,3 +68,36 @@ def test_any_other_failure_of_pip_audit_fails(audit):
     module = audit(stderr="Traceback: something else", returncode=2)
 
     assert module.main("requirements.lock") == 1
+
+
+def test_an_index_without_release_json_is_audited_from_the_project_json(audit, monkeypatch, tmp_path, capsys):
+    lock = tmp_path / "requirements.lock"
+    lock.write_text("django==6.1.3 \\\n    --hash=sha256:abc\ncelery[redis]==5.7.0\nnh3==0.3.7\n")
+    module = audit(
+        report(
+            {
+                "name": "django",
+                "version": "6.1.3",
+                "skip_reason": "Dependency not found on PyPI and could not be audited: django (6.1.3)",
+            }
+        )
+    )
+    advisories = {"django": ("6.1.3", []), "celery": ("5.7.0", []), "nh3": ("0.3.8", [])}
+    monkeypatch.setattr(module, "project_advisories", advisories.get)
+
+    assert module.main(str(lock)) == 0
+    out = capsys.readouterr().out
+    assert "Audit passed: no known vulnerabilities in 2 of 3 pinned packages" in out
+    assert "not audited: nh3==0.3.7 (the index lists advisories only for the newest, 0.3.8)" in out
+
+
+def test_an_advisory_in_the_project_json_fails_the_audit(audit, monkeypatch, tmp_path, capsys):
+    lock = tmp_path / "requirements.lock"
+    lock.write_text("django==6.1.3\n")
+    module = audit(report({"name": "django", "version": "6.1.3", "skip_reason": "Dependency not found on PyPI"}))
+    advisory = {"id": "PYSEC-2026-9", "fixed_in": ["6.1.4"], "withdrawn": None}
+    monkeypatch.setattr(module, "project_advisories", lambda name: ("6.1.3", [advisory]))
+
+    assert module.main(str(lock)) == 1
+    out = capsys.readouterr().out
+    assert "VULNERABLE django==6.1.3: PYSEC-2026-9 (fixed in: 6.1.4)" in out and "AUDIT FAILED" in out
