@@ -2,15 +2,14 @@ import pytest
 from django.core.management import call_command
 
 from contracts.models import Contract
-from wizzr.management.commands import seed_demo
 from wizzr.models import Notification, Organisation
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_has_concepts_and_handed_over_contracts_and_can_run_twice(monkeypatch, settings, tmp_path, django_capture_on_commit_callbacks):
+def test_the_demo_has_concepts_and_handed_over_contracts_and_can_run_twice(settings, tmp_path, django_capture_on_commit_callbacks):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    monkeypatch.setattr(seed_demo, "SEED_HOOKS", ["contracts.seed.seed_demo"])
+    settings.WIZZR_SEED_HOOKS = ["contracts.seed.seed_demo"]
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo", force=True, stdout=open("/dev/null", "w"))
     arnhem = Organisation.objects.get(slug="gemeente-arnhem")

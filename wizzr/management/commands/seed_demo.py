@@ -50,9 +50,6 @@ USERS = [
     ("beheer@wizzr.example", "Beheer WIZZR", "Functioneel beheerder", [], True),
 ]
 
-# Apps extend the demo by listing "module.function" callables here; each takes (stdout, style).
-SEED_HOOKS = getattr(settings, "WIZZR_SEED_HOOKS", [])
-
 
 class Command(BaseCommand):
     help = "Create the demo organisations, users and data (idempotent)."
@@ -100,6 +97,8 @@ class Command(BaseCommand):
                 )
                 for slug, role in memberships:
                     Membership.objects.get_or_create(user=user, organisation=organisations[slug], role=role)
-        for hook in SEED_HOOKS:
+        # Apps extend the demo by listing "module.function" callables in WIZZR_SEED_HOOKS; each takes
+        # (stdout, style). Read when the command runs, so that a settings override applies.
+        for hook in getattr(settings, "WIZZR_SEED_HOOKS", []):
             import_string(hook)(stdout=self.stdout, style=self.style)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(USERS)} logins, password from DEMO_PASSWORD."))
