@@ -153,9 +153,7 @@ def _backend_cpu_reader() -> Callable[[], int] | None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         path = f"/proc/{cursor.fetchone()[0]}/schedstat"
-    try:
-        open(path).close()  # noqa: SIM115
-    except OSError:
+    if not os.access(path, os.R_OK):
         return None
 
     def read() -> int:

@@ -480,7 +480,10 @@ def postgres_restart(services: Services, users: list[Client], contracts: list[st
     stop.set()
     for thread in threads:
         thread.join(timeout=30)
-    ok = lambda s: 200 <= s < 400  # noqa: E731
+
+    def ok(status: int) -> bool:
+        return 200 <= status < 400
+
     before = [s for s in samples if s[1] < down_at]
     after = [s for s in samples if s[0] > up_at]
     errors = [s for s in samples if not ok(s[2])]

@@ -28,7 +28,7 @@ from wizzr.audit import audit_record
 from wizzr.forms import InvitationForm, SetPasswordForm
 from wizzr.models import AuditEvent, Invitation, Membership, Role, User
 from wizzr.notifications import notify
-from wizzr.tenancy import SESSION_KEY, current_organisation, current_roles, memberships_of, role_required
+from wizzr.tenancy import SESSION_KEY, current_organisation, current_roles, request_memberships, role_required
 
 
 @login_required
@@ -60,7 +60,7 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 @require_POST
 def switch_organisation(request: HttpRequest) -> HttpResponse:
     wanted = request.POST.get("organisation", "")
-    for membership in memberships_of(request.user):
+    for membership in request_memberships(request):
         if str(membership.organisation.uuid) == wanted:
             request.session[SESSION_KEY] = wanted
             messages.success(request, _("U werkt nu voor %(name)s.") % {"name": membership.organisation.name})

@@ -283,7 +283,6 @@ def test_anonymous_visitors_are_sent_to_login(client):
 
 
 def test_a_supplier_contact_may_not_monitor(client, portfolio):
-    from tests.factories import ServicePointFactory  # noqa: F401 - keeps factories imported together
     from wizzr.models import Organisation
 
     company = Organisation.objects.create(name="Groenbedrijf", slug="groenbedrijf", kind=Organisation.Kind.SUPPLIER)
