@@ -347,9 +347,11 @@ _REBUILD = [
         """
         CREATE TABLE suppliers_supplierword_next AS
         SELECT x.w COLLATE "C" AS word, s.name_key, s.id AS supplier_id,
-               concat_ws(' ', s.trade_key, s.city_key) COLLATE "C" AS other_words
+               concat_ws(' ', s.trade_key, s.city_key) COLLATE "C" AS other_words, b.bits AS word_bits
         FROM suppliers_supplier s
         CROSS JOIN LATERAL string_to_array(concat_ws(' ', s.name_key, s.trade_key, s.city_key), ' ') AS a(words)
+        -- once per establishment, not per word (OFFSET 0 keeps the sub-select from being flattened)
+        CROSS JOIN LATERAL (SELECT suppliers_word_bits(a.words) OFFSET 0) AS b(bits)
         CROSS JOIN LATERAL unnest(a.words) WITH ORDINALITY AS x(w, i)
         -- the first occurrence of each word only: the same as suppliers_words(), without a sort per row
         WHERE s.is_active AND x.w <> '' AND array_position(a.words, x.w) = x.i
@@ -360,8 +362,9 @@ _REBUILD = [
         """
         ALTER TABLE suppliers_supplierword_next
             ALTER COLUMN other_words SET NOT NULL,
+            ALTER COLUMN word_bits SET NOT NULL,
             ADD CONSTRAINT suppliers_supplierword_next_pkey
-            PRIMARY KEY (word, name_key, supplier_id) INCLUDE (other_words)
+            PRIMARY KEY (word, name_key, supplier_id) INCLUDE (other_words, word_bits)
         """,
     ),
     (

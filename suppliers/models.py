@@ -118,6 +118,9 @@ class SupplierWord(models.Model):
     name_key = models.TextField(db_collation="C")
     supplier_id = models.BigIntegerField()
     other_words = models.TextField(db_collation="C", default="")
+    # One bit per word of the establishment (hash of its first three letters, migration 0008), also
+    # in the primary-key index: a search with several words tests it before the strings.
+    word_bits = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = "supplier word"

@@ -4,6 +4,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from suppliers import importer
 from suppliers.models import SearchWord, Supplier, SupplierWord
@@ -128,6 +129,11 @@ def test_a_large_import_rebuilds_the_search_tables_in_one_pass(tmp_path, monkeyp
     word, frequency = SearchWord.objects.values_list("word", "frequency").order_by("-frequency").first()
     assert SupplierWord.objects.filter(word=word).count() == frequency
     assert names("al bestaand") == ["Al Bestaand B.V."]
+    with connection.cursor() as cursor:  # the bulk signatures are the ones the trigger would write
+        cursor.execute("SELECT count(*) FROM suppliers_supplierword WHERE word_bits <> "
+                       "suppliers_word_bits(string_to_array(concat_ws(' ', name_key, other_words), ' '))")
+        assert cursor.fetchone() == (0,)
+    assert SupplierWord.objects.exclude(word_bits=0).count() == SupplierWord.objects.count()
     first = rows[0]
     assert first[2] in [s.legal_name for s in search_suppliers(first[0]).suppliers]
 

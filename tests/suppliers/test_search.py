@@ -76,8 +76,8 @@ def test_many_words_all_have_to_match(db):
 def test_common_words_in_a_rare_combination_are_found_beyond_the_first_window(db):
     from suppliers.models import Supplier
 
-    # 2,100 "Jansen" establishments in Zwolle, the one in Ede sorts last: the first 2,000 entries
-    # of the rarest word do not reach it, the intersection does.
+    # 2,100 "Jansen" establishments in Zwolle, the one in Ede sorts last: the scan over the rarest
+    # word's entries goes on until it is reached.
     Supplier.objects.bulk_create(
         Supplier(legal_name=f"Jansen Schilders {n:04d}", kvk_number=f"{80000000 + n}", city="Zwolle")
         for n in range(2100)
@@ -89,6 +89,61 @@ def test_common_words_in_a_rare_combination_are_found_beyond_the_first_window(db
     SupplierFactory(legal_name="Jansen Zz Laatste Bouw", city="Ede", kvk_number="82000000")
     assert names("jansen bouw ede") == ["Jansen Zz Laatste Bouw"]
     assert names("jansen zwolle")[0] == "Jansen Schilders 0000"
+
+
+def test_short_common_prefixes_in_a_rare_combination_are_found_by_intersecting(db):
+    from suppliers.models import Supplier
+
+    # "qa" and "qb" each start more than 200 vocabulary words, so neither size is known: the first
+    # 2,000 entries of one are read, and when they do not suffice, its ids meet the other's.
+    Supplier.objects.bulk_create(
+        Supplier(legal_name=f"Qa{n:04d} Schilders", kvk_number=f"{83000000 + n}", city="Zwolle") for n in range(2100)
+    )
+    Supplier.objects.bulk_create(
+        Supplier(legal_name=f"Qb{n:04d} Bouw", kvk_number=f"{84000000 + n}", city="Ede") for n in range(210)
+    )
+    SupplierFactory(legal_name="Qa9999 Qb9999 Laatste", city="Ede", kvk_number="85000000")
+    assert names("qa qb") == ["Qa9999 Qb9999 Laatste"]
+    assert names("qb ede")[:2] == ["Qa9999 Qb9999 Laatste", "Qb0000 Bouw"]
+
+
+def word_bits(*words):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT suppliers_word_bits(%s::text[]), suppliers_word_mask(%s::text[])", [list(words)] * 2)
+        return cursor.fetchone()
+
+
+def test_each_word_table_entry_carries_a_bit_for_the_start_of_every_word_of_its_establishment(registry):
+    entries = SupplierWord.objects.filter(supplier_id=registry["cafe"].pk)
+    assert entries.count() == 5  # cafe, t, hoekje, eetcafe, renkum
+    for entry in entries:
+        expected, _mask = word_bits(*f"{entry.name_key} {entry.other_words}".split(" "))
+        assert entry.word_bits == expected
+        for word in ["caf", "cafe", "hoek", "hoekje", "eetc", "renkum", "ren"]:
+            _bits, mask = word_bits(word)
+            assert mask != 0 and entry.word_bits & mask == mask, word
+
+
+def test_the_signature_follows_a_changed_name_and_place(registry):
+    supplier = registry["cafe"]
+    supplier.legal_name = "Lunchroom De Molen"
+    supplier.city = "Wageningen"
+    supplier.save()
+    expected, _mask = word_bits("lunchroom", "de", "molen", "eetcafe", "hoekje", "wageningen")
+    assert set(SupplierWord.objects.filter(supplier_id=supplier.pk).values_list("word_bits", flat=True)) == {expected}
+    assert names("molen wagen") == ["Lunchroom De Molen"]
+
+
+def test_words_shorter_than_three_letters_require_no_bit_and_still_have_to_match(registry):
+    assert word_bits("de", "t")[1] == 0
+    assert names("bakkerij de") == ["Bakkerij De Zoete Inval"]
+
+
+def test_an_establishment_with_more_than_sixteen_words_passes_every_signature(db):
+    long_name = " ".join(f"Woord{chr(97 + n)}" for n in range(17))
+    supplier = SupplierFactory(legal_name=long_name, city="Zwolle")
+    assert set(SupplierWord.objects.filter(supplier_id=supplier.pk).values_list("word_bits", flat=True)) == {-1}
+    assert names("woordq zwolle") == [long_name]
 
 
 def test_several_words_may_combine_name_and_kvk_digits(registry):
