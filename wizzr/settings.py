@@ -186,7 +186,7 @@ WIZZR_REQUIRE_MFA = env_bool("WIZZR_REQUIRE_MFA", default=not DEBUG)
 INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 7)
 
 # Sessions: idle and absolute limits.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "wizzr.sessions"  # database sessions, read without building a queryset
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = False  # wizzr.middleware.SessionTimeoutMiddleware renews active sessions
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
