@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from wizzr.tenancy import current_organisation
+from wizzr.tenancy import current_organisation, request_has_authenticator
 
 SESSION_STARTED = "wizzr_session_started"
 SESSION_TOUCHED = "wizzr_session_touched"
@@ -73,9 +73,7 @@ class RequireMFAMiddleware:
             and request.user.is_authenticated
             and not request.path.startswith(self.allowed_prefixes)
         ):
-            from allauth.mfa.utils import is_mfa_enabled
-
-            if not is_mfa_enabled(request.user):
+            if not request_has_authenticator(request):
                 return _redirect(request, reverse("mfa_activate_totp"))
         return self.get_response(request)
 

@@ -23,33 +23,48 @@ def memberships_of(user) -> list[Membership]:
     """Return the user's memberships with their organisations, in a stable order.
 
     The same rows as ``Membership.objects.filter(user=user).select_related("organisation")
-    .order_by("organisation__name", "role")``, read with one plain statement: every signed-in
-    request asks, and compiling that queryset cost more than running it.
+    .order_by("organisation__name", "role")``.
+    """
+    return _principal(user)[0]
+
+
+def _principal(user) -> tuple[list[Membership], bool]:
+    """The user's memberships (as ``memberships_of``) and whether they have an MFA authenticator.
+
+    Every signed-in request needs both (the role checks and the header; the MFA requirement), so
+    they come in one plain statement: compiling querysets cost more than running them, and each
+    statement is a round trip to the database.
     """
     if not getattr(user, "is_authenticated", False):
-        return []
-    sql, membership_fields, organisation_fields = _memberships_statement()
-    with connections[router.db_for_read(Membership)].cursor() as cursor:
-        cursor.execute(sql, [user.pk])
-        rows = cursor.fetchall()
+        return [], False
+    sql, membership_fields, organisation_fields = _principal_statement()
     db = router.db_for_read(Membership)
-    split = len(membership_fields)
+    with connections[db].cursor() as cursor:
+        cursor.execute(sql, [user.pk, user.pk])
+        rows = cursor.fetchall()
+    split = 1 + len(membership_fields)
     memberships = []
     for row in rows:
-        membership = Membership.from_db(db, membership_fields, row[:split])
+        if row[1] is None:  # no membership at all: the one row of the outer join
+            continue
+        membership = Membership.from_db(db, membership_fields, row[1:split])
         Membership.organisation.field.set_cached_value(membership, Organisation.from_db(db, organisation_fields, row[split:]))
         memberships.append(membership)
-    return memberships
+    return memberships, bool(rows[0][0])
 
 
 @cache
-def _memberships_statement() -> tuple[str, list[str], list[str]]:
+def _principal_statement() -> tuple[str, list[str], list[str]]:
     # Every identifier comes from the models' metadata; the user id is the only parameter.
     membership, organisation = Membership._meta, Organisation._meta
-    columns = [f'm."{f.column}"' for f in membership.concrete_fields]
+    columns = ['EXISTS (SELECT 1 FROM "mfa_authenticator" a WHERE a."user_id" = %s)']
+    columns += [f'm."{f.column}"' for f in membership.concrete_fields]
     columns += [f'o."{f.column}"' for f in organisation.concrete_fields]
-    tables = f'"{membership.db_table}" m JOIN "{organisation.db_table}" o ON o."{organisation.pk.column}" = m."organisation_id"'
-    sql = f'SELECT {", ".join(columns)} FROM {tables} WHERE m."user_id" = %s ORDER BY o."name", m."role"'  # noqa: S608
+    joined = f'"{membership.db_table}" m JOIN "{organisation.db_table}" o ON o."{organisation.pk.column}" = m."organisation_id"'
+    sql = (  # one row even without memberships, for the authenticator column
+        f'SELECT {", ".join(columns)} FROM (SELECT 1) AS one '  # noqa: S608
+        f'LEFT JOIN ({joined}) ON m."user_id" = %s ORDER BY o."name", m."role"'
+    )
     return (
         sql,
         [f.attname for f in membership.concrete_fields],
@@ -57,18 +72,28 @@ def _memberships_statement() -> tuple[str, list[str], list[str]]:
     )
 
 
+def _request_principal(request: HttpRequest) -> tuple[list[Membership], bool]:
+    user = getattr(request, "user", None)
+    key = getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
+    cached = getattr(request, "_wizzr_principal", None)
+    if cached is None or cached[0] != key:
+        cached = (key, _principal(user))
+        request._wizzr_principal = cached
+    return cached[1]
+
+
 def request_memberships(request: HttpRequest) -> list[Membership]:
     """``memberships_of(request.user)``, fetched once per request.
 
     The middleware, the role checks and the header all need them; one query serves them all.
     """
-    user = getattr(request, "user", None)
-    key = getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
-    cached = getattr(request, "_wizzr_memberships", None)
-    if cached is None or cached[0] != key:
-        cached = (key, memberships_of(user))
-        request._wizzr_memberships = cached
-    return cached[1]
+    return _request_principal(request)[0]
+
+
+def request_has_authenticator(request: HttpRequest) -> bool:
+    """Whether the signed-in user has an MFA authenticator (allauth's ``is_mfa_enabled``), read
+    with the memberships in the same statement, once per request."""
+    return _request_principal(request)[1]
 
 
 def current_organisation(request: HttpRequest) -> Organisation | None:

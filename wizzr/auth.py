@@ -1,0 +1,47 @@
+"""Authentication backends: Django's and allauth's, with the user of a session read by one plain statement.
+
+``get_user`` runs on every signed-in request. Django's version builds and compiles a queryset for
+``User.objects.get(pk=...)``, which costs several times the indexed lookup itself; these backends
+send the same SELECT directly. Everything else (login, permissions, the session hash check in
+``django.contrib.auth.get_user``) is unchanged.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
+from django.contrib.auth import backends, get_user_model
+from django.db import connections, router
+
+
+@cache
+def _user_statement() -> tuple[str, list[str]]:
+    # Every identifier comes from the model's metadata; the user id is the only parameter.
+    opts = get_user_model()._meta
+    columns = ", ".join(f'"{f.column}"' for f in opts.concrete_fields)
+    sql = f'SELECT {columns} FROM "{opts.db_table}" WHERE "{opts.pk.column}" = %s'  # noqa: S608
+    return sql, [f.attname for f in opts.concrete_fields]
+
+
+class _UserByPrimaryKey:
+    def get_user(self, user_id):
+        model = get_user_model()
+        pk = model._meta.pk.to_python(user_id)  # raises on a malformed id, as the queryset would
+        sql, fields = _user_statement()
+        db = router.db_for_read(model)
+        with connections[db].cursor() as cursor:
+            cursor.execute(sql, [pk])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        user = model.from_db(db, fields, row)
+        return user if self.user_can_authenticate(user) else None
+
+
+class ModelBackend(_UserByPrimaryKey, backends.ModelBackend):
+    pass
+
+
+class AuthenticationBackend(_UserByPrimaryKey, AllauthBackend):
+    pass
