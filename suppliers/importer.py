@@ -23,6 +23,8 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from suppliers.signals import registry_bulk_loaded
+
 # The columns of an import file, in this order when the file has no header row of its own.
 COLUMNS = [
     "kvk_number",
@@ -161,6 +163,7 @@ def import_rows(
         if bulk:
             rebuild_search_tables(cursor, progress=say)
             cursor.execute("SET LOCAL suppliers.bulk_load = 'off'")
+            registry_bulk_loaded.send(sender=__name__)
             report.rebuilt_search = True
             say("search tables rebuilt")
         report.rejected = report.rows - valid

@@ -229,6 +229,10 @@ UPLOAD_MAX_FILES_PER_REQUEST = env_int("UPLOAD_MAX_FILES_PER_REQUEST", 20)
 DATA_UPLOAD_MAX_NUMBER_FILES = 100
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# Rendered monitoring list and consolidated pages kept per process (monitoring.page_cache); about
+# 100 KB each. 0 switches the cache off.
+MONITORING_PAGE_CACHE_ENTRIES = env_int("MONITORING_PAGE_CACHE_ENTRIES", 200)
+
 # Mail (Django 6.1 MAILERS).
 if env_str("SMTP_HOST"):
     MAILERS = {

@@ -17,3 +17,7 @@ CELERY_BROKER_URL = "memory://"
 CELERY_TASK_ALWAYS_EAGER = True
 PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test-private"  # noqa: F405
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
+# Tests run inside a transaction that never commits, so the page version (raised at commit) would not
+# move between the requests of one test: the monitoring page cache is off, except in
+# tests/monitoring_buyer/test_page_cache.py, which commits.
+MONITORING_PAGE_CACHE_ENTRIES = 0
