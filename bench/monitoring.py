@@ -12,7 +12,10 @@ served by ``bench-steunpunt``) and is generated with COPY the first time; later 
 2. times the page data the way the pages get it against the naive way (progress per row with its
    own queries; consolidated totals summed contract by contract), in the same run,
 3. serves the app with gunicorn (production settings, DEBUG off, a logged-in advisor with MFA)
-   and loads it with wrk (or, without wrk, a small threaded Python client): 16 connections.
+   and loads it with wrk (or, without wrk, a small threaded Python client): 16 connections. Every
+   page first as the product runs (the page cache on: one URL requested over and over is its best
+   case), then the list and the consolidated page with the page cache off, where every request
+   computes its page. The targets are checked on the first.
 
 Run: ``make bench BENCH_ARGS=monitoring`` (``python -m bench monitoring``; options ``--monitoring-fresh``,
 ``--monitoring-remove``, ``--monitoring-workers N``, ``--monitoring-seconds S``), or on its own:
@@ -520,7 +523,8 @@ def _session_cookie(advisor) -> str:
     """A logged-in session for the advisor, as the login would leave it."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+
+    from wizzr.sessions import SessionStore
 
     session = SessionStore()
     session[SESSION_KEY] = str(advisor.pk)
@@ -684,36 +688,53 @@ def _backend_pids() -> list[int]:
 
 
 def measure_http(advisor, *, workers: int, seconds: int, stdout) -> dict:
+    """Every page under gunicorn as the product runs (the page cache on), then the list and the
+    consolidated page again with the page cache off: what a page costs when it must be computed."""
     from django.conf import settings
+    from django.utils.crypto import get_random_string
 
-    from bench.server import gunicorn, production_env
+    from bench.server import production_env
 
     work = BASE_DIR / "var" / "bench"
     work.mkdir(parents=True, exist_ok=True)
     # The session below is signed with this process's key; MFA stays required (the advisor has an authenticator).
     env = production_env(_database_url(), work / "static", SECRET_KEY=settings.SECRET_KEY, WIZZR_REQUIRE_MFA="1")
-    cookie = f"__Host-sessionid={_session_cookie(advisor)}"
+    # The cookies a browser sends after its first page: the session and the CSRF secret.
+    cookie = f"__Host-sessionid={_session_cookie(advisor)}; __Host-csrftoken={get_random_string(32)}"
+    pages = {
+        # For scale: a page that does nothing of its own (session, user, header, footer only).
+        "reference": "/toegankelijkheid/",
+        "list": "/monitoren/",
+        "list_100_sorted": "/monitoren/?per_page=100&o=-gerealiseerd",
+        "list_filtered_behind": "/monitoren/?status=in_progress&behind=on",
+        "consolidated": "/monitoren/geconsolideerd/",
+    }
     result: dict = {
         "workers": workers,
         "cores": os.cpu_count(),
         "load_generator": "wrk" if shutil.which("wrk") else "python",
     }
-    with gunicorn(env, workers=workers, log=work / "gunicorn-monitoring.log") as client:
+    stdout.write("  with the page cache (as configured by default):\n")
+    result.update(_measure_pages(env, pages, cookie, workers=workers, seconds=seconds, stdout=stdout))
+    stdout.write("  without the page cache (MONITORING_PAGE_CACHE_ENTRIES=0): every request computes its page\n")
+    uncached = {name: pages[name] for name in ("list", "consolidated")}
+    env = {**env, "MONITORING_PAGE_CACHE_ENTRIES": "0"}
+    result["uncached"] = _measure_pages(env, uncached, cookie, workers=workers, seconds=seconds, stdout=stdout)
+    return result
+
+
+def _measure_pages(env: dict, pages: dict, cookie: str, *, workers: int, seconds: int, stdout) -> dict:
+    from bench.server import gunicorn
+
+    result: dict = {}
+    with gunicorn(env, workers=workers, log=BASE_DIR / "var" / "bench" / "gunicorn-monitoring.log") as client:
         port = client.port
-        pages = {
-            # For scale: a page that does nothing of its own (session, user, header, footer only).
-            "reference": "/toegankelijkheid/",
-            "list": "/monitoren/",
-            "list_100_sorted": "/monitoren/?per_page=100&o=-gerealiseerd",
-            "list_filtered_behind": "/monitoren/?status=in_progress&behind=on",
-            "consolidated": "/monitoren/geconsolideerd/",
-        }
         status, body = _get(port, pages["list"], cookie)
         if status != 200 or b"contracten gevonden" not in body:
             raise SystemExit(f"the list page did not answer as the logged-in advisor (status {status})")
         servers = _server_pids(port)
         for name, path in pages.items():
-            for _ in range(20):  # warm-up: connections, plans, template caches
+            for _ in range(20):  # warm-up: connections, plans, template caches (and the page cache)
                 _get(port, path, cookie)
             # The page's own response time: one request at a time, nothing queued in front of it.
             single = []
