@@ -11,8 +11,10 @@ Correctness rests on three things:
   query string, whether htmx asked for the fragment, today's date (progress and "behind schedule"
   depend on it) and the page version. Pages are never shared between users.
 * **The version.** Database triggers raise ``monitoring_pageversion.version`` at the commit of any
-  transaction that changed a table the pages show (migration 0005). The version is read before the
-  page is computed, so a page is never stored under a newer version than its data.
+  transaction that changed a table the pages show (migration 0005). Before a page is computed for the
+  cache, the version is read and then the user, memberships and organisation the middleware read
+  earlier are read again: everything on the page is at least as new as the version it is stored
+  under, so a page is never stored under a newer version than its data.
 * **Per-request values.** A stored page holds placeholders for the CSRF token and the CSP nonce;
   every response gets fresh ones. A request with pending messages is never served from or stored
   in the cache, because the page would show (and use up) those messages.
@@ -36,6 +38,8 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from django.utils import timezone
+
+from wizzr.tenancy import reread_request_principal
 
 # Placeholders put into the context instead of the real values while a page is rendered for the
 # cache; random per process, so page content cannot imitate them.
@@ -134,6 +138,8 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
                 _entries.move_to_end(key)
         if entry is not None:
             return _respond(request, *entry)
+        reread_request_principal(request)  # see "The version" in the module's notes
+        key = (*_key(request, version, view_name), args, tuple(sorted(kwargs.items())))
         request._wizzr_page_cache_key = key
         try:
             response = view(request, *args, **kwargs)

@@ -82,6 +82,19 @@ def _request_principal(request: HttpRequest) -> tuple[list[Membership], bool]:
     return cached[1]
 
 
+def reread_request_principal(request: HttpRequest) -> None:
+    """Read the request's user, memberships and organisation again from the database.
+
+    For code that reads a version counter after the middleware read these and must render nothing
+    older than that counter (monitoring.page_cache).
+    """
+    if getattr(request.user, "is_authenticated", False):
+        request.user.refresh_from_db()
+    request._wizzr_principal = None
+    request._wizzr_organisation = False
+    request.organisation = current_organisation(request) if request.user.is_authenticated else None
+
+
 def request_memberships(request: HttpRequest) -> list[Membership]:
     """``memberships_of(request.user)``, fetched once per request.
 

@@ -227,3 +227,23 @@ def test_without_the_version_row_pages_are_computed_every_time(client, alice, po
     get(client, LIST)
     _, computed = get(client, LIST)
     assert computed > 4
+
+
+def test_a_change_committed_while_a_page_is_computed_is_in_the_stored_page(client, alice, portfolio, monkeypatch):
+    """The middleware read the user's organisation before the version; a rename committed in between
+    must not be stored under the new version with the old name."""
+    client.force_login(alice)
+    real_version = page_cache.page_version
+
+    def version_after_a_concurrent_rename():
+        Organisation.objects.filter(pk=portfolio.behind.organisation_id).update(name="Gemeente Arnhem-Noord")
+        return real_version()
+
+    monkeypatch.setattr(page_cache, "page_version", version_after_a_concurrent_rename)
+    first, _ = get(client, LIST)
+    monkeypatch.setattr(page_cache, "page_version", real_version)
+    again, served = get(client, LIST)
+    assert served <= 4
+    for response in (first, again):
+        header = response.content.decode().split('class="wizzr-header__org-name">', 1)[1][:60]
+        assert header.startswith("Gemeente Arnhem-Noord<"), header
