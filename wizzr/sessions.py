@@ -1,4 +1,4 @@
-"""The session store: Django's database sessions, read with one prepared statement.
+"""The session store: Django's database sessions, read with one plain statement.
 
 Every signed-in request reads its session. Django's store builds and compiles a queryset for that
 each time, which costs more than the indexed lookup itself; this store sends the same SELECT
