@@ -90,9 +90,11 @@ def test_every_response_gets_its_own_nonce_and_a_working_csrf_token(client, alic
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
     client_with_checks = client.__class__(enforce_csrf_checks=True)
     client_with_checks.cookies = client.cookies
-    response = client_with_checks.post(reverse("switch_organisation"), {"csrfmiddlewaretoken": token,
-                                                                         "organisation": str(alice.memberships.get().organisation.uuid), "next": LIST})
-    assert response.status_code == 302
+    organisation = alice.memberships.get().organisation
+    form = {"csrfmiddlewaretoken": token, "organisation": str(organisation.uuid), "next": LIST}
+    assert client_with_checks.post(reverse("switch_organisation"), form).status_code == 302
+    form["csrfmiddlewaretoken"] = "x" * 64  # (a wrong token is refused: the check is on)
+    assert client_with_checks.post(reverse("switch_organisation"), form).status_code == 403
 
 
 def test_an_approved_realisation_shows_at_once(client, alice, portfolio):
