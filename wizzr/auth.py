@@ -17,11 +17,11 @@ from django.db import connections, router
 
 @cache
 def _user_statement() -> tuple[str, list[str]]:
-    # Every identifier comes from the model's metadata; the user id is the only parameter.
-    opts = get_user_model()._meta
-    columns = ", ".join(f'"{f.column}"' for f in opts.concrete_fields)
-    sql = f'SELECT {columns} FROM "{opts.db_table}" WHERE "{opts.pk.column}" = %s'  # noqa: S608
-    return sql, [f.attname for f in opts.concrete_fields]
+    """Django's own SQL for ``User._default_manager.filter(pk=...)``, compiled once per process,
+    and the fields of its row (every concrete field, in order)."""
+    model = get_user_model()
+    sql, _params = model._default_manager.filter(pk=0).order_by().query.sql_with_params()
+    return sql, [f.attname for f in model._meta.concrete_fields]
 
 
 class _UserByPrimaryKey:

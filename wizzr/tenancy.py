@@ -19,17 +19,12 @@ from wizzr.models import Membership, Organisation
 SESSION_KEY = "wizzr_organisation"
 
 
-def memberships_of(user) -> list[Membership]:
-    """Return the user's memberships with their organisations, in a stable order.
-
-    The same rows as ``Membership.objects.filter(user=user).select_related("organisation")
-    .order_by("organisation__name", "role")``.
-    """
-    return _principal(user)[0]
-
-
 def _principal(user) -> tuple[list[Membership], bool]:
-    """The user's memberships (as ``memberships_of``) and whether they have an MFA authenticator.
+    """The user's memberships with their organisations, in a stable order, and whether they have an
+    MFA authenticator.
+
+    The memberships are the rows of ``Membership.objects.filter(user=user).select_related("organisation")
+    .order_by("organisation__name", "role")``.
 
     Every signed-in request needs both (the role checks and the header; the MFA requirement), so
     they come in one plain statement: compiling querysets cost more than running them, and each
@@ -96,7 +91,7 @@ def reread_request_principal(request: HttpRequest) -> None:
 
 
 def request_memberships(request: HttpRequest) -> list[Membership]:
-    """``memberships_of(request.user)``, fetched once per request.
+    """The memberships of ``request.user`` with their organisations, fetched once per request.
 
     The middleware, the role checks and the header all need them; one query serves them all.
     """

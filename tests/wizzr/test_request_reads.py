@@ -11,9 +11,15 @@ from tests.factories import UserFactory
 from wizzr.auth import AuthenticationBackend, ModelBackend
 from wizzr.models import Membership, Role, User
 from wizzr.sessions import SessionStore
-from wizzr.tenancy import memberships_of, request_has_authenticator, request_memberships
+from wizzr.tenancy import request_has_authenticator, request_memberships
 
 pytestmark = pytest.mark.django_db
+
+
+def request_of(user):
+    request = RequestFactory().get("/")
+    request.user = user
+    return request
 
 
 def test_memberships_are_the_rows_of_the_queryset_with_their_organisations(erin, renkum, service_point, django_assert_num_queries):
@@ -23,7 +29,7 @@ def test_memberships_are_the_rows_of_the_queryset_with_their_organisations(erin,
         Membership.objects.filter(user=erin).select_related("organisation").order_by("organisation__name", "role")
     )
     with django_assert_num_queries(1):
-        memberships = memberships_of(erin)
+        memberships = request_memberships(request_of(erin))
         seen = [(m.pk, m.role, m.created_at, m.organisation.pk, m.organisation.uuid, m.organisation.name,
                  m.organisation.kind, m.organisation.served_by_id) for m in memberships]
     assert len(memberships) == 4
@@ -54,7 +60,7 @@ def test_an_anonymous_user_has_no_memberships(django_assert_num_queries):
     from django.contrib.auth.models import AnonymousUser
 
     with django_assert_num_queries(0):
-        assert memberships_of(AnonymousUser()) == []
+        assert request_memberships(request_of(AnonymousUser())) == []
 
 
 def test_a_session_is_read_back_until_it_expires(django_assert_num_queries):
