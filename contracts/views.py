@@ -13,9 +13,10 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from contracts import services
@@ -253,11 +254,30 @@ def attachment_download(request: HttpRequest, uuid: UUID, attachment_uuid: UUID)
     return response
 
 
+def _handover_ctx(contract: Contract) -> dict:
+    """What the advisor confirms before handing over: the contract, its attachments and who is notified."""
+    return {
+        "contract": contract,
+        "attachments": contract.attachments.order_by("uploaded_at", "pk"),
+        "service_point": contract.organisation.served_by,
+        "handover_blocker": services.handover_blocker(contract),
+    }
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def hand_over(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """GET: the summary to confirm (a dialog for htmx, a page without script); POST: hand the concept over."""
     contract = _get_contract(request, uuid)
     _require_advisor_of(request, contract)
+    if request.method == "GET":
+        if not contract.is_draft:
+            target = reverse("contracts:handed_over", args=[contract.uuid])
+            return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
+        template = "contracts/hand_over_dialog.html" if request.htmx else "contracts/contract_confirm_handover.html"
+        response = render(request, template, _handover_ctx(contract))
+        patch_vary_headers(response, ("HX-Request",))
+        return response
     try:
         services.contract_hand_over(contract=contract, by=request.user, request=request)
     except services.NoServicePoint:

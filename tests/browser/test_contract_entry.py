@@ -4,11 +4,12 @@ import os
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from contracts.models import Contract
 from tests.contracts import samples
-from tests.contracts.factories import SupplierFactory
+from tests.contracts.factories import ContractFactory, SupplierFactory
 from tests.factories import member
 from wizzr.models import Role
 
@@ -95,11 +96,42 @@ def test_an_advisor_enters_a_contract_adds_two_attachments_and_hands_it_over(
     check_page(page)
     shot(page, "5-attachments")
 
-    page.get_by_role("button", name="Overdragen").click()
+    # Overdragen asks for confirmation in a dialog that summarises what is handed over.
+    opener = page.get_by_role("button", name="Overdragen")
+    opener.click()
+    dialog = page.get_by_role("dialog", name="Inkoopcontract overdragen?")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_role("heading", name="Inkoopcontract overdragen?")).to_be_focused()
+    expect(dialog).to_contain_text("ARN-2026-100 — Groenonderhoud stadsparken")
+    expect(dialog).to_contain_text("Groenbedrijf De Linge B.V.")
+    expect(dialog).to_contain_text("Industrieweg 14, 6827 AB Arnhem")
+    expect(dialog).to_contain_text("KvK-nummer 09310001, vestigingsnummer 093100010001")
+    expect(dialog).to_contain_text(re.compile(r"€\s?12\.500,00"))
+    expect(dialog).to_contain_text("sroi-afspraken.pdf")
+    expect(dialog).to_contain_text("inschrijving.docx")
+    expect(dialog).to_contain_text("Steunpunt SROI Midden-Gelderland")
+    check_page(page)
+    shot(page, "6-handover-dialog")
+
+    # Annuleren closes it, hands over nothing and puts focus back on the button.
+    dialog.get_by_role("button", name="Annuleren").click()
+    expect(dialog).to_have_count(0)
+    expect(opener).to_be_focused()
+    assert Contract.objects.get(contract_number="ARN-2026-100").is_draft
+
+    # Escape closes it too.
+    opener.press("Enter")
+    expect(dialog).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
+    expect(opener).to_be_focused()
+
+    opener.click()
+    dialog.get_by_role("button", name="Overdragen").click()
     expect(page.get_by_role("heading", name="De overdracht is succesvol!")).to_be_visible()
     expect(page.get_by_text("SR-invullingsafspraken")).to_be_visible()
     check_page(page)
-    shot(page, "6-handed-over")
+    shot(page, "7-handed-over")
     contract = Contract.objects.get(contract_number="ARN-2026-100")
     assert contract.status == Contract.Status.HANDED_OVER
     assert contract.attachments.count() == 2
@@ -112,4 +144,26 @@ def test_an_advisor_enters_a_contract_adds_two_attachments_and_hands_it_over(
     page.get_by_role("link", name=re.compile("Notifications|Meldingen")).click()
     expect(page.get_by_text("Inkoopcontract ARN-2026-100 overgedragen door Gemeente Arnhem")).to_be_visible()
     check_page(page)
-    shot(page, "7-coordinator-notification")
+    shot(page, "8-coordinator-notification")
+
+
+def test_without_script_overdragen_leads_to_a_confirmation_page(
+    browser, live_server, login, check_page, anouk, carol, supplier, arnhem
+):
+    context = browser.new_context(java_script_enabled=False, locale="nl-NL")
+    page = context.new_page()
+    try:
+        contract = ContractFactory(organisation=arnhem, supplier=supplier, contract_number="ARN-2026-101")
+        login(page, anouk)
+        page.goto(f"{live_server.url}{reverse('contracts:attachments', args=[contract.uuid])}")
+        page.get_by_role("button", name="Overdragen").click()
+        expect(page.get_by_role("heading", name="Inkoopcontract overdragen?", level=1)).to_be_visible()
+        expect(page.get_by_text("Geen bijlagen")).to_be_visible()
+        contract.refresh_from_db()
+        assert contract.is_draft
+        page.get_by_role("button", name="Overdragen").click()
+        expect(page.get_by_role("heading", name="De overdracht is succesvol!")).to_be_visible()
+        contract.refresh_from_db()
+        assert contract.status == Contract.Status.HANDED_OVER
+    finally:
+        context.close()

@@ -233,3 +233,84 @@ def test_a_handed_over_contract_cannot_be_deleted(client, alice, arnhem):
     client.force_login(alice)
     client.post(reverse("contracts:delete", args=[contract.uuid]))
     assert Contract.objects.filter(pk=contract.pk).exists()
+
+
+def confirm(client, contract, **headers):
+    return client.get(reverse("contracts:hand_over", args=[contract.uuid]), headers=headers)
+
+
+def test_the_confirmation_page_summarises_what_is_handed_over_and_hands_over_nothing(client, alice, concept):
+    concept.supplier.legal_name = "Groenbedrijf De Linge B.V."
+    concept.supplier.kvk_number, concept.supplier.branch_number = "09310001", "093100010001"
+    concept.supplier.save()
+    AttachmentFactory(contract=concept, display_name="sroi-afspraken.pdf")
+    AttachmentFactory(contract=concept, display_name="inschrijving.docx")
+    client.force_login(alice)
+    response = confirm(client, concept)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Inkoopcontract overdragen?" in html
+    assert "INK-2026-042 — Groenonderhoud &lt;wijk&gt; &amp; parken" in html
+    assert "Groenbedrijf De Linge B.V." in html and "Industrieweg 12, 6827 AB Arnhem" in html
+    assert "KvK-nummer 09310001, vestigingsnummer 093100010001" in html
+    assert "€ 12.500,00" in html
+    assert "sroi-afspraken.pdf" in html and "inschrijving.docx" in html and "Geen bijlagen" not in html
+    assert "De Regisseur Social Return van Steunpunt SROI Midden-Gelderland" in html
+    assert "krijgt een e-mail over de overdracht" in html
+    assert "Wijziging doorgeven" in html
+    assert f'action="{reverse("contracts:hand_over", args=[concept.uuid])}"' not in html  # posts to itself
+    assert '<form method="post"' in html and "<dialog" not in html
+    concept.refresh_from_db()
+    assert concept.is_draft
+    assert not OutboxMessage.objects.exists()
+
+
+def test_without_attachments_the_summary_says_the_coordinator_uses_the_sroi_document(client, alice, concept):
+    client.force_login(alice)
+    html = confirm(client, concept).content.decode()
+    assert "Geen bijlagen" in html
+    assert "gebruikt dan het SROI-document" in html
+
+
+def test_for_htmx_the_confirmation_is_a_labelled_dialog_with_the_real_post_form(client, alice, concept):
+    client.force_login(alice)
+    response = confirm(client, concept, HX_Request="true")
+    html = response.content.decode()
+    assert html.lstrip("\n").startswith("<dialog")
+    assert 'aria-labelledby="handover-title"' in html and 'id="handover-title"' in html
+    assert 'aria-describedby="handover-intro"' in html and 'id="handover-intro"' in html
+    assert f'<form method="post" action="{reverse("contracts:hand_over", args=[concept.uuid])}"' in html
+    assert "Annuleren" in html and "€ 12.500,00" in html
+    assert "HX-Request" in response["Vary"]
+
+
+def test_the_confirmation_of_a_handed_over_contract_leads_to_the_success_page(client, alice, arnhem):
+    contract = ContractFactory(organisation=arnhem, handed_over=True)
+    client.force_login(alice)
+    response = confirm(client, contract)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("contracts:handed_over", args=[contract.uuid])
+
+
+def test_only_the_advisor_sees_the_confirmation_and_a_stranger_gets_404(client, carol, bob, arnhem, concept):
+    client.force_login(carol)
+    assert confirm(client, ContractFactory(organisation=arnhem, handed_over=True)).status_code == 403
+    client.force_login(bob)
+    assert confirm(client, concept).status_code == 404
+
+
+def test_the_confirmation_page_names_the_missing_service_point_and_offers_no_button(client):
+    lonely = AuthorityFactory(name="Gemeente Nergens", slug="nergens", served_by=None)
+    advisor = member("a@nergens.example", lonely, Role.ADVISOR)
+    client.force_login(advisor)
+    html = confirm(client, ContractFactory(organisation=lonely)).content.decode()
+    assert "nog niet gekoppeld aan een Steunpunt SROI" in html
+    assert '<form method="post"' not in html.split('id="main"')[-1]
+
+
+def test_the_attachments_page_asks_for_confirmation_before_handing_over(client, alice, concept):
+    client.force_login(alice)
+    html = client.get(reverse("contracts:attachments", args=[concept.uuid])).content.decode()
+    url = reverse("contracts:hand_over", args=[concept.uuid])
+    assert f'<form method="get" action="{url}" data-handover-open>' in html
+    assert f'<form method="post" action="{url}"' not in html
