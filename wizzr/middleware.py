@@ -1,4 +1,4 @@
-"""Request middleware: session limits, mandatory MFA and the current organisation."""
+"""Request middleware: session limits, mandatory MFA, the current organisation and the demo's error pages."""
 
 from __future__ import annotations
 
@@ -7,9 +7,12 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpResponse
+from django.core import signals
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import get_resolver, get_urlconf, reverse
+from django.utils.log import log_response
 
 from wizzr.tenancy import current_organisation, request_has_authenticator
 
@@ -87,3 +90,50 @@ class CurrentOrganisationMiddleware:
     def __call__(self, request):
         request.organisation = current_organisation(request) if request.user.is_authenticated else None
         return self.get_response(request)
+
+
+def _error_handler(status: int):
+    """The view the URLconf names for ``status`` (handler404, handler500), as Django uses it without DEBUG."""
+    return get_resolver(get_urlconf()).resolve_error_handler(status)
+
+
+class ProductErrorPagesMiddleware:
+    """With DEBUG on, answers 404, 403 and 500 with the product's own pages instead of Django's technical ones.
+
+    The demo runs with DEBUG on; a user following a stale or foreign link should see the Dutch page with a
+    way back, not a URL map or a traceback. The pages come from the URLconf's handlers, as without DEBUG.
+    DEBUG_TECHNICAL_ERRORS brings the technical pages back for developers. Without DEBUG, Django already
+    uses those handlers (wizzr.urls) and this does nothing.
+
+    Placed last in MIDDLEWARE so that its pages still pass through the CSP, session and message middleware.
+    Exceptions raised by other middleware are not covered: they are converted before they get here.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @staticmethod
+    def active() -> bool:
+        return settings.DEBUG and not settings.DEBUG_TECHNICAL_ERRORS
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # A URL that resolves to nothing never reaches a view or process_exception: Django answers with its
+        # technical 404 before any view is picked, which leaves resolver_match unset.
+        if response.status_code == 404 and request.resolver_match is None and self.active():
+            return _error_handler(404)(request, Http404())
+        return response
+
+    def process_exception(self, request, exception):
+        if not self.active():
+            return None
+        if isinstance(exception, Http404):
+            return _error_handler(404)(request, exception)
+        if isinstance(exception, (PermissionDenied, BadRequest, SuspiciousOperation)):
+            # 403 is rendered from 403.html in DEBUG too; 400s keep Django's own handling.
+            return None
+        # What Django does for an uncaught exception, minus the technical page: the signal and the log line.
+        signals.got_request_exception.send(sender=None, request=request)
+        response = _error_handler(500)(request)
+        log_response("%s: %s", response.reason_phrase, request.path, response=response, request=request, exception=exception)
+        return response

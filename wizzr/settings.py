@@ -48,6 +48,9 @@ def database_from_url(url: str) -> dict:
 
 TESTING = env_bool("WIZZR_TESTING")
 DEBUG = env_bool("DEBUG", default=False)
+# With DEBUG on, errors still show the product's own pages (wizzr.middleware.ProductErrorPagesMiddleware);
+# a developer who wants Django's technical 404 and 500 pages turns this on.
+DEBUG_TECHNICAL_ERRORS = env_bool("DEBUG_TECHNICAL_ERRORS", default=False)
 SECRET_KEY = env_str("SECRET_KEY") or (
     "insecure-local-development-key-only-used-when-DEBUG-or-testing"
     if (DEBUG or TESTING)
@@ -99,6 +102,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "wizzr.middleware.ProductErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "wizzr.urls"
