@@ -27,6 +27,7 @@ from monitoring.models import (
     Realisation,
     evidence_root,
 )
+from monitoring.signals import contract_status_changed, reporting_rhythm_changed
 from monitoring.values import activity_value, euro
 from wizzr.audit import audit_record
 from wizzr.models import Organisation, Role, User
@@ -123,8 +124,10 @@ def _move(
         request=request,
         detail={"from": contract.status, "to": to, **({"outcome": outcome} if outcome else {})},
     )
+    from_status = contract.status
     contract.status = to
     contract.save(update_fields=["status", "updated_at"])
+    contract_status_changed.send(sender=Contract, contract=contract, from_status=from_status, to_status=to, by=by)
     return change
 
 
@@ -180,6 +183,7 @@ def contract_set_rhythm(*, contract: Contract, rhythm: str, by: User, request: H
         follow_up = follow_up_for(contract=contract)
         follow_up.reporting_rhythm = rhythm
         follow_up.save(update_fields=["reporting_rhythm"])
+        reporting_rhythm_changed.send(sender=Contract, contract=contract, rhythm=rhythm, by=by)
         audit_record(
             action="reporting_rhythm_changed",
             actor=by,

@@ -1,5 +1,5 @@
 """Creates the follow-up of a contract when it is handed over; raises the page version after a
-bulk registry import.
+bulk registry import; defines the hooks other apps connect to when a follow-up changes.
 
 Contracts know nothing of monitoring; monitoring listens. The follow-up (with the catalogue
 version pinned) is written in the same transaction as the handover.
@@ -9,10 +9,18 @@ from __future__ import annotations
 
 from django.db import connection
 from django.db.models.signals import post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from contracts.models import Contract
 from suppliers.signals import registry_bulk_loaded
+
+# Sent inside the transaction of the change, after the contract row is saved, with the keyword
+# arguments ``contract`` (the saved, locked instance), ``from_status``, ``to_status`` and ``by``.
+# Monitoring does not know who listens (the supplier portal opens reporting periods on it).
+contract_status_changed = Signal()
+# Sent inside the transaction of the change with ``contract``, ``rhythm`` (the new reporting rhythm)
+# and ``by``.
+reporting_rhythm_changed = Signal()
 
 
 @receiver(post_save, sender=Contract, dispatch_uid="monitoring_follow_up_on_handover")

@@ -22,7 +22,10 @@ class PlannedPeriod:
 
 
 def due_date_for(period_end: date) -> date:
-    """A report is due one month after the end of its period."""
+    """A report is due one month after the end of its period; a period that ends on the last day
+    of a month is due on the last day of the next one (30 September → 31 October)."""
+    if (period_end + timedelta(days=1)).day == 1:
+        return add_months(period_end + timedelta(days=1), 1) - timedelta(days=1)
     return add_months(period_end, 1)
 
 
@@ -35,9 +38,12 @@ def schedule(*, start: date, end: date, rhythm: str, after: date | None = None) 
     current = first
     step = 1
     while current <= end:
-        # Periods run from ``first`` in whole steps of the rhythm, clamped to the end date.
+        # Periods run from ``first`` in whole steps of the rhythm, clamped to the end date. A step
+        # that lands on a day the month lacks (31 January + 3 months) ends on that month's last day:
+        # the quarter from 31 January runs to 30 April, and the next one starts on 1 May.
         next_start = add_months(first, months * step)
-        period_end = min(next_start - timedelta(days=1), end)
+        period_end = next_start if next_start.day < first.day else next_start - timedelta(days=1)
+        period_end = min(period_end, end)
         kind = FINAL if period_end == end else REGULAR
         periods.append(PlannedPeriod(current, period_end, due_date_for(period_end), kind))
         current = period_end + timedelta(days=1)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -23,7 +24,7 @@ from monitoring.models import Realisation
 from monitoring.services import WorkflowError
 from monitoring.values import euro
 from portal.models import PeriodRealisation, ReportingPeriod, Settlement, SupplierAccess
-from portal.periods import schedule
+from portal.periods import REGULAR, PlannedPeriod, due_date_for, schedule
 from wizzr.audit import audit_record
 from wizzr.models import Invitation, Membership, Organisation, Role, User
 from wizzr.notifications import notify
@@ -163,57 +164,124 @@ def supplier_access_revoke(*, access: SupplierAccess, by: User, request: HttpReq
 # Reporting periods ------------------------------------------------------------------------------
 
 
-def periods_open(*, contract: Contract, today: date | None = None) -> list[ReportingPeriod]:
-    """Open the reporting periods of ``contract`` that have started by ``today``; return the new ones.
+def _reported(period: ReportingPeriod) -> bool:
+    """Whether the supplier put anything in ``period`` (then it is never removed)."""
+    return period.status in (P.SUBMITTED, P.ASSESSED) or period.entries.exists()
 
-    Periods follow the follow-up's rhythm from the day after the last opened period, so a change of
-    rhythm applies from the next period on. Idempotent.
+
+def _make_final(period: ReportingPeriod, *, end: date, today: date) -> None:
+    """Re-make the opened ``period`` that holds the end date as the final report: it ends on the end
+    date and is due one month later. A new due date starts its reminders again; a period the
+    supplier already submitted keeps its status."""
+    if period.kind == ReportingPeriod.Kind.FINAL and period.period_end == end:
+        return
+    period.kind = ReportingPeriod.Kind.FINAL
+    period.period_end = end
+    due = due_date_for(end)
+    if period.due_date != due:
+        period.due_date = due
+        if period.is_open:
+            period.status = P.OVERDUE if due < today else P.OPEN
+            period.reminded_at = None
+            period.overdue_notified_at = None
+    period.save()
+
+
+def periods_open(*, contract: Contract, today: date | None = None) -> list[ReportingPeriod]:
+    """Bring the reporting periods of ``contract`` in line with its term and rhythm and open those
+    that have started by ``today``; return the newly opened ones.
+
+    Called on the events that change the cycle (agreements recorded, execution started, a new
+    rhythm, new dates: see ``portal.signals``) and by the daily job as a safety net. Idempotent; runs
+    in the caller's transaction and locks the contract row.
+
+    The rules:
+
+    - Only a contract whose agreements are made or that is in progress reports; a closed contract
+      gets no new periods.
+    - A period opens on its first day. A period whose due date has passed opens at once, as overdue.
+    - Opened periods keep their dates, status and reports; only what has not opened yet follows the
+      current dates and rhythm. A new rhythm therefore applies from the day after the last opened
+      period.
+    - The final report always ends on the end date and is due one month later. When the end date
+      moves later, an opened final period becomes a regular one and the schedule continues after
+      it. When it moves earlier, opened periods that begin after the new end date are removed if
+      the supplier reported nothing in them, and the opened period that holds the new end date is
+      re-made as the final report (shortened to the end date, with the new due date). Opened
+      periods that end before a later start date are removed on the same condition. What the
+      supplier reported is never thrown away: such a period stays as a regular period.
     """
     today = today or timezone.localdate()
-    if contract.status not in REPORTING_STATUSES:
-        return []
-    follow_up = monitoring_services.follow_up_for(contract=contract)
-    last = (
-        ReportingPeriod.objects.filter(contract=contract)
-        .exclude(kind=ReportingPeriod.Kind.RECOVERY)
-        .order_by("-period_end")
-        .first()
-    )
-    if last is not None and last.kind == ReportingPeriod.Kind.FINAL:
-        return []
-    created = []
-    for planned in schedule(
-        start=contract.start_date,
-        end=contract.end_date,
-        rhythm=follow_up.reporting_rhythm,
-        after=last.period_end if last else None,
-    ):
-        if planned.period_start > today:
-            break
-        period, made = ReportingPeriod.objects.get_or_create(
-            contract=contract,
-            period_start=planned.period_start,
-            kind=planned.kind,
-            defaults={
-                "organisation_id": contract.organisation_id,
-                "period_end": planned.period_end,
-                "due_date": planned.due_date,
-                "status": P.OVERDUE if planned.due_date < today else P.OPEN,
-            },
-        )
-        if made:
-            created.append(period)
+    with transaction.atomic():
+        contract = Contract.objects.select_for_update().get(pk=contract.pk)
+        if contract.status not in REPORTING_STATUSES:
+            return []
+        rhythm = monitoring_services.follow_up_for(contract=contract).reporting_rhythm
+        start, end = contract.start_date, contract.end_date
+        kept: list[ReportingPeriod] = []
+        for period in ReportingPeriod.objects.filter(contract=contract).exclude(kind=ReportingPeriod.Kind.RECOVERY):
+            if (period.period_start > end or period.period_end < start) and not _reported(period):
+                period.delete()
+            else:
+                kept.append(period)
+        for period in kept:
+            if period.period_start <= end <= period.period_end:
+                _make_final(period, end=end, today=today)
+            elif period.kind == ReportingPeriod.Kind.FINAL:
+                period.kind = ReportingPeriod.Kind.REGULAR
+                period.save(update_fields=["kind"])
+        planned = _not_opened(start=start, end=end, rhythm=rhythm, opened=kept)
+        created = []
+        for item in planned:
+            if item.period_start > today:
+                break
+            period, made = ReportingPeriod.objects.get_or_create(
+                contract=contract,
+                period_start=item.period_start,
+                kind=item.kind,
+                defaults={
+                    "organisation_id": contract.organisation_id,
+                    "period_end": item.period_end,
+                    "due_date": item.due_date,
+                    "status": P.OVERDUE if item.due_date < today else P.OPEN,
+                },
+            )
+            if made:
+                created.append(period)
     return created
 
 
-def upcoming_periods(*, contract: Contract) -> list:
-    """The periods of the schedule that are not opened yet (for showing what is coming)."""
+def _not_opened(*, start: date, end: date, rhythm: str, opened: Iterable[ReportingPeriod]) -> list[PlannedPeriod]:
+    """The periods of the schedule around the ``opened`` ones, in date order: before the first one
+    (the start date moved earlier) and after the last one up to the final report."""
+    opened = sorted(opened, key=lambda period: period.period_start)
+    if not opened:
+        return schedule(start=start, end=end, rhythm=rhythm)
+    if any(period.kind == ReportingPeriod.Kind.FINAL for period in opened):
+        after: list[PlannedPeriod] = []
+    else:
+        after = schedule(start=start, end=end, rhythm=rhythm, after=max(period.period_end for period in opened))
+    before = []
+    if opened[0].period_start > start:
+        before = [
+            replace(item, kind=REGULAR)
+            for item in schedule(start=start, end=opened[0].period_start - timedelta(days=1), rhythm=rhythm)
+        ]
+    return before + after
+
+
+def upcoming_periods(*, contract: Contract, today: date | None = None) -> list[PlannedPeriod]:
+    """The periods of the schedule that start after ``today``: what is coming, never what is due
+    already (a period that has started is opened, by the events or the daily job). A closed
+    contract has none."""
+    today = today or timezone.localdate()
+    if contract.status == S.CLOSED:
+        return []
     follow_up = getattr(contract, "follow_up", None)
     rhythm = follow_up.reporting_rhythm if follow_up else "quarterly"
-    last = contract.reporting_periods.exclude(kind=ReportingPeriod.Kind.RECOVERY).order_by("-period_end").first()
-    if last is not None and last.kind == ReportingPeriod.Kind.FINAL:
-        return []
-    return schedule(start=contract.start_date, end=contract.end_date, rhythm=rhythm, after=last.period_end if last else None)
+    opened = contract.reporting_periods.exclude(kind=ReportingPeriod.Kind.RECOVERY)
+    planned = _not_opened(start=contract.start_date, end=contract.end_date, rhythm=rhythm, opened=opened)
+    return [item for item in planned if item.period_start > today]
 
 
 def period_refresh(*, period: ReportingPeriod) -> ReportingPeriod:
@@ -325,15 +393,20 @@ def _period_context(period: ReportingPeriod) -> dict:
 
 def reporting_cycle_run(*, today: date | None = None) -> dict:
     """The daily run: open periods, mark late ones, remind suppliers before the due date and once
-    when late, and tell the coordinator once per late report. Returns counts."""
+    when late, and tell the coordinator once per late report. Returns counts.
+
+    Periods open on the events that change a contract's cycle; this run is the safety net for the
+    days that pass (a period starts, a due date passes). Running it twice changes nothing."""
     today = today or timezone.localdate()
     counts = {"opened": 0, "overdue": 0, "reminded": 0, "overdue_notified": 0}
     contracts = Contract.objects.filter(status__in=REPORTING_STATUSES).select_related("organisation__served_by", "supplier")
     for contract in contracts:
         with transaction.atomic():
             counts["opened"] += len(periods_open(contract=contract, today=today))
-    counts["overdue"] = ReportingPeriod.objects.filter(status=P.OPEN, due_date__lt=today).update(status=P.OVERDUE)
-    due_soon = ReportingPeriod.objects.filter(
+    # A contract closed early (or settled) reminds nobody any more.
+    reporting = ReportingPeriod.objects.filter(contract__status__in=REPORTING_STATUSES)
+    counts["overdue"] = reporting.filter(status=P.OPEN, due_date__lt=today).update(status=P.OVERDUE)
+    due_soon = reporting.filter(
         status=P.OPEN, reminded_at__isnull=True, due_date__lte=today + timedelta(days=REMIND_DAYS_BEFORE_DUE)
     ).select_related("contract__organisation__served_by", "contract__supplier")
     for period in due_soon:
@@ -346,7 +419,7 @@ def reporting_cycle_run(*, today: date | None = None) -> dict:
                         context=_period_context(period),
                     )
                     counts["reminded"] += 1
-    late = ReportingPeriod.objects.filter(status=P.OVERDUE, overdue_notified_at__isnull=True).select_related(
+    late = reporting.filter(status=P.OVERDUE, overdue_notified_at__isnull=True).select_related(
         "contract__organisation__served_by", "contract__supplier", "contract__follow_up__coordinator"
     )
     for period in late:

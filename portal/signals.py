@@ -1,13 +1,16 @@
-"""Hooks into the core and monitoring: an accepted invitation grants the contract access it was
-sent for; an assessment updates the state of the reporting period and tells the supplier about a
-rejection."""
+"""Hooks into the core, contracts and monitoring: an accepted invitation grants the contract access
+it was sent for; an assessment updates the state of the reporting period and tells the supplier
+about a rejection; a change of a contract's status, rhythm or dates opens (and re-plans) its
+reporting periods at once, in the transaction of the change."""
 
 from __future__ import annotations
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from contracts.models import Contract
 from monitoring.models import Assessment
+from monitoring.signals import contract_status_changed, reporting_rhythm_changed
 from wizzr.models import Invitation
 
 
@@ -33,3 +36,33 @@ def assessment_recorded(sender, instance: Assessment, created: bool, **kwargs) -
     period_refresh(period=entry.period)
     if instance.decision == Assessment.Decision.REJECTED:
         notify_rejection(realisation=instance.realisation, reason=instance.reason)
+
+
+@receiver(contract_status_changed, dispatch_uid="portal_periods_on_status")
+def open_periods_on_status_change(sender, contract: Contract, to_status: str, **kwargs) -> None:
+    """Agreements recorded or execution started: the periods that have started open now (late
+    ones as overdue). A closed contract gets no new periods."""
+    from portal.services import REPORTING_STATUSES, periods_open
+
+    if to_status in REPORTING_STATUSES:
+        periods_open(contract=contract)
+
+
+@receiver(reporting_rhythm_changed, dispatch_uid="portal_periods_on_rhythm")
+def open_periods_on_rhythm_change(sender, contract: Contract, **kwargs) -> None:
+    from portal.services import periods_open
+
+    periods_open(contract=contract)
+
+
+@receiver(post_save, sender=Contract, dispatch_uid="portal_periods_on_contract_dates")
+def open_periods_on_contract_change(sender, instance: Contract, raw: bool = False, update_fields=None, **kwargs) -> None:
+    """A saved contract may have new dates (a change request, the admin): re-plan its periods.
+    Saves of named fields other than the dates (a status move) are left to the hooks above."""
+    from portal.services import REPORTING_STATUSES, periods_open
+
+    if raw or instance.status not in REPORTING_STATUSES:
+        return
+    if update_fields is not None and not {"start_date", "end_date"} & set(update_fields):
+        return
+    periods_open(contract=instance)

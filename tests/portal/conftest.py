@@ -7,8 +7,10 @@ invited to this contract.
 
 import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from monitoring import services as monitoring_services
 from portal import services
@@ -20,6 +22,7 @@ from tests.monitoring.factories import agreement_for
 from wizzr.models import Role
 
 TODAY = datetime.date(2026, 11, 27)
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 # The coordinator workspace's fixtures: catalogue, Arnhem's contract handed over to Midden-Gelderland.
 private_root = monitoring_fixtures.private_root
@@ -57,10 +60,13 @@ def invite(contract, user, coordinator=None):
 
 @pytest.fixture
 def running(accepted, carol, per_month_block):
+    """Arnhem's contract (1 January 2026 – 31 December 2027, quarterly), its agreements recorded in
+    December 2025, before the term began: no period has opened yet."""
     accepted.supplier_contact_name = "Sanne de Bouwer"
     accepted.supplier_contact_email = "sanne@testmans.example"
     accepted.save()
-    return running_contract(accepted, carol, per_month_block)
+    with time_machine.travel(datetime.datetime(2025, 12, 15, 10, 0, tzinfo=AMSTERDAM), tick=False):
+        return running_contract(accepted, carol, per_month_block)
 
 
 @pytest.fixture
