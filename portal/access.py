@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from contracts.models import Contract
 from monitoring.models import Evidence, Realisation
 from portal.models import ReportingPeriod, SupplierAccess
+from wizzr.models import Organisation, Role, User
 
 
 def supplier_contracts(user):
@@ -41,3 +42,20 @@ def get_realisation_or_404(contract: Contract, uuid: UUID) -> Realisation:
 def get_evidence_or_404(contract: Contract, uuid: UUID) -> Evidence:
     """Return evidence file ``uuid`` of a realisation of ``contract``; raise Http404 otherwise."""
     return get_object_or_404(Evidence.objects.filter(realisation__contract=contract).select_related("realisation"), uuid=uuid)
+
+
+def existing_supplier_contact(*, contract: Contract, email: str) -> User | None:
+    """Return the account with ``email`` if it is a supplier member of the supplier company of ``contract``.
+
+    None for anyone else, including accounts of other organisations: what the coordinator learns from
+    it is limited to the people of the company they invite.
+    """
+    email = (email or "").strip()
+    if not email:
+        return None
+    return User.objects.filter(
+        email__iexact=email,
+        memberships__role=Role.SUPPLIER,
+        memberships__organisation__kind=Organisation.Kind.SUPPLIER,
+        memberships__organisation__kvk_number=contract.supplier.kvk_number,
+    ).first()

@@ -23,6 +23,7 @@ from monitoring import services as monitoring_services
 from monitoring.models import Realisation
 from monitoring.services import WorkflowError
 from monitoring.values import euro
+from portal.access import existing_supplier_contact
 from portal.models import PeriodRealisation, ReportingPeriod, Settlement, SupplierAccess
 from portal.periods import REGULAR, PlannedPeriod, due_date_for, schedule
 from wizzr.audit import audit_record
@@ -101,9 +102,10 @@ def supplier_invite(
         company = supplier_organisation_for(contract=contract)
         if SupplierAccess.objects.filter(contract=contract, email__iexact=email, revoked_at__isnull=True).exists():
             raise WorkflowError("Deze persoon is al uitgenodigd voor dit contract.")
-        existing = User.objects.filter(
-            email__iexact=email, memberships__organisation=company, memberships__role=Role.SUPPLIER
-        ).first()
+        existing = existing_supplier_contact(contract=contract, email=email)
+        if existing is not None and existing.name:
+            # One person, one name: the coordinator was shown the account's name before sending.
+            name = existing.name
         access = SupplierAccess(organisation=company, contract=contract, email=email, name=name, invited_by=by)
         context = {**_contract_context(contract), "name": name, "company": company.name, "invited_by": by.name}
         if existing is not None:

@@ -25,6 +25,7 @@ from monitoring.figures import contract_figures, with_progress
 from monitoring.models import Realisation
 from portal import services
 from portal.access import (
+    existing_supplier_contact,
     get_evidence_or_404,
     get_period_or_404,
     get_realisation_or_404,
@@ -299,9 +300,11 @@ def evidence_delete(request: HttpRequest, uuid: UUID, evidence_uuid: UUID) -> Ht
 
 
 def _invite_page(request, contract, form, status=200) -> HttpResponse:
+    email = form["email"].value() or ""
     ctx = {
         "contract": contract,
         "form": form,
+        "account": existing_supplier_contact(contract=contract, email=email),
         "accesses": SupplierAccess.objects.filter(contract=contract, revoked_at__isnull=True).select_related("user"),
     }
     return render(request, "portal/invite_form.html", ctx, status=status)
@@ -311,6 +314,10 @@ def _invite_page(request, contract, form, status=200) -> HttpResponse:
 def invite(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """The coordinator invites a supplier contact; the SROI contact entered by the buyer is proposed."""
     contract = get_contract_to_change(request.user, uuid)
+    if request.method != "POST" and request.htmx and "email" in request.GET:
+        # While the e-mail address is typed: does it belong to an account of the supplier company?
+        account = existing_supplier_contact(contract=contract, email=request.GET["email"])
+        return render(request, "portal/invite_form.html#account-hint", {"account": account})
     if request.method != "POST":
         initial = {"name": contract.supplier_contact_name, "email": contract.supplier_contact_email}
         if SupplierAccess.objects.filter(
@@ -330,6 +337,12 @@ def invite(request: HttpRequest, uuid: UUID) -> HttpResponse:
         else:
             if access.is_pending:
                 messages.success(request, _("De uitnodiging is verstuurd naar %(email)s.") % {"email": access.email})
+            elif access.name != form.cleaned_data["name"]:
+                messages.success(
+                    request,
+                    _("%(email)s hoort bij het bestaande account van %(name)s. %(name)s heeft nu toegang tot dit contract en krijgt bericht.")
+                    % {"email": access.email, "name": access.name},
+                )
             else:
                 messages.success(request, _("%(name)s heeft nu toegang tot dit contract en krijgt bericht.") % {"name": access.name})
             return redirect("portal:invite", contract.uuid)

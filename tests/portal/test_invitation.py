@@ -109,3 +109,52 @@ def test_revoking_access(client, carol, sam, running):
     assert access.revoked_at is not None
     client.force_login(sam)
     assert client.get(reverse("portal:contract", args=[running.uuid])).status_code == 404
+
+
+def account_hint(client, contract, email):
+    return client.get(reverse("portal:invite", args=[contract.uuid]), {"email": email}, headers={"HX-Request": "true"})
+
+
+def test_typing_the_address_of_a_known_supplier_contact_shows_the_accounts_name(client, carol, running, uma):
+    client.force_login(carol)
+    response = account_hint(client, running, "  UMA@testmans.example ")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Dit e-mailadres hoort bij een bestaand account: <strong>Uma Bouwer</strong>. De uitnodiging gaat op die naam." in html
+    assert "<form" not in html  # only the fragment
+
+
+def test_the_lookup_reveals_nothing_about_users_of_other_organisations(client, carol, alice, running, tom):
+    client.force_login(carol)
+    for email in (tom.email, alice.email, carol.email, "niemand@testmans.example"):
+        response = account_hint(client, running, email)
+        assert response.status_code == 200
+        assert response.content.decode().strip() == "", email
+
+
+def test_a_coordinator_of_another_service_point_cannot_look_up_addresses(client, frank, running, uma):
+    client.force_login(frank)
+    assert account_hint(client, running, uma.email).status_code == 404
+
+
+def test_the_invitation_page_shows_the_account_name_of_the_proposed_contact(client, carol, running, uma):
+    running.supplier_contact_email = uma.email
+    running.save(update_fields=["supplier_contact_email"])
+    client.force_login(carol)
+    page = client.get(reverse("portal:invite", args=[running.uuid])).content.decode()
+    assert 'id="invite-account-hint"' in page
+    assert "hoort bij een bestaand account: <strong>Uma Bouwer</strong>" in page
+
+
+def test_inviting_a_known_supplier_contact_stores_the_accounts_name_and_says_so(client, carol, running, uma):
+    client.force_login(carol)
+    response = client.post(
+        reverse("portal:invite", args=[running.uuid]), {"name": "U. de Bouwer", "email": uma.email}, follow=True
+    )
+    access = SupplierAccess.objects.get(contract=running, user=uma)
+    assert access.name == "Uma Bouwer"
+    html = response.content.decode()
+    assert "uma@testmans.example hoort bij het bestaande account van Uma Bouwer. Uma Bouwer heeft nu toegang tot dit contract en krijgt bericht." in html
+    assert "U. de Bouwer" not in html
+    messages = OutboxMessage.objects.filter(template="supplier_access_granted", recipient=uma)
+    assert messages and {m.context["name"] for m in messages} == {"Uma Bouwer"}
