@@ -458,7 +458,7 @@ def notify_rejection(*, realisation: Realisation, reason: str) -> None:
         template="supplier_realisation_rejected",
         context={
             **_contract_context(contract),
-            "block": realisation.block.name,
+            "block_name": realisation.block.name,
             "period_start": _date(realisation.period_start),
             "period_end": _date(realisation.period_end),
             "reason": reason,
