@@ -149,6 +149,7 @@ def contract_accept(*, contract: Contract, by: User, request: HttpRequest | None
             follow_up.coordinator = by
         follow_up.save(update_fields=["accepted_at", "accepted_by", "coordinator"])
         audit_record(action="contract_accepted", actor=by, organisation=contract.organisation, obj=contract, request=request)
+        _notify_accepted(contract, follow_up.coordinator)
     return follow_up
 
 
@@ -163,10 +164,13 @@ def contract_assign(
         follow_up = follow_up_for(contract=contract)
         follow_up.coordinator = coordinator
         fields = ["coordinator"]
-        if follow_up.accepted_at is None:
+        first_acceptance = follow_up.accepted_at is None
+        if first_acceptance:
             follow_up.accepted_at, follow_up.accepted_by = timezone.now(), by
             fields += ["accepted_at", "accepted_by"]
         follow_up.save(update_fields=fields)
+        if first_acceptance:
+            _notify_accepted(contract, coordinator)
         audit_record(
             action="contract_assigned",
             actor=by,
@@ -324,6 +328,16 @@ def _buyer_contacts(contract: Contract) -> list[User]:
             ).distinct()
         )
     return contacts
+
+
+def _notify_accepted(contract: Contract, coordinator: User) -> None:
+    """Tell the buyer's contact persons who follows the contract up from now on and how to reach them."""
+    notify(
+        organisation=contract.organisation,
+        recipients=_buyer_contacts(contract),
+        template="contract_accepted",
+        context={**_mail_context(contract, coordinator), "coordinator_phone": coordinator.phone},
+    )
 
 
 def _mail_context(contract: Contract, by: User) -> dict:

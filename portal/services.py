@@ -373,6 +373,7 @@ def period_submit(
             action="reporting_period_submitted", actor=by, organisation=period.contract.organisation, obj=period,
             request=request, detail={"nothing_to_report": nothing_to_report},
         )
+        notify_submission(period=period, by=by)
     return period
 
 
@@ -463,6 +464,51 @@ def notify_rejection(*, realisation: Realisation, reason: str) -> None:
             "period_end": _date(realisation.period_end),
             "reason": reason,
             "url": reverse("portal:realisation_update", args=[contract.uuid, realisation.uuid]),
+        },
+    )
+
+
+def notify_approval(*, realisation: Realisation) -> None:
+    """Tell the supplier contacts that a realisation they entered was approved (in the caller's transaction)."""
+    contract = realisation.contract
+    users = supplier_users(contract)
+    if not users:
+        return
+    notify(
+        organisation=_company(contract),
+        recipients=users,
+        template="realisation_approved",
+        context={
+            **_contract_context(contract),
+            "block_name": realisation.block.name,
+            "period_start": _date(realisation.period_start),
+            "period_end": _date(realisation.period_end),
+            "value": euro(realisation.value),
+            "url": reverse("portal:realisation", args=[contract.uuid, realisation.uuid]),
+        },
+    )
+
+
+def notify_submission(*, period: ReportingPeriod, by: User) -> None:
+    """Tell the contract's coordinator that the supplier submitted ``period`` (in the caller's transaction)."""
+    contract = period.contract
+    coordinators = _coordinators(contract)
+    if not coordinators or not contract.organisation.served_by_id:
+        return
+    values = [entry.realisation.value for entry in period.entries.select_related("realisation")]
+    notify(
+        organisation=contract.organisation.served_by,
+        recipients=coordinators,
+        template="realisation_submitted",
+        context={
+            **_period_context(period),
+            "company": contract.supplier.legal_name,
+            "submitted_by": by.name or by.email,
+            "count": len(values),
+            "total": euro(sum(values, ZERO)),
+            "nothing_to_report": period.nothing_to_report,
+            "reason": period.nothing_reason,
+            "url": reverse("monitoring:workspace", args=[contract.uuid]),
         },
     )
 

@@ -1,6 +1,6 @@
 """Hooks into the core, contracts and monitoring: an accepted invitation grants the contract access
 it was sent for; an assessment updates the state of the reporting period and tells the supplier
-about a rejection; a change of a contract's status, rhythm or dates opens (and re-plans) its
+about the decision; a change of a contract's status, rhythm or dates opens (and re-plans) its
 reporting periods at once, in the transaction of the change."""
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def assessment_recorded(sender, instance: Assessment, created: bool, **kwargs) -
     if not created:
         return
     from portal.models import PeriodRealisation
-    from portal.services import notify_rejection, period_refresh
+    from portal.services import notify_approval, notify_rejection, period_refresh
 
     entry = PeriodRealisation.objects.filter(realisation_id=instance.realisation_id).select_related("period").first()
     if entry is None:
@@ -36,6 +36,8 @@ def assessment_recorded(sender, instance: Assessment, created: bool, **kwargs) -
     period_refresh(period=entry.period)
     if instance.decision == Assessment.Decision.REJECTED:
         notify_rejection(realisation=instance.realisation, reason=instance.reason)
+    elif instance.decision == Assessment.Decision.APPROVED:
+        notify_approval(realisation=instance.realisation)
 
 
 @receiver(contract_status_changed, dispatch_uid="portal_periods_on_status")
