@@ -167,3 +167,11 @@ def test_without_script_overdragen_leads_to_a_confirmation_page(
         assert contract.status == Contract.Status.HANDED_OVER
     finally:
         context.close()
+
+
+def test_the_confirmation_page_passes_the_checks(page, live_server, login, check_page, anouk, carol, supplier, arnhem):
+    contract = ContractFactory(organisation=arnhem, supplier=supplier)
+    login(page, anouk)
+    page.goto(f"{live_server.url}{reverse('contracts:hand_over', args=[contract.uuid])}")
+    expect(page.get_by_role("heading", name="Inkoopcontract overdragen?", level=1)).to_be_visible()
+    check_page(page)
