@@ -232,7 +232,7 @@ def agreement_save(
             organisation=contract.organisation,
             obj=agreement,
             request=request,
-            detail={"planned_value": str(agreement.planned_value)},
+            detail={"contract": str(contract.uuid), "planned_value": str(agreement.planned_value)},
         )
     return agreement
 
@@ -243,7 +243,10 @@ def agreement_delete(*, agreement: Agreement, by: User, request: HttpRequest | N
         _require_open(contract)
         if agreement.realisations.exists():
             raise WorkflowError("Deze afspraak heeft realisaties en kan daarom niet worden verwijderd.")
-        audit_record(action="agreement_deleted", actor=by, organisation=contract.organisation, obj=agreement, request=request)
+        audit_record(
+            action="agreement_deleted", actor=by, organisation=contract.organisation, obj=agreement, request=request,
+            detail={"contract": str(contract.uuid)},
+        )
         agreement.delete()
 
 
@@ -450,7 +453,7 @@ def realisation_save(
                 organisation=contract.organisation,
                 obj=realisation,
                 request=request,
-                detail={"value": str(realisation.value), "evidence_files": len(stored)},
+                detail={"contract": str(contract.uuid), "value": str(realisation.value), "evidence_files": len(stored)},
             )
             if contract.status == S.AGREEMENTS_MADE:
                 _move(contract=contract, to=S.IN_PROGRESS, by=by, request=request)
@@ -510,7 +513,7 @@ def realisation_assess(
             organisation=realisation.contract.organisation,
             obj=realisation,
             request=request,
-            detail={"value": str(realisation.value)},
+            detail={"contract": str(realisation.contract.uuid), "value": str(realisation.value)},
         )
     return assessment
 

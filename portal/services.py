@@ -160,7 +160,10 @@ def supplier_access_revoke(*, access: SupplierAccess, by: User, request: HttpReq
     with transaction.atomic():
         access.revoked_at = timezone.now()
         access.save(update_fields=["revoked_at"])
-        audit_record(action="supplier_access_revoked", actor=by, organisation=access.contract.organisation, obj=access, request=request)
+        audit_record(
+            action="supplier_access_revoked", actor=by, organisation=access.contract.organisation, obj=access,
+            request=request, detail={"contract": str(access.contract.uuid)},
+        )
 
 
 # Reporting periods ------------------------------------------------------------------------------
@@ -371,7 +374,7 @@ def period_submit(
         period_refresh(period=period)
         audit_record(
             action="reporting_period_submitted", actor=by, organisation=period.contract.organisation, obj=period,
-            request=request, detail={"nothing_to_report": nothing_to_report},
+            request=request, detail={"contract": str(period.contract.uuid), "nothing_to_report": nothing_to_report},
         )
         notify_submission(period=period, by=by)
     return period
@@ -615,7 +618,10 @@ def settlement_record(
                     withholding_amount=withholding_amount, withholding_reason=withholding_reason, by=by)
         audit_record(
             action="settlement_recorded", actor=by, organisation=contract.organisation, obj=settlement, request=request,
-            detail={"outcome": outcome, "shortfall": str(shortfall), "recovery": settlement.state == Settlement.State.RECOVERY},
+            detail={
+                "contract": str(contract.uuid), "outcome": outcome, "shortfall": str(shortfall),
+                "recovery": settlement.state == Settlement.State.RECOVERY,
+            },
         )
         if settlement.state == Settlement.State.SETTLED:
             _close(contract, outcome=outcome, reason=_close_reason(settlement), by=by, request=request)
@@ -682,7 +688,10 @@ def settlement_finalise(
             recovery.save(update_fields=["status"])
         audit_record(
             action="settlement_finalised", actor=by, organisation=contract.organisation, obj=settlement, request=request,
-            detail={"outcome": outcome, "shortfall": str(shortfall), "withholding": str(settlement.withholding_amount)},
+            detail={
+                "contract": str(contract.uuid), "outcome": outcome, "shortfall": str(shortfall),
+                "withholding": str(settlement.withholding_amount),
+            },
         )
         _close(contract, outcome=outcome, reason=_close_reason(settlement), by=by, request=request)
     return settlement
