@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET
 from contracts.models import Contract
 from monitoring import exports, page_cache, reports
 from monitoring.buyer_filters import PER_PAGE_CHOICES, ContractListFilter, ScopedFilterSet, per_page
-from monitoring.figures import contract_figures
+from monitoring.figures import contract_figures, schedule
 from monitoring.list_rows import render_rows
 from monitoring.models import ContractFollowUp
 from suppliers.search import clean_input
@@ -249,12 +249,12 @@ def contract_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
         "contract": contract,
         "follow_up": follow_up,
         "figures": figures,
-        "schedule": reports.schedule(figures, status=contract.status),
+        "schedule": schedule(figures, status=contract.status),
         "bars": reports.progress_bars(figures),
         "agreements": agreements,
         "realisations": realisations,
         "attachments": attachments,
-        "timeline": reports.timeline(contract, realisations=realisations),
+        "timeline": reports.timeline(contract),
         "people": people,
         "contact": reports.coordinator_contact(contract, follow_up=follow_up),
         "can_pass_on_changes": is_member,

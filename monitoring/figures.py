@@ -14,7 +14,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import models
 from django.db.models import Case, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contract
 from monitoring.models import Realisation
@@ -31,12 +33,73 @@ class DaysBetween(models.Func):
     output_field = models.IntegerField()
 
 
+class Track(models.TextChoices):
+    """Whether a contract is on schedule. The one rule, in Python (``track_state``) and in SQL
+    (``track_state_sql``, annotated by ``with_progress``); a test holds the two to the same answers."""
+
+    NO_AGREEMENTS = "no_agreements", _("Nog geen afspraken")
+    NO_OBLIGATION = "no_obligation", _("Geen verplichting bekend")
+    NOT_STARTED = "not_started", _("Looptijd nog niet begonnen")
+    FULFILLED = "fulfilled", _("Verplichting gehaald")
+    ON_TRACK = "on_track", _("Op schema")
+    BEHIND = "behind", _("Loopt achter")
+    CLOSED = "closed", _("Afgerond")
+
+
+# A contract is measured against its term from the moment its agreements are recorded until it is
+# closed. Before that (a concept, or handed over without recorded agreements) nothing is expected of
+# the supplier yet; a closed contract shows its outcome instead.
+TRACKED_STATUSES = (Contract.Status.AGREEMENTS_MADE, Contract.Status.IN_PROGRESS)
+
+
+def track_state(
+    *, status: str, obligation: Decimal | None, approved: Decimal, elapsed_days: int, term_days: int
+) -> Track:
+    """The on-track state of a contract from its status and figures.
+
+    Behind schedule means: approved value below the obligation spread evenly over the part of the
+    term that has passed (compared multiplied out, so it is exact and equals the SQL).
+    """
+    if status == Contract.Status.CLOSED:
+        return Track.CLOSED
+    if status not in TRACKED_STATUSES:
+        return Track.NO_AGREEMENTS
+    if not obligation or obligation <= 0:
+        return Track.NO_OBLIGATION
+    if approved >= obligation:
+        return Track.FULFILLED
+    if elapsed_days <= 0:
+        return Track.NOT_STARTED
+    if approved * term_days < obligation * elapsed_days:
+        return Track.BEHIND
+    return Track.ON_TRACK
+
+
+def _behind_sql() -> LessThan:
+    return LessThan(F("approved_amount") * F("term_days"), F("obligation_amount") * F("elapsed_days"))
+
+
+def track_state_sql() -> Case:
+    """``track_state`` as an SQL expression over the annotations of ``with_progress``."""
+    return Case(
+        When(status=Contract.Status.CLOSED, then=Value(Track.CLOSED.value)),
+        When(~Q(status__in=TRACKED_STATUSES), then=Value(Track.NO_AGREEMENTS.value)),
+        When(Q(obligation_amount__isnull=True) | Q(obligation_amount__lte=0), then=Value(Track.NO_OBLIGATION.value)),
+        When(GreaterThanOrEqual(F("approved_amount"), F("obligation_amount")), then=Value(Track.FULFILLED.value)),
+        When(elapsed_days__lte=0, then=Value(Track.NOT_STARTED.value)),
+        When(_behind_sql(), then=Value(Track.BEHIND.value)),
+        default=Value(Track.ON_TRACK.value),
+        output_field=models.CharField(),
+    )
+
+
 def with_progress(contracts: models.QuerySet, *, today: date | None = None) -> models.QuerySet:
     """Annotate ``obligation_amount``, ``planned_amount``, ``approved_amount``, ``submitted_amount``,
-    ``term_days``, ``elapsed_days`` and ``is_behind``.
+    ``term_days``, ``elapsed_days``, ``track_state`` (a ``Track`` value) and ``is_behind``.
 
-    A contract is behind schedule when it is not closed, has an obligation, and its approved value
-    is below the obligation times the share of the term that has passed.
+    ``is_behind`` is ``track_state == Track.BEHIND`` written out, so that a filter on it stays a
+    plain condition: agreements recorded and not closed, an obligation, and less approved than the
+    obligation times the share of the term that has passed.
     """
     today = today or timezone.localdate()
     today_value = Value(today, output_field=models.DateField())
@@ -54,16 +117,15 @@ def with_progress(contracts: models.QuerySet, *, today: date | None = None) -> m
             elapsed_days=elapsed,
         )
         .annotate(
+            track_state=track_state_sql(),
             is_behind=Case(
                 When(
-                    Q(obligation_amount__gt=0)
-                    & ~Q(status=Contract.Status.CLOSED)
-                    & Q(approved_amount__lt=F("obligation_amount") * F("elapsed_days") / F("term_days")),
+                    Q(status__in=TRACKED_STATUSES) & Q(obligation_amount__gt=0) & _behind_sql(),
                     then=Value(True),
                 ),
                 default=Value(False),
                 output_field=models.BooleanField(),
-            )
+            ),
         )
     )
 
@@ -130,3 +192,41 @@ def contract_figures(contract: Contract, *, today: date | None = None) -> Figure
         term_days=term_days,
         elapsed_days=elapsed,
     )
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The on-track judgement of one contract with what the page says about it: ``state`` (a
+    ``Track``), the value expected by now if the obligation were spread evenly over the term, and
+    the arrears when behind."""
+
+    state: Track
+    expected: Decimal | None = None
+    arrears: Decimal | None = None
+
+    @property
+    def is_behind(self) -> bool:
+        return self.state == Track.BEHIND
+
+    @property
+    def label(self) -> str:
+        return self.state.label
+
+
+def schedule(figures: Figures, *, status: str) -> Schedule:
+    """The on-track judgement for the progress ``figures`` of one contract (see ``track_state``)."""
+    state = track_state(
+        status=status,
+        obligation=figures.obligation,
+        approved=figures.approved,
+        elapsed_days=figures.elapsed_days,
+        term_days=figures.term_days,
+    )
+    if state not in (Track.BEHIND, Track.ON_TRACK):
+        return Schedule(state)
+    expected = (figures.obligation * figures.elapsed_days / figures.term_days).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
+    if state == Track.BEHIND:
+        return Schedule(state, expected=expected, arrears=max(expected - figures.approved, Decimal("0.01")))
+    return Schedule(state, expected=expected)

@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from contracts.models import Contract
+from monitoring.figures import Track
 
 
 def _icon(name: str, extra: str = "") -> str:
@@ -38,6 +39,7 @@ def _texts() -> dict[str, str]:
         "unknown": gettext("onbekend"),
         "unassigned": gettext("nog niet toegewezen"),
         "behind": gettext("Loopt achter"),
+        "no_agreements": gettext("Nog geen afspraken"),
         "after_handover": gettext("start na overdracht"),
         "no_obligation": gettext("geen verplichting bekend"),
         "monitor": gettext("Contract monitoren"),
@@ -92,6 +94,8 @@ def _row(contract: Contract, t: dict[str, str], *, show_organisation: bool, help
             progress += (
                 f'\n            <span class="wizzr-tag wizzr-tag--warning mb-progress__tag">{t["behind"]}</span>'
             )
+        elif contract.track_state == Track.NO_AGREEMENTS:
+            progress += f'\n            <span class="mb-progress__note">{t["no_agreements"]}</span>'
         elif contract.status != Contract.Status.CLOSED:
             progress += (
                 f'\n            <span class="mb-progress__note">{contract.elapsed_whole} % {t["of_term"]}</span>'

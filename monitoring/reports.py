@@ -17,13 +17,13 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.db import connection, models
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contract
-from monitoring.figures import with_progress
-from monitoring.models import BuildingBlock, ContractFollowUp, Realisation
+from monitoring.figures import Track, track_state, with_progress
+from monitoring.models import BuildingBlock, ContractFollowUp
 from suppliers.models import Supplier
 from wizzr.models import AuditEvent, Membership, Organisation, Role, User
 
@@ -143,7 +143,7 @@ def decorate(contract: Contract) -> Contract:
     """Set what a row shows besides the figures: ``progress`` (approved as a percentage of the
     obligation; None without an obligation and for concepts), ``bar_width`` (0–100),
     ``elapsed_share`` (percentage of the term passed), ``supplier_name``, ``coordinator_name``,
-    and for rows behind schedule ``expected_now`` and ``arrears``."""
+    ``track_state`` and ``is_behind`` (``monitoring.figures.track_state``), ``expected_now`` and ``arrears``."""
     has_obligation = contract.obligation_amount is not None and contract.obligation_amount > 0
     contract.progress = _percent(contract.approved_amount, contract.obligation_amount) if has_obligation else None
     if contract.is_draft:
@@ -158,16 +158,16 @@ def decorate(contract: Contract) -> Contract:
         except ContractFollowUp.DoesNotExist:
             coordinator = None
         contract.coordinator_name = coordinator.name if coordinator else ""
-    if not hasattr(contract, "is_behind"):
-        # The rule of with_progress: open, an obligation, less approved than its share of the term.
-        contract.is_behind = bool(
-            contract.status != Contract.Status.CLOSED
-            and has_obligation
-            and contract.term_days
-            and contract.approved_amount < contract.obligation_amount * contract.elapsed_days / contract.term_days
+    if not hasattr(contract, "track_state"):  # page_rows leaves the rule to Python; with_progress annotates it
+        contract.track_state = track_state(
+            status=contract.status,
+            obligation=contract.obligation_amount,
+            approved=contract.approved_amount,
+            elapsed_days=contract.elapsed_days,
+            term_days=contract.term_days,
         )
-    if contract.is_draft:
-        contract.is_behind = False  # nothing is expected of a concept
+    contract.track_state = Track(contract.track_state)
+    contract.is_behind = contract.track_state == Track.BEHIND
     contract.expected_now = expected_by_now(contract)
     contract.arrears = (
         max(contract.expected_now - contract.approved_amount, ZERO) if contract.expected_now is not None else None
@@ -395,14 +395,14 @@ WITH c AS MATERIALIZED (
     LEFT JOIN monitoring_contracttotal t ON t.contract_id = k.id
 ),
 behind AS MATERIALIZED (
-    -- The rule of monitoring.figures.with_progress: not closed, an obligation, and less approved
-    -- than the obligation spread evenly over the part of the term that has passed (compared
-    -- multiplied out: exact, and without a numeric division per contract). The arrears only order
-    -- the list, so a float is precise enough for them.
+    -- The rule of monitoring.figures.track_state: agreements recorded and not closed
+    -- (TRACKED_STATUSES), an obligation, and less approved than the obligation spread evenly over
+    -- the part of the term that has passed (compared multiplied out: exact, and without a numeric
+    -- division per contract). The arrears only order the list, so a float is precise enough for them.
     SELECT pc.*,
            pc.obligation::float8 * pc.elapsed_days / pc.term_days - pc.approved::float8 AS arrears
     FROM c pc
-    WHERE pc.status <> 'closed' AND pc.obligation > 0
+    WHERE pc.status IN ('agreements_made', 'in_progress') AND pc.obligation > 0
       AND pc.approved * pc.term_days < pc.obligation * pc.elapsed_days
 )
 SELECT 'group', status, start_year, NULL::text, COUNT(*), SUM(contract_value), SUM(obligation), SUM(planned),
@@ -525,39 +525,6 @@ def expected_by_now(contract: Contract) -> Decimal | None:
 
 
 # One contract -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Schedule:
-    """Whether a contract is on track: its approved value against the obligation spread evenly
-    over the term. ``state`` is one of ``no_obligation``, ``closed``, ``not_started``,
-    ``fulfilled``, ``on_track`` and ``behind``."""
-
-    state: str
-    expected: Decimal | None = None
-    arrears: Decimal | None = None
-
-    @property
-    def is_behind(self) -> bool:
-        return self.state == "behind"
-
-
-def schedule(figures, *, status: str) -> Schedule:
-    """The on-track judgement for the progress ``figures`` of one contract (``monitoring.figures.Figures``)."""
-    if status == Contract.Status.CLOSED:
-        return Schedule("closed")
-    if not figures.obligation:
-        return Schedule("no_obligation")
-    if figures.approved >= figures.obligation:
-        return Schedule("fulfilled")
-    if figures.elapsed_days <= 0:
-        return Schedule("not_started", expected=ZERO)
-    exact = figures.obligation * figures.elapsed_days / figures.term_days
-    expected = exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    # The same comparison as ``with_progress``'s ``is_behind``, so list and page always agree.
-    if figures.approved < exact:
-        return Schedule("behind", expected=expected, arrears=max(expected - figures.approved, Decimal("0.01")))
-    return Schedule("on_track", expected=expected)
 
 
 @dataclass(frozen=True)
@@ -715,7 +682,9 @@ def coordinator_contact(contract: Contract, *, follow_up: ContractFollowUp | Non
     )
 
 
-# What the timeline says about audit events (other actions are not shown to the buyer).
+# What the timeline says about audit events (other actions are not shown). Events of the contract
+# itself are found by its id; events of its attachments, agreements, realisations, supplier access,
+# reporting periods and settlement carry the contract's id in their detail.
 TIMELINE_ACTIONS = {
     "contract_created": _("Inkoopcontract ingevoerd"),
     "contract_updated": _("Gegevens van het inkoopcontract gewijzigd"),
@@ -726,10 +695,18 @@ TIMELINE_ACTIONS = {
     "reporting_rhythm_changed": _("Rapportageritme gewijzigd"),
     "attachment_added": _("Bijlage toegevoegd"),
     "attachment_removed": _("Bijlage verwijderd"),
+    "agreement_created": _("SR-invullingsafspraak toegevoegd"),
+    "agreement_changed": _("SR-invullingsafspraak gewijzigd"),
+    "agreement_deleted": _("SR-invullingsafspraak verwijderd"),
+    "supplier_invited": _("Opdrachtnemer uitgenodigd"),
+    "supplier_access_revoked": _("Toegang van de opdrachtnemer ingetrokken"),
+    "reporting_period_submitted": _("Rapportageperiode ingediend"),
     "realisation_submitted": _("Realisatie ingediend"),
     "realisation_corrected": _("Realisatie gecorrigeerd en opnieuw ingediend"),
     "realisation_approved": _("Realisatie goedgekeurd"),
     "realisation_rejected": _("Realisatie afgewezen"),
+    "settlement_recorded": _("Resultaat na afloop van de looptijd vastgelegd"),
+    "settlement_finalised": _("Eindresultaat na de herstelperiode vastgelegd"),
 }
 TIMELINE_LIMIT = 100
 
@@ -758,9 +735,42 @@ def _changed_fields(changes: dict) -> str:
     return "; ".join(parts)
 
 
-def timeline(contract: Contract, *, realisations: Iterable[Realisation] = ()) -> list[Event]:
-    """The contract's history, newest first: its status changes, and the audit events of the
-    contract, its attachments and its realisations. Two queries."""
+def _outcome_label(value) -> str:
+    try:
+        return str(ContractFollowUp.Outcome(value).label)
+    except ValueError:
+        return ""
+
+
+def _event_detail(event: AuditEvent, contract: Contract, names: dict[str, str]) -> str:
+    """What a timeline line says besides its title: the object (file name, agreement, period) or
+    what changed. No personal data beyond what the contract page shows anyway."""
+    action, detail = event.action, event.detail or {}
+    if action == "contract_changed":
+        return _changed_fields(detail)
+    if action == "contract_assigned":
+        return names.get(detail.get("coordinator", ""), "")
+    if action.startswith("settlement_"):
+        return _outcome_label(detail.get("outcome"))
+    if action.startswith("supplier_"):
+        return event.object_repr.split(" → ", 1)[0]  # "<e-mail address> → <contract>"
+    if action == "reporting_period_submitted":
+        period = event.object_repr.removeprefix(contract.contract_number).strip()
+        return f"{period} ({_('niets te melden')})" if detail.get("nothing_to_report") else period
+    if event.object_type == "contracts.contract":
+        return ""
+    return event.object_repr
+
+
+def _uuids_as_text(queryset: QuerySet) -> QuerySet:
+    return queryset.annotate(key=Cast("uuid", output_field=models.CharField())).values("key")
+
+
+def timeline(contract: Contract) -> list[Event]:
+    """The contract's history, newest first: its status changes and the audit events of the
+    contract and of everything that belongs to it, each with who and when. The buyer's contract
+    page and the coordinator's workspace both show it. Two queries, three when the contract was
+    assigned (the coordinators' names)."""
     events: list[Event] = []
     handed_over_change = False
     for change in contract.status_changes.select_related("changed_by").order_by("-changed_at", "-pk")[:TIMELINE_LIMIT]:
@@ -773,36 +783,46 @@ def timeline(contract: Contract, *, realisations: Iterable[Realisation] = ()) ->
                 at=change.changed_at,
                 title=str(_("Status: %(status)s")) % {"status": Contract.Status(change.to_status).label},
                 detail=detail,
-                actor=change.changed_by.name if change.changed_by else "",
+                actor=_actor_name(change.changed_by),
                 kind="status",
             )
         )
-    realisation_ids = [str(r.uuid) for r in realisations]
-    audit = (
+    key = str(contract.uuid)
+    audit = list(
         AuditEvent.objects.filter(
-            Q(object_type="contracts.contract", object_id=str(contract.uuid))
-            | Q(object_type="contracts.attachment", detail__contract=str(contract.uuid))
-            | Q(object_type="monitoring.realisation", object_id__in=realisation_ids),
+            Q(object_type="contracts.contract", object_id=key)
+            | Q(detail__contract=key)
+            # Events written before agreements and realisations carried their contract.
+            | Q(object_type="monitoring.realisation", object_id__in=_uuids_as_text(contract.realisations.all()))
+            | Q(object_type="monitoring.agreement", object_id__in=_uuids_as_text(contract.agreements.all())),
+            organisation_id=contract.organisation_id,
             action__in=list(TIMELINE_ACTIONS),
             result=AuditEvent.Result.SUCCESS,
         )
         .select_related("actor")
         .order_by("-created_at", "-pk")[:TIMELINE_LIMIT]
     )
+    assigned = {e.detail.get("coordinator") for e in audit if e.action == "contract_assigned" and e.detail}
+    names = {}
+    if assigned - {None}:
+        names = {str(u.uuid): _actor_name(u) for u in User.objects.filter(uuid__in=assigned - {None})}
     for event in audit:
         if event.action == "contract_handed_over" and handed_over_change:
             continue  # the status change says the same
-        detail = event.object_repr if event.object_type != "contracts.contract" else ""
-        if event.action == "contract_changed":
-            detail = _changed_fields(event.detail)
         events.append(
             Event(
                 at=event.created_at,
                 title=str(TIMELINE_ACTIONS[event.action]),
-                detail=detail,
-                actor=event.actor.name if event.actor else "",
+                detail=_event_detail(event, contract, names),
+                actor=_actor_name(event.actor),
                 kind=event.action.split("_")[0],
             )
         )
     events.sort(key=lambda e: e.at, reverse=True)
     return events[:TIMELINE_LIMIT]
+
+
+def _actor_name(user: User | None) -> str:
+    if user is None:
+        return ""
+    return user.name or user.email

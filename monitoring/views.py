@@ -25,10 +25,11 @@ from contracts.models import Contract
 from contracts.uploads import ACCEPT, allowed_types_text, parse_uploads_strictly, validate_uploads
 from monitoring import services
 from monitoring.access import get_contract_or_404, get_contract_to_change, is_coordinator_of
-from monitoring.figures import contract_figures, with_progress
+from monitoring.figures import contract_figures, schedule, with_progress
 from monitoring.filters import WorkQueueFilter
 from monitoring.forms import AgreementForm, AssignForm, CloseForm, RealisationForm, RejectForm, RhythmForm
 from monitoring.models import Agreement, Assessment, Evidence, Realisation
+from monitoring.reports import timeline
 from wizzr.models import Role
 from wizzr.tenancy import role_required
 
@@ -86,14 +87,18 @@ def _workspace_ctx(request: HttpRequest, contract: Contract) -> dict:
         .prefetch_related("bonuses", "evidence")
         .order_by("period_start", "created_at", "pk")
     )
+    figures = contract_figures(contract)
     ctx = {
         "contract": contract,
         "follow_up": follow_up,
         "version": follow_up.catalogue_version,
-        "figures": contract_figures(contract),
+        "figures": figures,
+        "schedule": schedule(figures, status=contract.status),
         "agreements": agreements,
         "realisations": realisations,
-        "timeline": contract.status_changes.select_related("changed_by"),
+        # The buyer's documents the agreements are made from; downloaded through the contracts app.
+        "attachments": list(contract.attachments.select_related("uploaded_by").order_by("uploaded_at", "pk")),
+        "timeline": timeline(contract),
         "can_change": can_change,
         "is_open": contract.status in services.OPEN_STATUSES,
         "can_record": can_change and contract.status in (Contract.Status.AGREEMENTS_MADE, Contract.Status.IN_PROGRESS),

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from contracts.models import Contract
+from monitoring.figures import contract_figures
 from tests.contracts.factories import AttachmentFactory, ContractFactory
 from wizzr.audit import audit_record
 
@@ -42,7 +43,11 @@ def test_a_contract_behind_schedule_is_explained_in_words(client, alice, portfol
     html = page(client, portfolio.behind)
     schedule = text(html.split('data-testid="schedule"', 1)[1].split("</div>", 1)[0])
     assert "Loopt achter op schema" in schedule
-    assert "van de looptijd is voorbij" in schedule and "goedgekeurd is € 3.000,00" in schedule
+    figures = contract_figures(portfolio.behind)
+    assert (
+        f"Gerealiseerd € 3.000,00 (24 %) terwijl {figures.elapsed_percentage} % van de looptijd verstreken is; "
+        "naar rato verwacht € " in schedule
+    )
     assert "De achterstand is" in schedule
 
 
@@ -53,7 +58,9 @@ def test_a_contract_on_track_says_so(client, alice, portfolio):
 
 
 def test_a_contract_without_contract_value_has_no_obligation_to_measure(client, alice, arnhem):
-    contract = ContractFactory(organisation=arnhem, contract_value=None, handed_over=True)
+    contract = ContractFactory(
+        organisation=arnhem, contract_value=None, status=Contract.Status.AGREEMENTS_MADE, handed_over=True
+    )
     client.force_login(alice)
     assert "Geen verplichting bekend" in page(client, contract)
 
