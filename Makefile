@@ -23,7 +23,8 @@ install: $(VENV)/.installed node_modules/.installed
 migrate: install
 	DEBUG=1 $(PY) -m wizzr.devdb run -- bash -c "$(PY) manage.py migrate --no-input -v0 && $(PY) manage.py createcachetable"
 
-# Serve the demo on http://127.0.0.1:$(PORT); Ctrl-C stops the server and the database it started.
+# Serve the demo on http://127.0.0.1:$(PORT) with a Celery worker and beat (file broker under var/broker);
+# Ctrl-C stops the server, the worker, beat and the database it started.
 run: install
 	@DEBUG=1 $(PY) -m wizzr.devdb run -- bash scripts/run.sh $(PORT) || [ $$? -eq 130 ]  # 130: stopped with Ctrl-C
 

@@ -1,4 +1,5 @@
-"""The Celery application. Without REDIS_URL, tasks run in process (CELERY_TASK_ALWAYS_EAGER)."""
+"""The Celery application. With REDIS_URL the broker is Redis; without it, CELERY_BROKER_DIR (set by
+`make run`) makes it a folder of files; with neither, tasks run in process (CELERY_TASK_ALWAYS_EAGER)."""
 
 import os
 

@@ -256,11 +256,15 @@ else:
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "WIZZR <noreply@wizzr.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Celery: with REDIS_URL a worker does the work; without it tasks run in process.
+# Celery: with REDIS_URL a worker does the work through Redis. Without it, CELERY_BROKER_DIR (set by
+# `make run`) queues tasks as files in that folder (kombu's filesystem transport), so the demo runs a
+# real worker and beat without Redis. With neither, tasks run in process.
 REDIS_URL = env_str("REDIS_URL")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_DIR = env_str("CELERY_BROKER_DIR")
+FILESYSTEM_BROKER = bool(CELERY_BROKER_DIR) and not REDIS_URL
+CELERY_BROKER_URL = REDIS_URL or ("filesystem://localhost//" if FILESYSTEM_BROKER else "memory://")
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = not (REDIS_URL or FILESYSTEM_BROKER)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -272,6 +276,22 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers log JSON through LOGGING like the web processes
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+if FILESYSTEM_BROKER:
+    # One folder is both in- and outbox; a consumed message is moved (an atomic rename) to
+    # processed/, which `make run` empties when it starts. The worker looks for new files every 0.1 s.
+    _broker_dir = Path(CELERY_BROKER_DIR)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_dir / "queue"),
+        "data_folder_out": str(_broker_dir / "queue"),
+        "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
+        "store_processed": True,
+        "polling_interval": 0.1,
+    }
+    # The demo's console e-mails appear as they are in the worker's output, not as log records.
+    CELERY_WORKER_REDIRECT_STDOUTS = False
+# Beat remembers when each job last ran in this file (under var/, outside the source tree).
+CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 # Queuing after a commit retries once, briefly: with the broker down a request would otherwise wait
 # 0.6 s per task (Celery's default policy), and the outbox relay queues what could not be queued.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0.1, "interval_step": 0.1, "interval_max": 0.1}

@@ -307,3 +307,45 @@ def test_the_daily_job_in_the_repeated_hour_when_summer_time_ends_opens_and_remi
     assert second == {"opened": 0, "overdue": 0, "reminded": 0, "overdue_notified": 0}
     assert [status for *_, status in rows(running)] == ["overdue", "overdue", "open", "open"]
     assert OutboxMessage.objects.filter(template="supplier_report_due", channel="email").count() == 1
+
+
+# The demo runs the scheduled jobs for real --------------------------------------------------------------
+
+
+def demo_celery(tmp_path, **env: str) -> dict:
+    """Load the settings as ``make run`` does (``CELERY_BROKER_DIR``) and queue the daily job."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "from portal.tasks import run_reporting_cycle; run_reporting_cycle.delay(); "
+        "print(json.dumps({'eager': s.CELERY_TASK_ALWAYS_EAGER, 'broker': s.CELERY_BROKER_URL, "
+        "'options': s.CELERY_BROKER_TRANSPORT_OPTIONS}))"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "CELERY_BROKER_DIR", "WIZZR_TESTING"}}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=60,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "wizzr.settings", "DEBUG": "1",
+             "DATABASE_URL": "postgresql://unused/unused", **env},
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_make_run_queues_tasks_as_files_for_a_real_worker(tmp_path):
+    for folder in ("queue", "processed", "control"):
+        (tmp_path / folder).mkdir()
+    values = demo_celery(tmp_path, CELERY_BROKER_DIR=str(tmp_path))
+    assert values["eager"] is False and values["broker"].startswith("filesystem://")
+    assert values["options"]["data_folder_in"] == values["options"]["data_folder_out"] == str(tmp_path / "queue")
+    queued = list((tmp_path / "queue").iterdir())
+    assert len(queued) == 1 and "portal.tasks.run_reporting_cycle" in queued[0].read_text()
+
+
+def test_with_redis_the_broker_dir_is_ignored(tmp_path):
+    values = demo_celery(tmp_path, CELERY_BROKER_DIR=str(tmp_path), REDIS_URL="memory://")
+    assert values["broker"] == "memory://" and values["eager"] is False
