@@ -1,5 +1,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from wizzr import login_throttle
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -28,3 +31,21 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request) -> bool:
         return False
+
+    # Failed passwords (login and reauthentication) are limited by wizzr.login_throttle, per account with
+    # a growing delay and per address with a budget a shared office cannot use up, instead of allauth's
+    # "login_failed" rate, which locks out everyone behind an address. That rate still limits MFA codes.
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        login = credentials.get("email") or credentials.get("username") or ""
+        try:
+            self._login_attempt = login_throttle.attempt_begin(login=login, ip=self.get_client_ip(request))
+        except login_throttle.LoginThrottled as throttled:
+            raise forms.ValidationError(throttled.message, code="too_many_login_attempts") from None
+
+    def authenticate(self, request, **credentials):
+        self._login_attempt = None
+        user = super().authenticate(request, **credentials)
+        if user is not None and self._login_attempt is not None:
+            login_throttle.attempt_succeeded(self._login_attempt)
+        return user

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "wizzr.headers.ResponseHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "wizzr.logging.RequestLogMiddleware",
@@ -176,14 +177,19 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[WIZZR] "
 ACCOUNT_REAUTHENTICATION_REQUIRED = True  # before adding, removing or changing e-mail addresses
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# Wrong passwords are limited by wizzr.login_throttle (a growing delay per account, a budget per address
+# that an office behind one address cannot use up); "login_failed" here limits wrong MFA codes per user.
 ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
+    "login": "120/m/ip",
+    "login_failed": "5/5m/key",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "reauthenticate": "10/m/user",
     "change_password": "5/m/user",
 }
+# Behind proxies the client's address is the n-th address from the end of X-Forwarded-For: 1 behind the
+# shipped nginx alone, 2 with a load balancer in front of it. 0 uses the connection's address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "WIZZR"
 WIZZR_REQUIRE_MFA = env_bool("WIZZR_REQUIRE_MFA", default=not DEBUG)
