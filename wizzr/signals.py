@@ -1,4 +1,5 @@
-"""Receivers for account events: audit records and the start of the absolute session limit."""
+"""Receivers for account events: audit records, the start of the absolute session limit, and session keys
+that change or end with a change of rights."""
 
 import time
 
@@ -7,11 +8,14 @@ from allauth.account.signals import user_logged_in as allauth_logged_in
 from allauth.mfa import signals as mfa_signals
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from wizzr import login_throttle
 from wizzr.audit import audit_record
 from wizzr.middleware import SESSION_STARTED
-from wizzr.models import AuditEvent, Membership
+from wizzr.models import AuditEvent, Membership, User
+from wizzr.sessions import end_sessions_of
 from wizzr.tenancy import current_organisation
 
 
@@ -140,3 +144,47 @@ def audit_mfa_failed(sender, request, user, authenticator=None, reauthentication
         result=AuditEvent.Result.FAILURE,
         detail={"type": getattr(authenticator, "type", ""), "reauthentication": bool(reauthentication)},
     )
+
+
+# --- Session keys on a change of rights ----------------------------------------------------------------
+# A session id that was valid before a change of rights is not valid after it: whoever had copied it
+# (a shared computer, a leaked log) keeps neither the old rights nor the new ones.
+
+
+@receiver(account_signals.authentication_step_completed)
+def rotate_session_on_reauthentication(sender, request, reauthenticated=False, **kwargs):
+    # allauth records a password or MFA reauthentication as an authentication step of the session.
+    if reauthenticated and request is not None and hasattr(request, "session"):
+        request.session.cycle_key()
+
+
+@receiver(mfa_signals.authenticator_added)
+@receiver(mfa_signals.authenticator_removed)
+@receiver(mfa_signals.authenticator_reset)
+def rotate_session_on_mfa_change(sender, request, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        request.session.cycle_key()
+
+
+@receiver(post_save, sender=Membership)
+@receiver(post_delete, sender=Membership)
+def end_sessions_on_role_change(sender, instance, **kwargs):
+    # A role given or taken away ends the person's sessions; when they change their own rights, the
+    # session of this request moves to a new key instead (wizzr.sessions.end_sessions_of).
+    end_sessions_of(instance.user_id)
+
+
+@receiver(post_save, sender=User)
+def end_sessions_of_deactivated_user(sender, instance, created, **kwargs):
+    # The backends already refuse an inactive user's session; deleting the sessions makes it final.
+    if not created and not instance.is_active:
+        end_sessions_of(instance.pk, keep_current=False)
+
+
+@receiver(account_signals.password_reset)
+def clear_login_delay_on_password_reset(sender, request, user, **kwargs):
+    # The owner proved access to the mailbox: failed logins against the account no longer count.
+    addresses = {user.email, *user.emailaddress_set.values_list("email", flat=True)}
+    for address in addresses:
+        if address:
+            login_throttle.clear_account(address)

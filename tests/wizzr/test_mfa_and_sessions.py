@@ -1,9 +1,10 @@
 """Mandatory MFA (WIZZR_REQUIRE_MFA) and the idle and absolute session limits."""
 
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
 from django.conf import settings
@@ -193,3 +194,31 @@ def test_a_session_is_rotated_on_login(client, alice, password):
     log_in(client, alice, password)
     assert client.session.session_key != before
     assert not Session.objects.filter(session_key=before).exists()
+
+
+# --- The limits on a moving clock ----------------------------------------------------------------------
+
+
+def test_after_thirty_one_idle_minutes_the_next_request_goes_to_the_login_page(client, alice, password):
+    with time_machine.travel(datetime(2026, 12, 1, 9, 0, tzinfo=UTC), tick=False) as clock:
+        log_in(client, alice, password)
+        assert client.get(START).status_code == 200
+        clock.shift(timedelta(minutes=29))
+        assert client.get(START).status_code == 200  # within the limit, and renewed by this request
+        clock.shift(timedelta(minutes=31))
+        response = client.get(START)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_a_session_renewed_every_few_minutes_still_ends_after_twelve_hours(client, alice, password):
+    with time_machine.travel(datetime(2026, 12, 1, 7, 0, tzinfo=UTC), tick=False) as clock:
+        log_in(client, alice, password)
+        for _ in range(12 * 60 // 20 - 1):  # a request every 20 minutes until 11:40 after login
+            clock.shift(timedelta(minutes=20))
+            assert client.get(START).status_code == 200
+        clock.shift(timedelta(minutes=20, seconds=1))
+        response = client.get(START)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_login"))
+        assert client.get(START).status_code == 302
