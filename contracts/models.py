@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wizzr.models import Membership, Organisation, Role, TenantQuerySet
+from wizzr.scanning import ScannedFile
 
 CENT = Decimal("0.01")
 
@@ -176,7 +177,7 @@ def attachment_root() -> Path:
     return Path(settings.PRIVATE_MEDIA_ROOT) / "attachments"
 
 
-class Attachment(models.Model):
+class Attachment(ScannedFile):
     """A document added to a contract. The file lives under a random name outside any served folder."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

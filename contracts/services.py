@@ -124,6 +124,7 @@ def attachments_add(
                     content_type=upload.content_type,
                     sha256=upload.sha256,
                     uploaded_by=by,
+                    **upload.scan_fields,
                 )
                 audit_record(
                     action="attachment_added", actor=by, organisation=locked.organisation, obj=attachment,

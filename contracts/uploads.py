@@ -8,15 +8,19 @@ The rules of the security bar, in one place:
 - a size limit per file (``settings.UPLOAD_MAX_FILE_BYTES``) enforced while the upload streams in,
   and a limit on files per request (``settings.UPLOAD_MAX_FILES_PER_REQUEST``);
 - display names are sanitised; a name that carries a path is refused;
+- every file is scanned by clamd (``wizzr.scanning``) when a scanner is configured: a file found
+  infected refuses the request; while the scanner is down files are accepted but held as pending;
 - files are written under a random name below ``settings.PRIVATE_MEDIA_ROOT`` only after every file
   of the request passed, so a refused request stores nothing.
 
 Use ``parse_uploads_strictly`` on a view that receives files, then ``validate_uploads(request.FILES.getlist(...),
-request=request)``, then ``store`` each result inside the caller's write (and ``discard`` on failure).
+request=request)``, then ``store`` each result inside the caller's write (and ``discard`` on failure),
+giving the row ``**upload.scan_fields``.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import html
 import re
@@ -35,9 +39,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.multipartparser import MultiPartParser
+from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+from wizzr import scanning
+from wizzr.audit import audit_record
+from wizzr.models import AuditEvent
 
 MAX_DISPLAY_NAME = 200
 # ZIP containers (docx, xlsx, odt, ods). Real documents have tens to a few hundred entries.
@@ -113,10 +122,17 @@ class ValidatedUpload:
     file_type: FileType
     size: int
     sha256: str
+    scan_status: str = scanning.ScanStatus.UNSCANNED
+    scanned_at: datetime.datetime | None = None
 
     @property
     def content_type(self) -> str:
         return self.file_type.content_type
+
+    @property
+    def scan_fields(self) -> dict:
+        """The scan state for the stored row (a ``wizzr.scanning.ScannedFile``)."""
+        return {"scan_status": self.scan_status, "scanned_at": self.scanned_at}
 
 
 class UploadRefused(Exception):
@@ -285,7 +301,43 @@ def validate_uploads(
             accepted.append(validate_upload(file))
         except UploadRefused as refused:
             errors.append(refused.message)
+    if errors:
+        return [], errors
+    for upload in accepted:
+        try:
+            scan_upload(upload, request=request)
+        except UploadRefused as refused:
+            errors.append(refused.message)
     return (accepted if not errors else []), errors
+
+
+def scan_upload(upload: ValidatedUpload, *, request: HttpRequest | None = None) -> None:
+    """Scan one validated file and record the outcome on it; raise UploadRefused when it is infected.
+
+    Without a configured scanner the file stays ``unscanned``; with a scanner that cannot be reached
+    it becomes ``pending`` (stored, but not served until a later scan finds it clean).
+    """
+    if not scanning.scanner_configured():
+        return
+    result = scanning.scan(upload.file)
+    if result.is_infected:
+        user = getattr(request, "user", None)
+        audit_record(
+            action="upload_infected",
+            actor=user,
+            organisation=getattr(request, "organisation", None),
+            result=AuditEvent.Result.DENIED,
+            request=request,
+            detail={"file_name": upload.display_name, "signature": result.signature, "stored": False},
+        )
+        raise UploadRefused(
+            _("Het bestand ‘%(name)s’ bevat mogelijk een virus (%(signature)s) en is geweigerd.")
+            % {"name": upload.display_name, "signature": result.signature}
+        )
+    if result.is_clean:
+        upload.scan_status, upload.scanned_at = scanning.ScanStatus.CLEAN, timezone.now()
+    else:
+        upload.scan_status, upload.scanned_at = scanning.ScanStatus.PENDING, None
 
 
 # Storage -------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from contracts.forms import (
 from contracts.models import Attachment, Contract
 from contracts.uploads import parse_uploads_strictly, validate_uploads
 from wizzr.models import Membership, Role, User
+from wizzr.scanning import held_response
 
 logger = logging.getLogger(__name__)
 
@@ -239,6 +240,8 @@ def attachment_download(request: HttpRequest, uuid: UUID, attachment_uuid: UUID)
     """Serve a private document: only through visibility, always as a download, never rendered."""
     contract = _get_contract(request, uuid)
     attachment = _get_attachment(request, contract, attachment_uuid)
+    if (held := held_response(request, attachment)) is not None:
+        return held
     try:
         handle = open(attachment.path, "rb")  # noqa: SIM115 - FileResponse closes it
     except FileNotFoundError:

@@ -9,3 +9,7 @@ class KnowledgebaseConfig(AppConfig):
     def ready(self) -> None:
         # The [[bouwblokken]] Markdown placeholder, and the search vocabulary refresh.
         from knowledgebase import catalogue, signals  # noqa: F401
+        from knowledgebase.models import HelpRequestAttachment
+        from wizzr import scanning
+
+        scanning.register(HelpRequestAttachment)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from knowledgebase.markdown import plain_text, render_markdown
 from wizzr.models import Membership, Organisation, Role, TenantQuerySet
+from wizzr.scanning import ScannedFile
 
 # Text search configurations created by migration 0001: the built-in Dutch and English
 # configurations with ``unaccent`` in front of the stemmer ("coördinator" finds "coordinator").
@@ -368,7 +369,7 @@ def help_attachment_root() -> Path:
     return Path(settings.PRIVATE_MEDIA_ROOT) / "help-requests"
 
 
-class HelpRequestAttachment(models.Model):
+class HelpRequestAttachment(ScannedFile):
     """A document sent with a help request, stored under a random name outside every served folder."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -120,6 +120,7 @@ def help_request_submit(
                     content_type=upload.content_type,
                     sha256=upload.sha256,
                     uploaded_by=asker,
+                    **upload.scan_fields,
                 )
             recipients = list(coordinators_of(service_point))
             if not recipients:

@@ -32,6 +32,7 @@ from knowledgebase.models import (
 )
 from knowledgebase.search import Mode, search_articles
 from wizzr.models import Role
+from wizzr.scanning import held_response
 from wizzr.tenancy import current_roles, role_required
 
 logger = logging.getLogger(__name__)
@@ -388,6 +389,8 @@ def help_request_attachment(request: HttpRequest, uuid: UUID, attachment_uuid: U
     """Serve an attachment of a visible help request: always as a download, never rendered."""
     help_request = _get_help_request(request, uuid)
     attachment = get_object_or_404(help_request.attachments.all(), uuid=attachment_uuid)
+    if (held := held_response(request, attachment)) is not None:
+        return held
     try:
         handle = open(attachment.path, "rb")  # noqa: SIM115 - FileResponse closes it
     except FileNotFoundError:

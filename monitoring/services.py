@@ -446,6 +446,7 @@ def realisation_save(
                     content_type=upload.content_type,
                     sha256=upload.sha256,
                     uploaded_by=by,
+                    **upload.scan_fields,
                 )
             audit_record(
                 action="realisation_submitted" if created else "realisation_corrected",

@@ -31,6 +31,7 @@ from monitoring.forms import AgreementForm, AssignForm, CloseForm, RealisationFo
 from monitoring.models import Agreement, Assessment, Evidence, Realisation
 from monitoring.reports import timeline
 from wizzr.models import Role
+from wizzr.scanning import held_response
 from wizzr.tenancy import role_required
 
 WORK_QUEUE_PAGE_SIZE = 25
@@ -498,6 +499,8 @@ def evidence_download(request: HttpRequest, uuid: UUID, evidence_uuid: UUID) -> 
     """Serve an evidence file as an attachment, never rendered by the browser."""
     contract = get_contract_or_404(request.user, uuid)
     evidence = _get_evidence(request, contract, evidence_uuid)
+    if (held := held_response(request, evidence)) is not None:
+        return held
     try:
         handle = open(evidence.path, "rb")  # noqa: SIM115 - FileResponse closes it
     except FileNotFoundError:

@@ -35,6 +35,7 @@ from portal.access import (
 from portal.forms import FinalOutcomeForm, InviteForm, PeriodSubmitForm, SettlementForm, SupplierRealisationForm
 from portal.models import ReportingPeriod, Settlement, SupplierAccess
 from wizzr.models import Role
+from wizzr.scanning import held_response
 from wizzr.tenancy import role_required
 
 P = ReportingPeriod.Status
@@ -273,6 +274,8 @@ def evidence_download(request: HttpRequest, uuid: UUID, evidence_uuid: UUID) -> 
     """Serve an evidence file of the contract as an attachment, never rendered by the browser."""
     contract = get_supplier_contract_or_404(request.user, uuid)
     evidence = get_evidence_or_404(contract, evidence_uuid)
+    if (held := held_response(request, evidence)) is not None:
+        return held
     try:
         handle = open(evidence.path, "rb")  # noqa: SIM115 - FileResponse closes it
     except FileNotFoundError:

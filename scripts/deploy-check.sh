@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Django's deployment checklist (`check --deploy`) against the production settings: DEBUG off, a
-# long random SECRET_KEY, an SMTP mailer, a real host name. Any warning fails.
+# long random SECRET_KEY, an SMTP mailer, a real host name, a virus scanner. Any warning fails.
 # Needs a database (DATABASE_URL or the embedded server): run it as `make deploy-check`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,4 +12,5 @@ export ALLOWED_HOSTS="${ALLOWED_HOSTS:-wizzr.example.org}"
 export CSRF_TRUSTED_ORIGINS="${CSRF_TRUSTED_ORIGINS:-https://wizzr.example.org}"
 export SITE_URL="${SITE_URL:-https://wizzr.example.org}"
 export SMTP_HOST="${SMTP_HOST:-smtp.example.org}"
+export CLAMD_URL="${CLAMD_URL:-tcp://clamav:3310}"
 exec .venv/bin/python manage.py check --deploy --fail-level WARNING

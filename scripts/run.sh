@@ -72,6 +72,7 @@ beat=$!
 echo
 echo "Celery worker (pid ${worker}) and beat (pid ${beat}) run on the file broker in ${CELERY_BROKER_DIR}; e-mails are printed by the worker below."
 echo "WIZZR runs on http://127.0.0.1:${port}/ — log in as adviseur@arnhem.example / ${DEMO_PASSWORD:-wizzr-demo-2026}"
+echo "Virus scan of uploads: ${CLAMD_URL:-none — CLAMD_URL is not set, so uploaded files are NOT scanned (the upload forms say so)}"
 echo
 start $py manage.py runserver "127.0.0.1:${port}"
 # Until Ctrl-C, or until one of them stops (a port in use, say): then the others stop too.

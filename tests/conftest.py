@@ -8,6 +8,7 @@ organisation admin of Arnhem, ``frank`` coordinates for Utrecht's service point.
 
 import pytest
 
+from tests.clamd import clamd_daemon, clamd_down, clamd_scanner  # noqa: F401 - fixtures for upload scanning
 from tests.factories import PASSWORD, AuthorityFactory, ServicePointFactory, member
 from wizzr.models import Role
 

@@ -7,4 +7,9 @@ class WizzrConfig(AppConfig):
     verbose_name = _("WIZZR-basis")
 
     def ready(self) -> None:
+        from django.core import checks
+
         from wizzr import signals  # noqa: F401  (connects the login audit receivers)
+        from wizzr.scanning import check_scanner_configured
+
+        checks.register(check_scanner_configured, checks.Tags.security, deploy=True)

@@ -238,6 +238,10 @@ UPLOAD_MAX_FILE_BYTES = env_int("UPLOAD_MAX_FILE_MB", 25) * 1024 * 1024
 UPLOAD_MAX_FILES_PER_REQUEST = env_int("UPLOAD_MAX_FILES_PER_REQUEST", 20)
 DATA_UPLOAD_MAX_NUMBER_FILES = 100
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Malware scanning of uploads through clamd (wizzr.scanning): unix:///path/clamd.ctl or tcp://host:3310.
+# Empty: no scanner; uploads are accepted unscanned and the upload forms say so.
+CLAMD_URL = env_str("CLAMD_URL")
+CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", 15)
 
 # Rendered monitoring list and consolidated pages kept per process (monitoring.page_cache); about
 # 100 KB each. 0 switches the cache off.
@@ -311,6 +315,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "monitoring-send-reminders": {"task": "monitoring.tasks.send_reminders", "schedule": crontab(hour=7, minute=0)},
     "portal-reporting-cycle": {"task": "portal.tasks.run_reporting_cycle", "schedule": crontab(hour=6, minute=30)},
+    # Scans the files that arrived while clamd was down (held as "wacht op controle").
+    "rescan-pending-uploads": {"task": "wizzr.tasks.rescan_pending_uploads", "schedule": 300.0},
     "monitoring-purge-candidate-references": {
         "task": "monitoring.tasks.purge_candidate_references",
         "schedule": crontab(hour=3, minute=15),

@@ -16,6 +16,9 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 CELERY_BROKER_URL = "memory://"
 CELERY_TASK_ALWAYS_EAGER = True
 PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test-private"  # noqa: F405
+# No virus scanner unless a test asks for the suite's own clamd (tests/clamd.py: clamd_scanner,
+# clamd_down), so that a CLAMD_URL in the developer's environment never reaches the other tests.
+CLAMD_URL = ""
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
 # Tests run inside a transaction that never commits, so the page version (raised at commit) would not
 # move between the requests of one test: the monitoring page cache is off, except in

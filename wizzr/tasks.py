@@ -35,3 +35,11 @@ def relay_pending_outbox(limit: int = 500) -> int:
     )
     enqueue(ids)
     return len(ids)
+
+
+@shared_task(acks_late=True)
+def rescan_pending_uploads(limit: int = 200) -> dict[str, int]:
+    """Scan the uploads held while the virus scanner was down (see ``wizzr.scanning``)."""
+    from wizzr.scanning import rescan_pending
+
+    return rescan_pending(limit=limit)
