@@ -17,7 +17,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_SERVICES = {"web", "worker", "beat", "migrate"}
-SERVICES = APP_SERVICES | {"proxy", "postgres", "redis"}
+SERVICES = APP_SERVICES | {"proxy", "postgres", "redis", "clamav"}
+CLAMD_URL = "tcp://clamav:3310"
 
 
 def compose_command(binary: str | None) -> list[str]:
@@ -46,6 +47,15 @@ def main(binary: str | None) -> int:
         problems.append(f"web, worker, beat and migrate should share one image, found {images}")
     if "postgres:18" not in services.get("postgres", {}).get("image", ""):
         problems.append("postgres should be PostgreSQL 18")
+    clamav = services.get("clamav", {})
+    if not clamav.get("image", "").startswith("clamav/clamav:") or "healthcheck" not in clamav:
+        problems.append("clamav should run the official clamav/clamav image with a health check")
+    if not any(v.get("target") == "/var/lib/clamav" for v in clamav.get("volumes", [])):
+        problems.append("clamav should keep its signature database in a volume")
+    for name in ("web", "worker"):
+        service = services.get(name, {})
+        if service.get("environment", {}).get("CLAMD_URL") != CLAMD_URL or "clamav" not in service.get("depends_on", {}):
+            problems.append(f"{name} should depend on clamav and scan uploads through CLAMD_URL={CLAMD_URL}")
     dockerfile = (ROOT / "Dockerfile").read_text()
     if "--no-control-socket" not in dockerfile or "USER wizzr" not in dockerfile:
         problems.append("the image should run gunicorn with --no-control-socket as a non-root user")
