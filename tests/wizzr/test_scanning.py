@@ -154,6 +154,20 @@ def test_a_clean_pdf_is_accepted_as_clean_and_downloads(client, alice, concept, 
     assert NO_SCANNER_NOTE not in page
 
 
+def test_an_eicar_pdf_is_refused_with_a_help_request_by_the_field(client, alice, carol, clamd_scanner):
+    from knowledgebase.models import HelpRequest, HelpRequestAttachment, help_attachment_root
+
+    client.force_login(alice)
+    data = {"subject": "Vraag", "question": "Zie de bijlage.", "attachment": pdf("virus.pdf", eicar_pdf())}
+    response = client.post(reverse("knowledgebase:help_request_create"), data)
+    assert response.status_code == 400
+    assert REFUSED in response.content.decode()
+    assert 'id="id_attachment_error"' in response.content.decode()
+    assert not HelpRequest.objects.exists() and not HelpRequestAttachment.objects.exists()
+    assert files_in(help_attachment_root()) == []
+    assert AuditEvent.objects.filter(action="upload_infected").count() == 1
+
+
 # Held while the scanner is down ---------------------------------------------------------------
 
 
