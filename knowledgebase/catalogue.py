@@ -39,7 +39,7 @@ def building_blocks(language: str) -> str:
         catalogues = Catalogue.objects.select_related("region").order_by("region__name", "name")
         for catalogue in catalogues:
             version = (
-                catalogue.versions.filter(valid_from__lte=today)
+                catalogue.versions.published().filter(valid_from__lte=today)
                 .order_by("-valid_from", "-pk")
                 .prefetch_related("blocks", "bonuses")
                 .first()

@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -67,33 +68,51 @@ class Catalogue(models.Model):
 
 
 class CatalogueVersionQuerySet(models.QuerySet):
-    def in_force_for(self, *, service_point, on) -> CatalogueVersion | None:
-        """Return the version of the service point's region in force on date ``on``, or None.
+    def published(self) -> CatalogueVersionQuerySet:
+        """The versions that can be in force; drafts never are."""
+        return self.filter(status=CatalogueVersion.Status.PUBLISHED)
 
-        That is the latest version with ``valid_from`` on or before ``on``; None when the service
-        point has no region or the region has no version yet.
+    def in_force_for(self, *, service_point, on) -> CatalogueVersion | None:
+        """Return the published version of the service point's region in force on date ``on``, or None.
+
+        That is the latest published version with ``valid_from`` on or before ``on``; None when the
+        service point has no region or the region has no published version yet.
         """
         if service_point is None:
             return None
         return (
-            self.filter(catalogue__region__service_points=service_point, valid_from__lte=on)
+            self.published()
+            .filter(catalogue__region__service_points=service_point, valid_from__lte=on)
             .order_by("-valid_from", "-pk")
             .first()
         )
 
 
 class CatalogueVersion(models.Model):
-    """One published version of a catalogue; its blocks never change once contracts use it."""
+    """One version of a catalogue. A draft is prepared in the admin (see ``monitoring.catalogue``);
+    publishing fixes its valid-from date and freezes it with its blocks and bonuses, so that the
+    contracts that pin it never see a value change. Versions made in code (the shipped catalogues)
+    are published."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("concept")
+        PUBLISHED = "published", _("gepubliceerd")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     catalogue = models.ForeignKey(
         Catalogue, verbose_name=_("bouwblokkenmodel"), on_delete=models.PROTECT, related_name="versions"
     )
     label = models.CharField(_("versie"), max_length=80, help_text=_("Bijvoorbeeld ‘V05 april 2023’."))
-    valid_from = models.DateField(_("geldig vanaf"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    valid_from = models.DateField(
+        _("geldig vanaf"), null=True, blank=True, help_text=_("Wordt vastgesteld bij het publiceren.")
+    )
     notes = models.TextField(_("toelichting"), blank=True)
 
     objects = CatalogueVersionQuerySet.as_manager()
+
+    # What a published version keeps for good.
+    FROZEN_FIELDS = ("catalogue_id", "label", "status", "valid_from", "notes")
 
     class Meta:
         verbose_name = _("versie bouwblokkenmodel")
@@ -101,11 +120,43 @@ class CatalogueVersion(models.Model):
         ordering = ["catalogue__name", "-valid_from"]
         constraints = [
             models.UniqueConstraint(fields=["catalogue", "label"], name="catalogueversion_unique_label"),
-            models.UniqueConstraint(fields=["catalogue", "valid_from"], name="catalogueversion_unique_valid_from"),
+            models.UniqueConstraint(
+                fields=["catalogue", "valid_from"],
+                condition=Q(status="published"),
+                name="catalogueversion_unique_valid_from",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(valid_from__isnull=False),
+                name="catalogueversion_published_has_valid_from",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.catalogue.name} {self.label}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    def clean(self) -> None:
+        if self.pk is None:
+            return
+        stored = CatalogueVersion.objects.filter(pk=self.pk, status=self.Status.PUBLISHED).first()
+        if stored and any(getattr(stored, name) != getattr(self, name) for name in self.FROZEN_FIELDS):
+            raise ValidationError(FROZEN_MESSAGE)
+
+
+FROZEN_MESSAGE = _("Een gepubliceerde versie ligt vast. Maak een nieuwe versie op basis van deze.")
+
+
+def refuse_frozen_version(part: models.Model) -> None:
+    """Refuse a new or changed block or bonus of a published version (``part.clean``)."""
+    if part.version_id is not None and CatalogueVersion.objects.published().filter(pk=part.version_id).exists():
+        raise ValidationError(FROZEN_MESSAGE)
+    if part.pk is not None:
+        stored_version = type(part).objects.filter(pk=part.pk).values_list("version_id", flat=True).first()
+        if stored_version and CatalogueVersion.objects.published().filter(pk=stored_version).exists():
+            raise ValidationError(FROZEN_MESSAGE)
 
 
 class BuildingBlock(models.Model):
@@ -169,6 +220,9 @@ class BuildingBlock(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        refuse_frozen_version(self)
+
     @property
     def counts_always(self) -> bool:
         return self.unit == self.Unit.PER_YEAR and self.counting_months is None
@@ -231,6 +285,9 @@ class Bonus(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        refuse_frozen_version(self)
 
     @property
     def needs_birth_year(self) -> bool:
