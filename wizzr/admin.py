@@ -1,9 +1,15 @@
 from allauth.account.decorators import reauthentication_required
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from wizzr.audit import audit_record
+from wizzr.forms import AdminInvitationForm
+from wizzr.invitations import InvitationError, invitation_resend, invitation_send
 from wizzr.models import AuditEvent, Invitation, Membership, Notification, Organisation, OutboxMessage, User
 
 
@@ -89,11 +95,76 @@ class OrganisationAdmin(AuditedMembershipsMixin, admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "organisation", "role", "created_at", "expires_at", "accepted_at"]
+    """Invitations made here go out like those of an organisation admin (``wizzr.invitations``): valid
+    for INVITATION_MAX_AGE_DAYS, the staff member recorded, the e-mail queued through the outbox.
+    A sent invitation is not edited; it can be sent again with a new link."""
+
+    form = AdminInvitationForm
+    list_display = ["email", "name", "organisation", "role", "invited_by", "created_at", "expires_at", "accepted_at"]
     list_filter = ["role"]
-    search_fields = ["email", "name"]
-    exclude = ["token_hash"]
-    readonly_fields = ["invited_by", "accepted_at"]
+    search_fields = ["email", "name", "organisation__name"]
+    list_select_related = ["organisation", "invited_by"]
+    autocomplete_fields = ["organisation"]
+    actions = ["resend"]
+    change_form_template = "admin/wizzr/invitation/change_form.html"
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["organisation", "email", "name", "role"]
+        return ["organisation", "email", "name", "role", "invited_by", "created_at", "expires_at", "accepted_at"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change) -> None:
+        sent = invitation_send(
+            organisation=obj.organisation, email=obj.email, name=obj.name, role=obj.role, by=request.user, request=request
+        )
+        for field in Invitation._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(sent, field.attname))
+        obj._state.adding = False
+        self.message_user(request, _("De uitnodiging is verstuurd naar %(email)s.") % {"email": sent.email})
+
+    @admin.action(description=_("Opnieuw versturen"), permissions=["add"])
+    def resend(self, request, queryset) -> None:
+        for invitation in queryset.select_related("organisation"):
+            try:
+                invitation_resend(invitation=invitation, by=request.user, request=request)
+            except InvitationError as error:
+                self.message_user(
+                    request,
+                    _("Niet opnieuw verstuurd naar %(email)s: %(reason)s")
+                    % {"email": invitation.email, "reason": error.message[:1].lower() + error.message[1:]},
+                    messages.WARNING,
+                )
+            else:
+                self.message_user(
+                    request,
+                    _("De uitnodiging is opnieuw verstuurd naar %(email)s; de vorige link werkt niet meer.")
+                    % {"email": invitation.email},
+                    messages.SUCCESS,
+                )
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/opnieuw-versturen/",
+                self.admin_site.admin_view(self.resend_view),
+                name="wizzr_invitation_resend",
+            ),
+            *super().get_urls(),
+        ]
+
+    def resend_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        invitation = self.get_object(request, unquote(object_id))
+        if invitation is None or not self.has_view_permission(request, invitation):
+            raise Http404
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        self.resend(request, Invitation.objects.filter(pk=invitation.pk))
+        return HttpResponseRedirect(reverse("admin:wizzr_invitation_change", args=[invitation.pk]))
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -3,7 +3,7 @@ from django.contrib.auth import password_validation
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from wizzr.models import Organisation, Role
+from wizzr.models import Invitation, Organisation, Role
 
 # The roles an organisation admin may hand out, per kind of organisation.
 INVITABLE_ROLES = {
@@ -28,14 +28,44 @@ class InvitationForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        email, role = cleaned.get("email"), cleaned.get("role")
-        if email and role:
-            if self.organisation.memberships.filter(user__email__iexact=email, role=role).exists():
-                self.add_error("email", _("Deze persoon heeft deze rol al in uw organisatie."))
-            elif self.organisation.invitations.filter(
-                email__iexact=email, role=role, accepted_at__isnull=True, expires_at__gt=timezone.now()
-            ).exists():
-                self.add_error("email", _("Er staat al een uitnodiging open voor dit e-mailadres met deze rol."))
+        _check_invitation(
+            self, self.organisation, cleaned.get("email"), cleaned.get("role"),
+            has_role=_("Deze persoon heeft deze rol al in uw organisatie."),
+        )
+        return cleaned
+
+
+def _check_invitation(form: forms.Form, organisation: Organisation, email: str | None, role: str | None, *,
+                      has_role: str) -> None:
+    """Refuse a role the person already has, or an invitation that is still open."""
+    if organisation and email and role:
+        if organisation.memberships.filter(user__email__iexact=email, role=role).exists():
+            form.add_error("email", has_role)
+        elif organisation.invitations.filter(
+            email__iexact=email, role=role, accepted_at__isnull=True, expires_at__gt=timezone.now()
+        ).exists():
+            form.add_error("email", _("Er staat al een uitnodiging open voor dit e-mailadres met deze rol."))
+
+
+class AdminInvitationForm(forms.ModelForm):
+    """The admin's invitation: any organisation, a role that fits its kind; sent by ``invitation_send``."""
+
+    class Meta:
+        model = Invitation
+        fields = ["organisation", "email", "name", "role"]
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean(self):
+        cleaned = super().clean()
+        organisation, role = cleaned.get("organisation"), cleaned.get("role")
+        if organisation and role and role not in {r.value for r in INVITABLE_ROLES[organisation.kind]}:
+            self.add_error("role", _("Deze rol past niet bij dit soort organisatie."))
+        _check_invitation(
+            self, organisation, cleaned.get("email"), role,
+            has_role=_("Deze persoon heeft deze rol al in deze organisatie."),
+        )
         return cleaned
 
 

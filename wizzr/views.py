@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-from datetime import timedelta
 from uuid import UUID
 
 from allauth.account.decorators import reauthentication_required
@@ -26,8 +23,8 @@ from django.views.decorators.http import require_POST
 
 from wizzr.audit import audit_record
 from wizzr.forms import InvitationForm, SetPasswordForm
+from wizzr.invitations import invitation_send, token_hash
 from wizzr.models import AuditEvent, Invitation, Membership, Role, User
-from wizzr.notifications import notify
 from wizzr.tenancy import SESSION_KEY, current_organisation, current_roles, request_memberships, role_required
 
 
@@ -114,10 +111,6 @@ def member_list(request: HttpRequest) -> HttpResponse:
     return render(request, "wizzr/member_list.html", _members_ctx(organisation, InvitationForm(organisation=organisation)))
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 @login_required
 @role_required(Role.ORG_ADMIN)
 @require_POST
@@ -127,41 +120,14 @@ def member_invite(request: HttpRequest) -> HttpResponse:
     form = InvitationForm(request.POST, organisation=organisation)
     if not form.is_valid():
         return render(request, "wizzr/member_list.html", _members_ctx(organisation, form), status=400)
-    token = secrets.token_urlsafe(32)
-    with transaction.atomic():
-        invitation = Invitation.objects.create(
-            organisation=organisation,
-            email=form.cleaned_data["email"],
-            name=form.cleaned_data["name"],
-            role=form.cleaned_data["role"],
-            token_hash=_token_hash(token),
-            invited_by=request.user,
-            expires_at=timezone.now() + timedelta(days=settings.INVITATION_MAX_AGE_DAYS),
-        )
-        # The invitee may have no account yet: an unsaved user carries the address and the name.
-        invitee = User(email=invitation.email, name=invitation.name)
-        notify(
-            organisation=organisation,
-            recipients=[invitee],
-            template="invitation",
-            context={
-                "organisation": organisation.name,
-                "name": invitation.name,
-                "invited_by": request.user.name,
-                "role": str(invitation.get_role_display()),
-                "url": reverse("invitation_accept", args=[token]),
-                "days": settings.INVITATION_MAX_AGE_DAYS,
-            },
-            in_app=False,
-        )
-        audit_record(
-            action="member_invited",
-            actor=request.user,
-            organisation=organisation,
-            obj=invitation,
-            request=request,
-            detail={"role": invitation.role},
-        )
+    invitation = invitation_send(
+        organisation=organisation,
+        email=form.cleaned_data["email"],
+        name=form.cleaned_data["name"],
+        role=form.cleaned_data["role"],
+        by=request.user,
+        request=request,
+    )
     messages.success(request, _("De uitnodiging is verstuurd naar %(email)s.") % {"email": invitation.email})
     return redirect("members")
 
@@ -219,7 +185,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """Accept an open invitation: a new user sets a password, a known user only confirms."""
     invitation = (
-        Invitation.objects.filter(token_hash=_token_hash(token), accepted_at__isnull=True, expires_at__gt=timezone.now())
+        Invitation.objects.filter(token_hash=token_hash(token), accepted_at__isnull=True, expires_at__gt=timezone.now())
         .select_related("organisation")
         .first()
     )
