@@ -154,7 +154,6 @@ def _remove(authority) -> None:
         "DELETE FROM monitoring_contractfollowup WHERE organisation_id = %s",
         "DELETE FROM contracts_contract_contact_persons WHERE contract_id IN (SELECT id FROM contracts_contract WHERE organisation_id = %s)",
         "DELETE FROM contracts_attachment WHERE organisation_id = %s",
-        "DELETE FROM wizzr_auditevent WHERE organisation_id = %s",
         "DELETE FROM contracts_contract WHERE organisation_id = %s",
     ]
     with transaction.atomic(), connection.cursor() as cursor:

@@ -177,9 +177,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
+    """Append-only for everyone, superusers included; the database refuses changes too (migration 0004)."""
+
     list_display = ["created_at", "action", "result", "actor", "organisation", "object_repr", "origin"]
     list_filter = ["action", "result"]
     search_fields = ["object_repr", "actor__email"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(OutboxMessage)

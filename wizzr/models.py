@@ -289,10 +289,12 @@ class AuditEvent(models.Model):
         DENIED = "denied", _("geweigerd")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The log is append-only (a database trigger refuses UPDATE and DELETE, migration 0004): an
+    # organisation with history is kept, and deleting a person's account only clears the link to them.
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("organisatie"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="audit_events",

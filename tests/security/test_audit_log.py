@@ -18,9 +18,11 @@ from wizzr.views import AUDIT_PAGE_SIZE
 
 
 def test_an_organisation_admin_reads_the_audit_log_of_their_organisation_only(client, w):
-    event = audit_record(action="export", actor=w["alice"], organisation=w["arnhem"], obj=w["contract"])
-    AuditEvent.objects.filter(pk=event.pk).update(
-        origin="192.0.2.7", created_at=datetime.datetime(2026, 7, 1, 9, 30, 5, tzinfo=datetime.UTC)
+    # Audit rows cannot be updated afterwards: store the origin and time the test reads from the start.
+    AuditEvent.objects.create(
+        action="export", actor=w["alice"], organisation=w["arnhem"], object_type="contracts.contract",
+        object_id=str(w["contract"].uuid), object_repr=str(w["contract"]), origin="192.0.2.7",
+        created_at=datetime.datetime(2026, 7, 1, 9, 30, 5, tzinfo=datetime.UTC),
     )
     audit_record(action="renkum_secret_action", actor=w["bob"], organisation=w["renkum"])
     client.force_login(w["erin"])
