@@ -238,3 +238,67 @@ def handover_blocker(contract: Contract) -> str:
     if contract.organisation.served_by_id is None:
         return _("Uw organisatie is nog niet gekoppeld aan een Steunpunt SROI. Neem contact op met de beheerder van WIZZR.")
     return ""
+
+
+class MoveRefused(ValueError):
+    """The contract cannot move to that organisation; the message says why (in Dutch, for the administrator)."""
+
+
+def contract_move_organisation(
+    *, contract: Contract, to: Organisation, reason: str, by: User, request: HttpRequest | None = None
+) -> dict[str, int]:
+    """Move ``contract`` and every row that carries its organisation (attachments, and the rows other
+    apps registered in ``contracts.tenancy``) to the contracting authority ``to``, in one transaction.
+
+    Writes an audit event with the old and new organisation and the reason, filed under both.
+    Returns the number of moved rows per model label. Raises MoveRefused when the reason is empty,
+    ``to`` is not a contracting authority or already owns the contract, a handed-over contract would
+    have no service point, or ``to`` already has a contract with the same number.
+    """
+    from contracts.tenancy import contract_rows
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise MoveRefused(_("Geef een reden op."))
+    if to.kind != Organisation.Kind.AUTHORITY:
+        raise MoveRefused(
+            _("Een inkoopcontract hoort bij een opdrachtgever; %(name)s is een %(kind)s.")
+            % {"name": to.name, "kind": to.get_kind_display()}
+        )
+    with transaction.atomic():
+        locked = Contract.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=contract.pk)
+        previous = locked.organisation
+        if previous.pk == to.pk:
+            raise MoveRefused(_("Het inkoopcontract hoort al bij %(name)s.") % {"name": to.name})
+        if not locked.is_draft and to.served_by_id is None:
+            raise MoveRefused(
+                _("%(name)s is niet gekoppeld aan een Steunpunt SROI; een overgedragen inkoopcontract heeft er een nodig.")
+                % {"name": to.name}
+            )
+        if Contract.objects.filter(organisation=to, contract_number__iexact=locked.contract_number).exists():
+            raise MoveRefused(
+                _("%(name)s heeft al een inkoopcontract met nummer %(number)s.")
+                % {"name": to.name, "number": locked.contract_number}
+            )
+        moved: dict[str, int] = {}
+        rows = {Attachment: "contract", **contract_rows()}
+        for model, lookup in rows.items():
+            count = model._base_manager.filter(**{lookup: locked}).update(organisation=to)
+            if count:
+                moved[model._meta.label] = count
+        locked.organisation = to
+        locked.save(update_fields=["organisation", "updated_at"])
+        detail = {
+            "field": "organisation",
+            "old": {"uuid": str(previous.uuid), "name": previous.name},
+            "new": {"uuid": str(to.uuid), "name": to.name},
+            "reason": reason,
+            "moved": moved,
+        }
+        for organisation in (previous, to):
+            audit_record(
+                action="contract_organisation_changed", actor=by, organisation=organisation, obj=locked,
+                request=request, detail=detail,
+            )
+    contract.refresh_from_db()
+    return moved

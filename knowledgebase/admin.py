@@ -12,10 +12,11 @@ from knowledgebase.models import (
     HelpRequestAttachment,
     HelpRequestReply,
 )
+from wizzr.admin_audit import AuditedAdminMixin
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name_nl", "name_en", "position", "article_total"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name_nl"]}
@@ -41,7 +42,7 @@ class FeedbackInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["title_nl", "category", "audience", "is_published", "read_count", "helpful_yes", "helpful_no", "score", "updated_at"]
     list_filter = ["is_published", "audience", "category"]
     list_editable = ["is_published"]
@@ -99,7 +100,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(ArticleFeedback)
-class ArticleFeedbackAdmin(admin.ModelAdmin):
+class ArticleFeedbackAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["article", "helpful", "short_remark", "user", "updated_at"]
     list_filter = ["helpful", "article__category"]
     search_fields = ["article__title_nl", "remark"]
@@ -136,7 +137,7 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(HelpRequest)
-class HelpRequestAdmin(admin.ModelAdmin):
+class HelpRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["subject", "kind", "status", "organisation", "service_point", "asker", "created_at", "updated_at"]
     list_filter = ["status", "kind", "service_point"]
     search_fields = ["subject", "question", "asker__email", "organisation__name"]

@@ -24,6 +24,7 @@ from monitoring.models import (
     Region,
     Reminder,
 )
+from wizzr.admin_audit import AuditedAdminMixin
 
 
 class CatalogueInline(admin.StackedInline):
@@ -32,7 +33,7 @@ class CatalogueInline(admin.StackedInline):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "service_point_names"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -62,7 +63,7 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(Catalogue)
-class CatalogueAdmin(admin.ModelAdmin):
+class CatalogueAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "region"]
     search_fields = ["name", "region__name"]
     inlines = [VersionInline]
@@ -113,7 +114,7 @@ class PublishForm(forms.Form):
 
 
 @admin.register(CatalogueVersion)
-class CatalogueVersionAdmin(admin.ModelAdmin):
+class CatalogueVersionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Versions as a workflow: copy a version into a draft, edit the draft with its blocks, preview
     and publish it (``monitoring.catalogue``). A published version is view-only."""
 
@@ -241,7 +242,7 @@ class CatalogueVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(BuildingBlock)
-class BuildingBlockAdmin(admin.ModelAdmin):
+class BuildingBlockAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "version", "category", "unit", "value", "counting_months"]
     list_filter = ["version__status", "version__catalogue", "version", "category", "unit"]
     search_fields = ["name"]

@@ -43,3 +43,17 @@ def raise_page_version_after_bulk_import(sender, **kwargs) -> None:
             "INSERT INTO monitoring_pageversion (id, version) VALUES (1, 1) "
             "ON CONFLICT (id) DO UPDATE SET version = monitoring_pageversion.version + 1"
         )
+
+
+def _register_contract_rows() -> None:
+    """The follow-up rows carry the contract's organisation: they move with it (``contracts.tenancy``)."""
+    from contracts.tenancy import contract_rows_register
+    from monitoring import models as m
+
+    for model in (m.ContractFollowUp, m.ContractStatusChange, m.Agreement, m.Realisation, m.Reminder):
+        contract_rows_register(model=model)
+    for model in (m.Assessment, m.Evidence):
+        contract_rows_register(model=model, contract_lookup="realisation__contract")
+
+
+_register_contract_rows()

@@ -6,12 +6,13 @@ from django.utils.translation import ngettext
 
 from suppliers.models import Supplier
 from suppliers.services import MergeError, supplier_merge
+from wizzr.admin_audit import AuditedAdminMixin
 
 MERGE_MAX = 20
 
 
 @admin.register(Supplier)
-class SupplierAdmin(admin.ModelAdmin):
+class SupplierAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["legal_name", "trade_name", "kvk_number", "branch_number", "city", "is_main_branch", "is_active", "source"]
     list_filter = ["is_active", "source", "is_main_branch"]
     # Django's own search (ILIKE on each field). The typeahead has the fast, ranked search.

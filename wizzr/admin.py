@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from wizzr.admin_audit import AuditedAdminMixin
 from wizzr.audit import audit_record
 from wizzr.forms import AdminInvitationForm
 from wizzr.invitations import InvitationError, invitation_resend, invitation_send
@@ -54,7 +55,8 @@ class AuditedMembershipsMixin:
 
 
 @admin.register(User)
-class UserAdmin(AuditedMembershipsMixin, BaseUserAdmin):
+class UserAdmin(AuditedAdminMixin, AuditedMembershipsMixin, BaseUserAdmin):
+    audit_withheld = ("email", "name", "phone", "job_title")
     ordering = ["email"]
     list_display = ["email", "name", "job_title", "is_staff", "is_active"]
     search_fields = ["email", "name"]
@@ -85,7 +87,7 @@ class UserAdmin(AuditedMembershipsMixin, BaseUserAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(AuditedMembershipsMixin, admin.ModelAdmin):
+class OrganisationAdmin(AuditedAdminMixin, AuditedMembershipsMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "served_by", "city"]
     list_filter = ["kind"]
     search_fields = ["name", "city", "kvk_number"]
