@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MonitoringConfig(AppConfig):
     name = "monitoring"
+    verbose_name = _("Monitoring")
 
     def ready(self) -> None:
         from monitoring import signals  # noqa: F401 - connects the handover receiver

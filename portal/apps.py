@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class PortalConfig(AppConfig):
     name = "portal"
-    verbose_name = _("Portaal opdrachtnemer")
+    verbose_name = _("Leveranciersportaal")
 
     def ready(self) -> None:
         from portal import signals  # noqa: F401

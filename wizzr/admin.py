@@ -1,10 +1,13 @@
 from allauth.account.decorators import reauthentication_required
+from allauth.mfa.models import Authenticator
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from wizzr.admin_audit import AuditedAdminMixin
@@ -62,15 +65,55 @@ class UserAdmin(AuditedAdminMixin, AuditedMembershipsMixin, BaseUserAdmin):
     search_fields = ["email", "name"]
     list_filter = ["is_staff", "is_active", "memberships__role"]
     inlines = [MembershipInline]
+    actions = ["reset_two_step"]
+    # WIZZR's rights are the roles of the memberships below; Django's own groups and permissions only
+    # decide what staff may do here, and only a superuser hands those out.
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Persoonsgegevens"), {"fields": ("name", "phone", "job_title")}),
-        (_("Rechten"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("Toegang"), {"fields": ("is_active", "is_staff", "is_superuser", "two_step")}),
+        (_("Rechten in het beheer"), {"fields": ("groups", "user_permissions"), "classes": ("collapse",)}),
         (_("Datums"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),)
 
     RIGHTS = ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")
+    SUPERUSER_ONLY = ("is_superuser", "groups", "user_permissions")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "two_step"]
+
+    @admin.display(description=_("tweestapsverificatie"))
+    def two_step(self, obj: User) -> str:
+        totp = Authenticator.objects.filter(user=obj, type=Authenticator.Type.TOTP).first() if obj.pk else None
+        if totp is None:
+            return _("niet ingesteld")
+        return _("ingesteld op %(date)s") % {"date": date_format(timezone.localtime(totp.created_at), "j F Y")}
+
+    @admin.action(description=_("Tweestapsverificatie opnieuw laten instellen"), permissions=["change"])
+    def reset_two_step(self, request, queryset) -> None:
+        """For someone who lost their authenticator app: they set it up again at their next login."""
+        for user in queryset:
+            removed, _detail = Authenticator.objects.filter(user=user).delete()
+            if removed:
+                audit_record(action="mfa_reset", actor=request.user, obj=user, request=request, detail={"via": "admin"})
+                self.message_user(
+                    request,
+                    _("%(name)s stelt de tweestapsverificatie opnieuw in bij de volgende keer inloggen.")
+                    % {"name": user.name or user.email},
+                    messages.SUCCESS,
+                )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser or obj is None:
+            return fieldsets
+        kept = []
+        for title, options in fieldsets:
+            fields = [f for f in options["fields"] if f not in self.SUPERUSER_ONLY]
+            if fields:
+                kept.append((title, {**options, "fields": fields}))
+        return kept
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class WizzrConfig(AppConfig):
     name = "wizzr"
-    verbose_name = _("WIZZR-basis")
+    verbose_name = _("Accounts en organisaties")
 
     def ready(self) -> None:
         from django.core import checks

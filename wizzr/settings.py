@@ -70,7 +70,7 @@ INSTALLED_APPS = [
     "monitoring",
     "knowledgebase",
     "portal",
-    "django.contrib.admin",
+    "wizzr.admin_site.WizzrAdminConfig",  # Django admin as WIZZR beheer
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
