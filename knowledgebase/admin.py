@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +54,7 @@ class ArticleAdmin(AuditedAdminMixin, admin.ModelAdmin):
     filter_horizontal = ["related"]
     readonly_fields = ["read_count", "updated_at", "preview_nl", "preview_en"]
     inlines = [FeedbackInline]
+    change_form_template = "admin/knowledgebase/article/change_form.html"
     fieldsets = [
         (None, {"fields": ["slug", "category", "audience", "position", "is_published", "related"]}),
         (_("Nederlands"), {"fields": ["title_nl", "summary_nl", "keywords_nl", "body_nl", "preview_nl"]}),
@@ -83,12 +87,17 @@ class ArticleAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return f"{round(100 * obj.helpful_yes / total)} %" if total else "—"
 
     def _preview(self, obj, language: str):
-        if obj is None or not obj.pk:
-            return _("De voorvertoning verschijnt na het opslaan.")
-        source = getattr(obj, f"body_{language}")
-        if not source:
-            return "—"
-        return format_html('<div class="kb-admin-preview">{}</div>', render_markdown(source, language))
+        """A panel whose ‘Voorbeeld’ button renders the text as it is in the form now, unsaved
+        (``preview_view``, through htmx; static/js needs nothing more). It starts with the saved text."""
+        source = getattr(obj, f"body_{language}", "") if obj is not None and obj.pk else ""
+        shown = render_markdown(source, language) if source else _("Kies ‘Voorbeeld’ om de tekst te zien zoals lezers die zien.")
+        return format_html(
+            '<div class="kb-admin-preview-panel">'
+            '<button type="button" class="button" hx-post="{}" hx-vals=\'{{"language": "{}"}}\' hx-target="#kb-preview-{}"'
+            ' aria-controls="kb-preview-{}">{}</button>'
+            '<div id="kb-preview-{}" class="kb-admin-preview" aria-live="polite">{}</div></div>',
+            reverse("admin:knowledgebase_article_preview"), language, language, language, _("Voorbeeld"), language, shown,
+        )
 
     @admin.display(description=_("voorvertoning (Nederlands)"))
     def preview_nl(self, obj):
@@ -97,6 +106,31 @@ class ArticleAdmin(AuditedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("voorvertoning (Engels)"))
     def preview_en(self, obj):
         return self._preview(obj, "en")
+
+    def get_urls(self):
+        return [
+            path("voorbeeld/", self.admin_site.admin_view(self.preview_view), name="knowledgebase_article_preview"),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request: HttpRequest) -> HttpResponse:
+        """The unsaved Markdown of the form's body field (``body_nl`` or ``body_en``), rendered and
+        sanitised by the knowledge base's own renderer; answers the htmx POST of the preview button."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        language = request.POST.get("language") if request.POST.get("language") in ("nl", "en") else "nl"
+        source = request.POST.get(f"body_{language}", "")
+        if not source.strip():
+            return HttpResponse(format_html("<p>{}</p>", _("Er is nog geen tekst.")))
+        return HttpResponse(
+            format_html(
+                '<p class="kb-admin-preview__note">{}</p>{}',
+                _("Voorbeeld van de tekst zoals die nu in het formulier staat; nog niet opgeslagen."),
+                render_markdown(source, language),
+            )
+        )
 
 
 @admin.register(ArticleFeedback)
