@@ -87,6 +87,11 @@ class Supplier(models.Model):
                 fields=["branch_number"], condition=Q(is_active=True) & ~Q(branch_number=""), name="supplier_branch_idx"
             ),
             models.Index(fields=["city_key", "name_key"], condition=Q(is_active=True), name="supplier_city_key_idx"),
+            # The admin's exact lookups and its selective filters, inactive rows included.
+            models.Index(fields=["postcode"], name="supplier_postcode_idx"),
+            models.Index(fields=["branch_number"], name="supplier_branch_any_idx"),
+            models.Index(fields=["name_key", "id"], condition=Q(is_active=False), name="supplier_inactive_name_idx"),
+            models.Index(fields=["name_key", "id"], condition=~Q(source="registry"), name="supplier_added_name_idx"),
         ]
 
     def __str__(self) -> str:

@@ -22,7 +22,11 @@ Ranking, each class filling the list in turn and never repeating a supplier:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Q
 
 from suppliers.models import Supplier
 
@@ -58,3 +62,39 @@ def search_suppliers(text: str | None, *, limit: int = MAX_RESULTS) -> SearchRes
     if result.searchable:
         result.suppliers = list(Supplier.objects.raw("SELECT * FROM suppliers_search(%s, %s)", [query, limit]))
     return result
+
+
+_KVK = re.compile(r"[0-9]{8}")
+_BRANCH = re.compile(r"[0-9]{12}")
+_KVK_AND_BRANCH = re.compile(r"([0-9]{8})[\s/-]+([0-9]{12})")
+_POSTCODE = re.compile(r"([1-9][0-9]{3}) ?([A-Za-z]{2})")
+
+
+def identifier_lookup(text: str | None) -> Q | None:
+    """The exact lookup that an identifier stands for, or None when the input is not one.
+
+    A KvK number (8 digits), a branch number (12 digits), both ("12345678 000012345678") or a
+    postcode ("1234 AB", "1234ab"); each is an equality on an indexed column, inactive rows included.
+    """
+    text = clean_input(text)
+    if _KVK.fullmatch(text):
+        return Q(kvk_number=text)
+    if _BRANCH.fullmatch(text):
+        return Q(branch_number=text)
+    if match := _KVK_AND_BRANCH.fullmatch(text):
+        return Q(kvk_number=match[1], branch_number=match[2])
+    if match := _POSTCODE.fullmatch(text):
+        return Q(postcode=f"{match[1]} {match[2].upper()}")
+    return None
+
+
+def search_supplier_ids(text: str | None, *, limit: int) -> list[int]:
+    """The ids of at most ``limit`` active suppliers matching ``text``, best first: the typeahead's
+    search for lists that fetch the rows themselves (the admin). Wildcards and quotes are plain
+    characters here; input that cannot match gives an empty list."""
+    query = clean_input(text)
+    if not any(ch.isalnum() for ch in query):
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM suppliers_search(%s, %s)", [query, limit])
+        return [row[0] for row in cursor.fetchall()]

@@ -24,6 +24,29 @@ def supplier_references() -> list[tuple[type[models.Model], str]]:
     return references
 
 
+def supplier_usage(supplier_ids: list[int]) -> dict[int, list[tuple[str, int]]]:
+    """Per supplier id, how many rows of other models (contracts, …) refer to it, as
+    (verbose name, count) pairs; suppliers nothing refers to are left out.
+
+    One grouped query per referring model, each on its foreign key's index: the cost follows the
+    number of references to these suppliers, not the size of the registry.
+    """
+    usage: dict[int, list[tuple[str, int]]] = {}
+    for model, field_name in supplier_references():
+        if model is Supplier or model._meta.auto_created:
+            continue
+        rows = (
+            model._base_manager.filter(**{f"{field_name}__in": supplier_ids})
+            .order_by()
+            .values_list(field_name)
+            .annotate(count=models.Count("pk"))
+        )
+        for supplier_id, count in rows:
+            name = model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural
+            usage.setdefault(supplier_id, []).append((str(name), count))
+    return usage
+
+
 def supplier_merge(*, keep: Supplier, duplicate: Supplier, by, request: HttpRequest | None = None) -> dict[str, int]:
     """Merge ``duplicate`` into ``keep``: every reference moves to ``keep``, the duplicate is
     deactivated with ``merged_into = keep``, and an audit event records what moved.
