@@ -149,7 +149,6 @@ class InvitationAdmin(admin.ModelAdmin):
     list_filter = ["role"]
     search_fields = ["email", "name", "organisation__name"]
     list_select_related = ["organisation", "invited_by"]
-    autocomplete_fields = ["organisation"]
     actions = ["resend"]
     change_form_template = "admin/wizzr/invitation/change_form.html"
 
