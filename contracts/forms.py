@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from contracts.models import Contract
 from contracts.uploads import ACCEPT, allowed_types_text
 from suppliers.forms import SupplierField
+from wizzr.bounds import MONEY_TOO_LARGE
 from wizzr.models import Organisation, Role, User
 
 NUMBER_TAKEN = _("Uw organisatie heeft al een inkoopcontract met dit inkoopcontractnummer.")
@@ -115,8 +116,8 @@ class ContractForm(forms.ModelForm):
         error_messages={
             "invalid": _("Vul een bedrag in, bijvoorbeeld 125.000,00."),
             "min_value": _("Het bedrag mag niet negatief zijn."),
-            "max_digits": _("Dit bedrag is te groot."),
-            "max_whole_digits": _("Dit bedrag is te groot."),
+            "max_digits": MONEY_TOO_LARGE,
+            "max_whole_digits": MONEY_TOO_LARGE,
             "max_decimal_places": _("Gebruik hoogstens twee cijfers achter de komma."),
         },
     )
@@ -138,8 +139,8 @@ class ContractForm(forms.ModelForm):
         error_messages={
             "invalid": _("Vul een bedrag in, bijvoorbeeld 6.250,00."),
             "min_value": _("Het bedrag mag niet negatief zijn."),
-            "max_digits": _("Dit bedrag is te groot."),
-            "max_whole_digits": _("Dit bedrag is te groot."),
+            "max_digits": MONEY_TOO_LARGE,
+            "max_whole_digits": MONEY_TOO_LARGE,
             "max_decimal_places": _("Gebruik hoogstens twee cijfers achter de komma."),
         },
     )

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce, Lower, Round
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wizzr.bounds import wide_context
 from wizzr.models import Membership, Organisation, Role, TenantQuerySet
 from wizzr.scanning import ScannedFile
 
@@ -152,12 +153,13 @@ class Contract(models.Model):
     @property
     def sroi_obligation(self) -> Decimal | None:
         """The SROI obligation in EUR (2 places): the fixed amount, or value × percentage; None if unknown."""
-        if self.sroi_fixed_amount is not None:
-            return Decimal(self.sroi_fixed_amount).quantize(CENT, rounding=ROUND_HALF_UP)
-        if self.contract_value is None or self.sroi_percentage is None:
-            return None
-        obligation = Decimal(self.contract_value) * Decimal(self.sroi_percentage) / Decimal(100)
-        return obligation.quantize(CENT, rounding=ROUND_HALF_UP)
+        with wide_context():
+            if self.sroi_fixed_amount is not None:
+                return Decimal(self.sroi_fixed_amount).quantize(CENT, rounding=ROUND_HALF_UP)
+            if self.contract_value is None or self.sroi_percentage is None:
+                return None
+            obligation = Decimal(self.contract_value) * Decimal(self.sroi_percentage) / Decimal(100)
+            return obligation.quantize(CENT, rounding=ROUND_HALF_UP)
 
     @property
     def is_draft(self) -> bool:

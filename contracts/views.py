@@ -25,7 +25,6 @@ from contracts.forms import (
     ContractForm,
     advising_organisations,
     organisation_members,
-    parse_decimal,
 )
 from contracts.models import Attachment, Contract
 from contracts.uploads import parse_uploads_strictly, validate_uploads
@@ -89,16 +88,11 @@ def _obligation_preview(form: ContractForm) -> str:
         if contract.pk is None:
             contract = Contract(sroi_percentage=Decimal("5.00"))
     else:
-        values = {}
-        for name in ("contract_value", "sroi_percentage", "sroi_fixed_amount"):
-            raw = str(form.data.get(name, "")).strip()
-            try:
-                values[name] = parse_decimal(raw) if raw else None
-            except ValueError:
-                values[name] = None
-        if values["sroi_percentage"] is None or not (0 <= values["sroi_percentage"] <= 100):
-            values["sroi_percentage"] = Decimal("5.00")
-        contract = Contract(**values)
+        # Only what the form accepted: a refused amount shows its message, not a computed obligation.
+        names = ("contract_value", "sroi_percentage", "sroi_fixed_amount")
+        if any(name in form.errors for name in names):
+            return ""
+        contract = Contract(**{name: form.cleaned_data.get(name) for name in names})
     obligation = contract.sroi_obligation
     return services.money(obligation) if obligation is not None and obligation >= 0 else ""
 

@@ -8,14 +8,23 @@ import re
 from decimal import Decimal
 
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contract
 from monitoring.models import Agreement, Bonus, BuildingBlock, CatalogueVersion, ContractFollowUp, Realisation
-from monitoring.values import MAX_HOURS_PER_WEEK, QUANTITIES, Valuation, activity_value
+from monitoring.values import (
+    MAX_HOURS,
+    MAX_HOURS_PER_WEEK,
+    MAX_MONTHS,
+    MAX_PERSONS,
+    QUANTITIES,
+    Valuation,
+    activity_value,
+)
+from wizzr.bounds import MONEY_MAX, MONEY_TOO_LARGE
 
 QUANTITY_FIELDS = ("persons", "hours_per_week", "months", "hours", "invoice_amount")
 PLACEMENT_UNITS = {"per_year", "per_month", "per_learn_work_year"}
@@ -24,6 +33,15 @@ NOT_NEGATIVE = _("Vul een bedrag van 0 of meer in; een negatief bedrag is niet m
 HOURS_TOO_HIGH = _("Meer dan 60 uur per week is niet mogelijk. Controleer het aantal uren per week.")
 HOURS_TOO_LOW = _("Vul een aantal uren per week groter dan 0 in.")
 REQUIRED_FOR_UNIT = _("Vul dit in; het bouwblok ‘%(block)s’ rekent met %(what)s.")
+# The largest value per quantity with its message; the columns' digit limits answer with the same message.
+QUANTITY_BOUNDS = {
+    "persons": (MAX_PERSONS, _("Vul ten hoogste 999 personen in.")),
+    "hours_per_week": (MAX_HOURS_PER_WEEK, HOURS_TOO_HIGH),
+    "months": (MAX_MONTHS, _("Vul ten hoogste 240 maanden in.")),
+    "hours": (MAX_HOURS, _("Vul ten hoogste 9.999.999,9 uren in.")),
+    "invoice_amount": (MONEY_MAX, MONEY_TOO_LARGE),
+}
+VALUE_TOO_LARGE = _("De berekende waarde is groter dan € 999.999.999.999,99. Controleer de aantallen.")
 QUANTITY_LABELS = {
     "persons": _("het aantal personen"),
     "hours_per_week": _("uren per week"),
@@ -95,9 +113,12 @@ class ValuedForm(forms.ModelForm):
         )
         if self.instance.pk:
             self.initial["bonuses"] = [b.uuid for b in self.instance.bonuses.all()]
+        for name, (_limit, message) in QUANTITY_BOUNDS.items():
+            if name in self.fields:
+                self.fields[name].error_messages.update(max_digits=message, max_whole_digits=message, max_value=message)
         if "hours_per_week" in self.fields:
             field = self.fields["hours_per_week"]
-            field.validators += [MinValueValidator(Decimal("0.1"), HOURS_TOO_LOW), MaxValueValidator(MAX_HOURS_PER_WEEK, HOURS_TOO_HIGH)]
+            field.validators.append(MinValueValidator(Decimal("0.1"), HOURS_TOO_LOW))
             field.widget = _number("0.5")
             field.widget.attrs["max"] = "60"
             field.help_text = _("Meer dan 36 uur per week telt als voltijd; meer dan 60 is niet mogelijk.")
@@ -126,6 +147,12 @@ class ValuedForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        # Maxima are checked here rather than by validators, so that a number beyond the column's digits
+        # gets one message, not one per rule; a refused quantity leaves cleaned_data and is never computed with.
+        for name, (limit, message) in QUANTITY_BOUNDS.items():
+            value = cleaned.get(name)
+            if name in self.fields and value is not None and name not in self.errors and value > limit:
+                self.add_error(name, message)
         block = cleaned.get("block")
         if block is None:
             return cleaned
@@ -194,6 +221,9 @@ class AgreementForm(ValuedForm):
                 invoice_amount=cleaned.get("invoice_amount"),
                 bonuses=cleaned.get("bonuses") or [],
             )
+            if self.valuation.total > MONEY_MAX:
+                self.valuation = None
+                self.add_error(None, VALUE_TOO_LARGE)
         return cleaned
 
     def save(self, commit: bool = False) -> Agreement:
@@ -333,6 +363,9 @@ class RealisationForm(ValuedForm):
 
             probe = self._probe(cleaned)
             self.valuation = realisation_valuation(realisation=probe, bonuses=cleaned.get("bonuses") or [])
+            if self.valuation.total > MONEY_MAX:
+                self.valuation = None
+                self.add_error(None, VALUE_TOO_LARGE)
         return cleaned
 
     def _clean_birth_year(self, cleaned: dict, start) -> None:

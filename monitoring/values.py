@@ -26,11 +26,18 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from wizzr.bounds import wide_context
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
 FULL_TIME_HOURS = Decimal("36")
 MONTHS_PER_YEAR = Decimal("12")
 MAX_HOURS_PER_WEEK = Decimal("60")
+# The largest quantities the forms accept (the columns hold more): values computed from them stay
+# far inside the money columns for every block of a shipped catalogue.
+MAX_PERSONS = 999
+MAX_MONTHS = Decimal("240")
+MAX_HOURS = Decimal("9999999.9")  # DecimalField(max_digits=8, decimal_places=1)
 
 PER_YEAR = "per_year"
 PER_MONTH = "per_month"
@@ -87,6 +94,14 @@ def activity_value(
     the months of the same placement already counted by earlier periods (they use up the
     counting duration). Bonuses (with ``value`` and ``name``) only apply to per-year blocks.
     """
+    with wide_context():
+        return _activity_value(
+            block=block, persons=persons, hours_per_week=hours_per_week, months=months, hours=hours,
+            invoice_amount=invoice_amount, bonuses=bonuses, prior_months=prior_months,
+        )
+
+
+def _activity_value(*, block, persons, hours_per_week, months, hours, invoice_amount, bonuses, prior_months) -> Valuation:
     unit = block.unit
     value = _d(block.value)
     persons_d = _d(persons if persons is not None else 1)
