@@ -9,10 +9,11 @@ from decimal import Decimal
 
 from django import forms
 from django.core.validators import MinValueValidator
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from contracts.forms import DutchDecimalField
 from contracts.models import Contract
 from monitoring.models import Agreement, Bonus, BuildingBlock, CatalogueVersion, ContractFollowUp, Realisation
 from monitoring.values import (
@@ -62,8 +63,23 @@ def _textbox(attrs: dict | None = None) -> dict:
     return {"class": "utrecht-textbox utrecht-textbox--html-input", **(attrs or {})}
 
 
-def _number(step: str = "any") -> forms.NumberInput:
-    return forms.NumberInput(attrs=_textbox({"step": step, "inputmode": "decimal"}))
+def _number() -> forms.TextInput:
+    """A text box for a decimal number. Not type=number: a browser shows and reads that in its own
+    locale ("32.0"), while the interface is Dutch ("32,0")."""
+    return forms.TextInput(attrs=_textbox({"inputmode": "decimal", "autocomplete": "off"}))
+
+
+class LocalDecimalField(DutchDecimalField):
+    """A quantity or amount typed the Dutch way ("32,5"; "32.5" is read too), shown back in the
+    interface's notation with the precision it was stored with ("32,0", not "32.0")."""
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return number_format(value, use_l10n=True)
+        return value
+
+
+DECIMAL_FIELDS = {name: LocalDecimalField for name in ("hours_per_week", "months", "hours", "invoice_amount")}
 
 
 class BlockChoiceField(forms.ModelChoiceField):
@@ -119,17 +135,16 @@ class ValuedForm(forms.ModelForm):
         if "hours_per_week" in self.fields:
             field = self.fields["hours_per_week"]
             field.validators.append(MinValueValidator(Decimal("0.1"), HOURS_TOO_LOW))
-            field.widget = _number("0.5")
-            field.widget.attrs["max"] = "60"
+            field.widget = _number()
             field.help_text = _("Meer dan 36 uur per week telt als voltijd; meer dan 60 is niet mogelijk.")
         if "invoice_amount" in self.fields:
             field = self.fields["invoice_amount"]
             field.validators.append(MinValueValidator(Decimal("0"), NOT_NEGATIVE))
-            field.widget = _number("0.01")
+            field.widget = _number()
             field.help_text = _("In euro, exclusief btw.")
         if "hours" in self.fields:
             self.fields["hours"].validators.append(MinValueValidator(Decimal("0.1"), _("Vul een aantal uren groter dan 0 in.")))
-            self.fields["hours"].widget = _number("0.5")
+            self.fields["hours"].widget = _number()
             self.fields["hours"].help_text = _("Alleen bij een bouwblok per uur: het totaal aantal uren.")
         self.valuation: Valuation | None = None
 
@@ -181,6 +196,7 @@ class AgreementForm(ValuedForm):
     class Meta:
         model = Agreement
         fields = ["description", "persons", "hours_per_week", "months", "hours", "invoice_amount"]
+        field_classes = DECIMAL_FIELDS
         labels = {
             "description": _("Omschrijving"),
             "persons": _("Aantal personen"),
@@ -203,7 +219,7 @@ class AgreementForm(ValuedForm):
         self.fields["description"].error_messages["required"] = _("Beschrijf de afspraak.")
         self.fields["persons"].widget = forms.NumberInput(attrs=_textbox({"min": "1", "step": "1", "inputmode": "numeric"}))
         self.fields["persons"].validators.append(MinValueValidator(1, _("Vul ten minste 1 persoon in.")))
-        self.fields["months"].widget = _number("0.5")
+        self.fields["months"].widget = _number()
         self.fields["months"].validators.append(MinValueValidator(Decimal("0.1"), _("Vul een aantal maanden groter dan 0 in.")))
         if not self.instance.pk:
             self.initial.setdefault("persons", 1)
@@ -253,6 +269,7 @@ class RealisationForm(ValuedForm):
             "candidate_reference",
             "birth_year",
         ]
+        field_classes = {name: cls for name, cls in DECIMAL_FIELDS.items() if name != "months"}
         labels = {
             "agreement": _("SR-invullingsafspraak"),
             "period_start": _("Periode van"),

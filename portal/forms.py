@@ -11,9 +11,10 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from monitoring.forms import RealisationForm
+from monitoring.forms import LocalDecimalField, RealisationForm
 from monitoring.models import ContractFollowUp
 from portal.models import ReportingPeriod
+from wizzr.bounds import MONEY_TOO_LARGE
 
 TEXTAREA = {"class": "utrecht-textarea utrecht-textarea--html-textarea", "rows": 3}
 TEXTBOX = {"class": "utrecht-textbox utrecht-textbox--html-input"}
@@ -119,10 +120,13 @@ class _OutcomeForm(forms.Form):
         label=_("Toelichting"), required=False, max_length=4000, widget=forms.Textarea(attrs=TEXTAREA),
         help_text=_("Verplicht bij deels of niet gerealiseerd."),
     )
-    withholding_amount = forms.DecimalField(
+    withholding_amount = LocalDecimalField(
         label=_("Inhouding of boete (euro)"), required=False, min_value=0, max_digits=14, decimal_places=2,
-        widget=forms.NumberInput(attrs={**TEXTBOX, "step": "0.01", "inputmode": "decimal"}),
-        error_messages={"min_value": _("Vul een bedrag van 0 of meer in."), "invalid": _("Vul een bedrag in, bijvoorbeeld 1250,00.")},
+        widget=forms.TextInput(attrs={**TEXTBOX, "inputmode": "decimal", "autocomplete": "off"}),
+        error_messages={
+            "min_value": _("Vul een bedrag van 0 of meer in."), "invalid": _("Vul een bedrag in, bijvoorbeeld 1250,00."),
+            "max_digits": MONEY_TOO_LARGE, "max_whole_digits": MONEY_TOO_LARGE,
+        },
         help_text=_("Naar verhouding van wat niet is gerealiseerd; leeg of 0 als er niets wordt ingehouden."),
     )
     withholding_reason = forms.CharField(
