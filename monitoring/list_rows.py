@@ -34,7 +34,7 @@ def _texts() -> dict[str, str]:
         "approved": gettext("Gerealiseerd"),
         "progress": gettext("Voortgang"),
         "coordinator": gettext("SROI-coördinator"),
-        "concept": gettext("concept"),
+        "concept": str(Contract.Status.DRAFT.label),  # capitalised like every other status
         "resume": gettext("Verder invullen"),
         "unknown": gettext("onbekend"),
         "unassigned": gettext("nog niet toegewezen"),

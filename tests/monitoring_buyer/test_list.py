@@ -46,7 +46,7 @@ def test_a_concept_shows_as_concept_with_a_link_to_continue(client, alice, portf
     html = client.get(LIST).content.decode()
     edit = reverse("contracts:edit", args=[portfolio.draft.uuid])
     assert f'href="{edit}">Verder invullen' in html
-    assert '<span class="wizzr-status wizzr-status--draft">concept</span>' in html
+    assert '<span class="wizzr-status wizzr-status--draft">Concept</span>' in html
     assert reverse("monitoring:contract", args=[portfolio.draft.uuid]) not in html
 
 
