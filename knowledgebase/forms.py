@@ -8,6 +8,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from knowledgebase.models import QUESTION_MAX_LENGTH, REMARK_MAX_LENGTH, ArticleFeedback, Category, HelpRequest
+from wizzr.bounds import MONEY_TOO_LARGE
 
 SUBJECT_MAX_LENGTH = 200
 
@@ -177,6 +178,11 @@ class StatusForm(forms.Form):
         widget=forms.Select(attrs={"class": "utrecht-select utrecht-select--html-select"}),
     )
 
+    def __init__(self, *args, **kwargs):
+        # Shown on the same page as the reply form, which has a status field too: ids must differ.
+        kwargs.setdefault("auto_id", "id_status_change_%s")
+        super().__init__(*args, **kwargs)
+
 
 # Contract fields a coordinator may change when applying a change request. The supplier is not
 # among them: choosing another establishment goes through the contract entry's registry search.
@@ -226,6 +232,8 @@ def contract_change_form_class():
             super().__init__(*args, **kwargs)
             for name in self.Meta.localized_fields:
                 self.fields[name].widget.attrs.update({"class": "utrecht-textbox", "inputmode": "decimal"})
+            for name in ("contract_value", "sroi_fixed_amount"):
+                self.fields[name].error_messages.update(max_digits=MONEY_TOO_LARGE, max_whole_digits=MONEY_TOO_LARGE)
 
         def _get_validation_exclusions(self):
             # The organisation is not editable here, but the per-organisation unique contract

@@ -61,3 +61,42 @@
     start();
   }
 })();
+
+// A field's error message goes as soon as the user changes that field: it described the value they
+// replaced. The server checks everything again on the next submit.
+(function () {
+  "use strict";
+
+  function withoutId(list, id) {
+    return (list || "").split(/\s+/).filter(function (token) { return token && token !== id; }).join(" ");
+  }
+
+  function clearError(event) {
+    var field = event.target.closest ? event.target.closest(".utrecht-form-field--invalid") : null;
+    if (!field) { return; }
+    field.classList.remove("utrecht-form-field--invalid");
+    field.querySelectorAll(".utrecht-form-field-error-message").forEach(function (message) {
+      var id = message.id;
+      message.remove();
+      if (!id) { return; }
+      field.querySelectorAll("[aria-describedby]").forEach(function (element) {
+        var rest = withoutId(element.getAttribute("aria-describedby"), id);
+        if (rest) { element.setAttribute("aria-describedby", rest); } else { element.removeAttribute("aria-describedby"); }
+      });
+    });
+    field.querySelectorAll("[aria-invalid]").forEach(function (element) { element.removeAttribute("aria-invalid"); });
+  }
+
+  function start() {
+    document.querySelectorAll("form[data-contract-form]").forEach(function (form) {
+      form.addEventListener("input", clearError);
+      form.addEventListener("change", clearError);
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

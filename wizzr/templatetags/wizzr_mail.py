@@ -1,4 +1,4 @@
-"""Template helpers for e-mails and in-app notifications."""
+"""Template helpers for e-mails, in-app notifications and pages that name an organisation in a sentence."""
 
 from django import template
 
