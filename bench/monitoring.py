@@ -361,6 +361,11 @@ def _generate(authority, service_point, coordinators, *, stdout) -> None:
 
 
 def ensure_data(*, fresh: bool, stdout):
+    from django.core.management import call_command
+
+    # A fresh clone has never run `make run`: the database may still be empty.
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
     service_point, authority = _bench_organisations()
     advisor, coordinators = _bench_users(service_point, authority)
     contracts, realisations = _existing_counts(authority)
