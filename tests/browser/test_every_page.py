@@ -1,4 +1,5 @@
-"""Every page state of the product in Chromium, per role, checked for CSP and axe (WCAG 2.1 AA) violations.
+"""Every page state of the product in Chromium, per role, checked for CSP, axe (WCAG 2.1 AA) and HTML_CodeSniffer
+(WCAG2AA) violations, and at 320, 768 and 1366 px wide for controls that a fixed or sticky element covers.
 
 The world is the seeded one of the security suite (``tests/security/conftest.build_world``): a running
 contract of Arnhem with agreement, realisation, evidence, reporting period, supplier contacts, a change
@@ -25,7 +26,7 @@ from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_tot
 from django.urls import Resolver404, resolve, reverse
 from playwright.sync_api import expect
 
-from tests.browser.conftest import _CSP_LISTENER
+from tests.browser.conftest import _CSP_LISTENER, covered_elements, htmlcs_errors
 from tests.factories import PASSWORD
 from tests.security.conftest import build_world
 from tests.security.routes import ROUTES
@@ -33,6 +34,11 @@ from tests.security.routes import ROUTES
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = os.environ.get("WIZZR_SCREENSHOTS", "")
+# Every state is checked in full (CSP, axe, HTML_CodeSniffer) at the widest width, the width the tour runs
+# at; at each width the state is also searched for controls that a fixed or sticky element covers, and at
+# the narrower ones HTML_CodeSniffer runs again (what shows and hides with the width can change its verdict).
+WIDTHS = (320, 768, 1366)
+HEIGHT = 900
 
 # GET routes that answer with something else than an HTML page, each with the reason.
 NOT_HTML = {
@@ -75,6 +81,7 @@ class Tour:
     who: str
     problems: list
     visited: set
+    htmlcs_script: str = ""
 
     def url(self, name: str, **kwargs) -> str:
         return self.base + reverse(name, kwargs=kwargs or None)
@@ -92,8 +99,24 @@ class Tour:
             self.check(self.page, context)
         except AssertionError as error:
             self.problems.append(f"[{self.who}] {label}: {error}")
+        self.at_every_width(label, context)
         # A violation seen once must not be reported again on every later state of the same document.
         self.page.evaluate("window.__cspViolations = []")
+
+    def at_every_width(self, label: str, context=None) -> None:
+        exclude = [", ".join(sel) for sel in context.get("exclude", [])] if isinstance(context, dict) else []
+        seen = {(e["code"], e["element"]) for e in htmlcs_errors(self.page, self.htmlcs_script, exclude)}
+        for width in WIDTHS:  # the widest last: the tour goes on at that width
+            self.page.set_viewport_size({"width": width, "height": HEIGHT})
+            if width != WIDTHS[-1]:  # the widest was checked in full; report only what a narrower one adds
+                for e in htmlcs_errors(self.page, self.htmlcs_script, exclude):
+                    if (e["code"], e["element"]) in seen:
+                        continue
+                    seen.add((e["code"], e["element"]))
+                    self.problems.append(f"[{self.who}] {label} at {width} px: HTML_CodeSniffer {e['code']} on "
+                                         f"{self.page.url}: {e['message']}\n  {e['element']}")
+            for covered in covered_elements(self.page):
+                self.problems.append(f"[{self.who}] {label} at {width} px on {self.page.url}: {covered}")
 
     def visit(self, name: str, label: str | None = None, query: str = "", context=None, **kwargs) -> None:
         self.page.goto(self.url(name, **kwargs) + query)
@@ -119,7 +142,7 @@ def rendered_route(response) -> str | None:
 
 
 @pytest.fixture
-def tour(browser, live_server, check_page, axe, settings, tmp_path):
+def tour(browser, live_server, check_page, axe, htmlcs_script, settings, tmp_path):
     """Start a tour for a persona; at the end, every collected problem fails the test in one report."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path
     w = build_world()
@@ -132,15 +155,16 @@ def tour(browser, live_server, check_page, axe, settings, tmp_path):
 
     def start(who: str | None) -> Tour:
         context = browser.new_context(locale="nl-NL", timezone_id="Europe/Amsterdam",
-                                      viewport={"width": 1280, "height": 900})
+                                      viewport={"width": WIDTHS[-1], "height": HEIGHT})
         contexts.append(context)
         context.add_init_script(_CSP_LISTENER)
         context.add_init_script(axe.axe_script)  # loaded with each page instead of sent for each check
+        context.add_init_script(htmlcs_script)
         page = context.new_page()
         page.set_default_timeout(10_000)
         page.on("response", lambda response: visited.add(rendered_route(response)))
         t = Tour(page=page, base=live_server.url, check=check_page, w=w, who=who or "anonymous", problems=problems,
-                 visited=visited)
+                 visited=visited, htmlcs_script=htmlcs_script)
         if who:
             from django.core.cache import cache
 
