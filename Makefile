@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 CI_VENV := var/ci-venv
 PORT ?= 8000
 
-.PHONY: run test install migrate demo serve bench lint messages clean-db stop-db worker audit compose-check deploy-check
+.PHONY: run test screenshots install migrate demo serve bench lint messages clean-db stop-db worker audit compose-check deploy-check
 
 # .venv with the pinned Python dependencies (interpreter chosen by scripts/venv.sh).
 $(VENV)/.installed: requirements.lock pyproject.toml .python-version scripts/venv.sh
@@ -30,6 +30,11 @@ run: install
 
 test: install
 	WIZZR_TESTING=1 $(PY) -m wizzr.devdb run -- $(PY) -m pytest $(PYTEST_ARGS)
+
+# Whole-page screenshots of the main pages of each role at 320, 768 and 1366 px wide, in var/screenshots
+# as <role>-<page>-<width>.png (tests/browser/screenshots.py; `make test` does not collect it).
+screenshots: install
+	WIZZR_TESTING=1 WIZZR_SCREENSHOTS_DIR=var/screenshots $(PY) -m wizzr.devdb run -- $(PY) -m pytest tests/browser/screenshots.py -q $(PYTEST_ARGS)
 
 bench: install
 	DEBUG=1 $(PY) -m wizzr.devdb run -- $(PY) -m bench $(BENCH_ARGS)
