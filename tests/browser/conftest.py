@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.base import AxeResults
@@ -57,14 +56,6 @@ HTMLCS_IGNORED = [
     # 2.5.1 checks autocomplete="url" against the control group of e-mail fields, so that the right
     # <input type="url" autocomplete="url"> is an error.
     ("H98", "input[type=url][autocomplete=url]"),
-]
-# The same for the markup of Django's own admin templates, on /admin/ pages only.
-HTMLCS_IGNORED_DJANGO_ADMIN = [
-    ("H30.2", ".related-widget-wrapper-link"),  # the add/change/view icon links of a related field, named by title
-    ("H91.Fieldset.Name", "fieldset.module"),  # a form's fieldsets: the first has no title, the others a heading
-    ("H71.NoLegend", "fieldset.module"),
-    ("H63.1", "#result_list"),  # a change list heads each row with a <th> without scope
-    ("H32.2", "#changelist-form"),  # a change list without actions has no submit button (its rows are links)
 ]
 
 # What a fixed or sticky element must not cover: every visible control and the labels of the charts. Each is
@@ -166,8 +157,7 @@ def htmlcs_errors(page, htmlcs_script: str, exclude: list[str] | None = None) ->
     # Like axe, the script is sent once per document (or loaded with each page by an init script).
     if not page.evaluate("typeof window.HTMLCS === 'object'"):
         page.evaluate(htmlcs_script)
-    ignore = HTMLCS_IGNORED + (HTMLCS_IGNORED_DJANGO_ADMIN if urlsplit(page.url).path.startswith("/admin/") else [])
-    return page.evaluate(_HTMLCS_RUN, [exclude or [], ignore])
+    return page.evaluate(_HTMLCS_RUN, [exclude or [], HTMLCS_IGNORED])
 
 
 def covered_elements(page) -> list[str]:
