@@ -38,6 +38,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=wizzr.settings \
     STATIC_ROOT=/app/staticfiles \
     PRIVATE_MEDIA_ROOT=/data/private
+# Pango and a font for WeasyPrint (the annual report as a PDF).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 wizzr \
     && useradd --system --uid 10001 --gid wizzr --home-dir /app --shell /usr/sbin/nologin wizzr \
     && mkdir -p /data/private \

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from monitoring import buyer_views, views
+from monitoring import annual_views, buyer_views, views
 
 app_name = "monitoring"
 
@@ -9,6 +9,8 @@ contract = "opvolging/<uuid:uuid>/"
 urlpatterns = [
     path("", buyer_views.individual, name="individual"),
     path("geconsolideerd/", buyer_views.consolidated, name="consolidated"),
+    path("jaarrapportage/", annual_views.annual_report, name="annual_report"),
+    path("jaarrapportage/pdf/", annual_views.annual_report_pdf, name="annual_report_pdf"),
     path("uitvoerende-partijen/", buyer_views.supplier_options, name="supplier_options"),
     path("contracten/<uuid:uuid>/", buyer_views.contract_detail, name="contract"),
     path("export/individueel.<str:fmt>", buyer_views.export_individual, name="export_individual"),

@@ -40,6 +40,8 @@ ROUTES = {
     # buyer monitoring
     "monitoring:individual": ("get", lambda w: {}),
     "monitoring:consolidated": ("get", lambda w: {}),
+    "monitoring:annual_report": ("get", lambda w: {}, lambda w: {"jaar": "2026"}),
+    "monitoring:annual_report_pdf": ("get", lambda w: {}, lambda w: {"jaar": "2026"}),
     "monitoring:supplier_options": ("get", lambda w: {}),
     "monitoring:contract": ("get", lambda w: {"uuid": w["contract"].uuid}),
     "monitoring:export_individual": ("get", lambda w: {"fmt": "csv"}),

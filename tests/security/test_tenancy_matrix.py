@@ -58,6 +58,8 @@ EXPECTED = {
     "contracts:handed_over":                    "302 200 404 404 200 404 200 404 404 404 404",
     "monitoring:individual":                    "302 200 200 200 200 200 200 403 403 403 403",  # own scope only
     "monitoring:consolidated":                  "302 200 200 200 200 200 200 403 403 403 403",
+    "monitoring:annual_report":                 "302 200 200 200 200 200 200 403 403 403 403",  # own scope only
+    "monitoring:annual_report_pdf":             "302 200 200 200 200 200 200 403 403 403 403",
     "monitoring:supplier_options":              "302 200 200 200 200 200 200 403 403 403 403",  # own suppliers only
     "monitoring:contract":                      "302 200 404 404 200 404 200 404 404 404 404",
     "monitoring:export_individual":             "302 302 302 302 302 302 302 403 403 403 403",  # reauthenticate
