@@ -158,6 +158,11 @@ def placements(contracts: QuerySet[Contract]) -> Placements:
     return Placements(people=found["referenced"] + found["unreferenced"], realisations=found["realisations"])
 
 
+def euros(value: Decimal) -> str:
+    """An amount with the euro sign joined by a no-break space: it never breaks over two lines."""
+    return f"€\u00a0{amount(value)}"
+
+
 def summary(name: str, current: YearFigures, previous: YearFigures | None) -> list[str]:
     """The figures of ``current`` in words, compared with ``previous`` (the year before) when that
     year had an obligation too."""
@@ -190,12 +195,12 @@ def summary(name: str, current: YearFigures, previous: YearFigures | None) -> li
                 _("In %(year)s is %(pct)s %% van de verplichting gerealiseerd, evenveel als in %(previous)s.") % values
             )
     second = ngettext(
-        "Het gaat om %(count)s inkoopcontract met een SROI-verplichting van € %(obligation)s; "
-        "daarvan is € %(approved)s gerealiseerd.",
-        "Het gaat om %(count)s inkoopcontracten met samen een SROI-verplichting van € %(obligation)s; "
-        "daarvan is € %(approved)s gerealiseerd.",
+        "Het gaat om %(count)s inkoopcontract met een SROI-verplichting van %(obligation)s; "
+        "daarvan is %(approved)s gerealiseerd.",
+        "Het gaat om %(count)s inkoopcontracten met samen een SROI-verplichting van %(obligation)s; "
+        "daarvan is %(approved)s gerealiseerd.",
         current.contracts,
-    ) % {"count": current.contracts, "obligation": amount(current.obligation), "approved": amount(current.approved)}
+    ) % {"count": current.contracts, "obligation": euros(current.obligation), "approved": euros(current.approved)}
     return [first, second]
 
 
