@@ -717,3 +717,44 @@ class PageVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.version)
+
+
+class BenchmarkFigure(models.Model):
+    """One cell of the benchmark across contracting authorities, computed each night by
+    ``monitoring.benchmarks.benchmarks_compute``: the 25th percentile, median and 75th percentile of
+    one measure over the contributing authorities of a region or of the whole country, per kind of
+    contract ("" is all kinds). The percentiles are empty when fewer than ``MIN_ORGANISATIONS``
+    contributed; ``n_organisations`` is always stored, so the page can say how many there were.
+    """
+
+    class Scope(models.TextChoices):
+        REGION = "region", _("regio")
+        COUNTRY = "country", _("Nederland")
+
+    scope = models.CharField(_("bereik"), max_length=10, choices=Scope.choices)
+    region = models.ForeignKey(
+        Region, verbose_name=_("regio"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("soort opdracht"), max_length=10, blank=True)
+    measure = models.CharField(_("maatstaf"), max_length=40)
+    n_organisations = models.PositiveIntegerField(_("aantal organisaties"))
+    p25 = models.DecimalField(_("25e percentiel"), max_digits=7, decimal_places=2, null=True, blank=True)
+    median = models.DecimalField(_("mediaan"), max_digits=7, decimal_places=2, null=True, blank=True)
+    p75 = models.DecimalField(_("75e percentiel"), max_digits=7, decimal_places=2, null=True, blank=True)
+    computed_at = models.DateTimeField(_("berekend op"))
+
+    class Meta:
+        verbose_name = _("benchmarkcijfer")
+        verbose_name_plural = _("benchmarkcijfers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "region", "kind", "measure"], name="benchmarkfigure_unique_cell", nulls_distinct=False
+            ),
+            models.CheckConstraint(
+                condition=Q(scope="region", region__isnull=False) | Q(scope="country", region__isnull=True),
+                name="benchmarkfigure_region_matches_scope",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}/{self.region_id or '-'}/{self.kind or 'all'}/{self.measure}: n={self.n_organisations}"

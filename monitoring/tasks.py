@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from monitoring import services
+from monitoring import benchmarks, services
 from monitoring.reminders import send_due_reminders
 
 
@@ -18,3 +18,9 @@ def send_reminders() -> int:
 def purge_candidate_references() -> int:
     """Daily: blank candidate references of contracts closed longer than the retention period."""
     return services.candidate_references_purge()
+
+
+@shared_task(acks_late=True)
+def compute_benchmarks() -> int:
+    """Nightly: recompute the benchmark across contracting authorities (replaces all cells)."""
+    return benchmarks.benchmarks_compute()

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from monitoring import annual_views, buyer_views, views
+from monitoring import benchmark_views
 
 app_name = "monitoring"
 
@@ -9,6 +10,8 @@ contract = "opvolging/<uuid:uuid>/"
 urlpatterns = [
     path("", buyer_views.individual, name="individual"),
     path("geconsolideerd/", buyer_views.consolidated, name="consolidated"),
+    path("vergelijken/", benchmark_views.benchmarks_page, name="benchmarks"),
+    path("vergelijken/deelname/", benchmark_views.participation, name="benchmark_participation"),
     path("jaarrapportage/", annual_views.annual_report, name="annual_report"),
     path("jaarrapportage/pdf/", annual_views.annual_report_pdf, name="annual_report_pdf"),
     path("uitvoerende-partijen/", buyer_views.supplier_options, name="supplier_options"),

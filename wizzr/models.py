@@ -100,6 +100,11 @@ class Organisation(models.Model):
     phone = models.CharField(_("telefoon"), max_length=30, blank=True)
     website = models.URLField(_("website"), blank=True)
     kvk_number = models.CharField(_("KvK-nummer"), max_length=8, blank=True, db_index=True)
+    benchmark_opt_out = models.BooleanField(
+        _("doet niet mee aan de vergelijking"),
+        default=False,
+        help_text=_("De cijfers van deze opdrachtgever tellen niet mee in de vergelijking met andere opdrachtgevers."),
+    )
     created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
 
     class Meta:

@@ -321,6 +321,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "monitoring.tasks.purge_candidate_references",
         "schedule": crontab(hour=3, minute=15),
     },
+    "monitoring-compute-benchmarks": {"task": "monitoring.tasks.compute_benchmarks", "schedule": crontab(hour=4, minute=0)},
 }
 
 # Security headers. Strict CSP: no inline script or style.
@@ -385,4 +386,5 @@ WIZZR_SEED_HOOKS = [
     "monitoring.seed.seed_demo",
     "portal.seed.seed_demo",
     "knowledgebase.seed.seed_demo",
+    "monitoring.benchmarks.seed_demo",  # last: computes the benchmark over all demo data
 ]

@@ -42,6 +42,8 @@ ROUTES = {
     "monitoring:consolidated": ("get", lambda w: {}),
     "monitoring:annual_report": ("get", lambda w: {}, lambda w: {"jaar": "2026"}),
     "monitoring:annual_report_pdf": ("get", lambda w: {}, lambda w: {"jaar": "2026"}),
+    "monitoring:benchmarks": ("get", lambda w: {}),
+    "monitoring:benchmark_participation": ("post", lambda w: {}),
     "monitoring:supplier_options": ("get", lambda w: {}),
     "monitoring:contract": ("get", lambda w: {"uuid": w["contract"].uuid}),
     "monitoring:export_individual": ("get", lambda w: {"fmt": "csv"}),

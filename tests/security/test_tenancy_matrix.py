@@ -60,6 +60,8 @@ EXPECTED = {
     "monitoring:consolidated":                  "302 200 200 200 200 200 200 403 403 403 403",
     "monitoring:annual_report":                 "302 200 200 200 200 200 200 403 403 403 403",  # own scope only
     "monitoring:annual_report_pdf":             "302 200 200 200 200 200 200 403 403 403 403",
+    "monitoring:benchmarks":                    "302 200 200 200 404 404 200 404 404 404 404",  # authorities only
+    "monitoring:benchmark_participation":       "302 403 403 403 404 404 302 404 404 404 404",  # its org admin
     "monitoring:supplier_options":              "302 200 200 200 200 200 200 403 403 403 403",  # own suppliers only
     "monitoring:contract":                      "302 200 404 404 200 404 200 404 404 404 404",
     "monitoring:export_individual":             "302 302 302 302 302 302 302 403 403 403 403",  # reauthenticate
