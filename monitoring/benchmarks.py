@@ -250,7 +250,65 @@ def _group(name: str, figure: BenchmarkFigure | None) -> dict:
     }
 
 
+# Demo ------------------------------------------------------------------------------------------
+
+# (slug, name, place, kind of contract, block, persons, hours per week, months realised) of four more
+# authorities of Steunpunt SROI Midden-Gelderland, so that its region reaches five and the demo shows
+# figures rather than "too few".
+DEMO_PEERS = [
+    ("gemeente-doesburg", "Gemeente Doesburg", "Doesburg", Contract.Kind.SERVICES, "Werkervaringsplaats", 1, None, 6),
+    ("gemeente-duiven", "Gemeente Duiven", "Duiven", Contract.Kind.WORKS, "BBL-leerling", 2, None, 12),
+    ("gemeente-zevenaar", "Gemeente Zevenaar", "Zevenaar", Contract.Kind.WORKS,
+     "Participatiewet, uitkering langer", 1, Decimal("32"), 9),
+    ("gemeente-westervoort", "Gemeente Westervoort", "Westervoort", Contract.Kind.SUPPLIES, "Werkervaringsplaats", 3, None, 3),
+]
+
+
+def _demo_peers() -> int:
+    from monitoring import seed as demo
+    from monitoring import services
+    from monitoring.values import add_months
+    from wizzr.models import User
+
+    service_point = Organisation.objects.filter(slug="steunpunt-sroi-midden-gelderland").first()
+    sanne = User.objects.filter(email=demo.MG_COORDINATOR).first()
+    if service_point is None or sanne is None:
+        return 0
+    supplier = demo._supplier(*demo.SUPPLIERS[0])
+    today, now = timezone.localdate(), timezone.now()
+    made = 0
+    for i, (slug, name, city, kind, block_name, persons, hours, months) in enumerate(DEMO_PEERS):
+        organisation, _created = Organisation.objects.get_or_create(
+            slug=slug,
+            defaults={"name": name, "kind": Organisation.Kind.AUTHORITY, "served_by": service_point, "city": city},
+        )
+        start = add_months(today, -(8 + 2 * i))
+        contract, new = demo._contract(
+            f"SROI-DEMO-B{i + 1}", organisation, supplier, title="Onderhoud en beheer openbare ruimte",
+            start_date=start, end_date=add_months(today, 16), contract_value=Decimal(300000 + 100000 * i),
+            handed_over_at=now - (today - start), kind=kind,
+        )
+        if not new:
+            continue
+        made += 1
+        services.contract_accept(contract=contract, by=sanne)
+        quantities = {"persons": persons, "months": Decimal(12)}
+        if hours:
+            quantities["hours_per_week"] = hours
+        agreement = demo._agreement(contract, sanne, block_name, "Afspraak voor de demonstratie", **quantities)
+        services.agreements_record(contract=contract, by=sanne)
+        extra = {"hours_per_week": hours} if hours else {}
+        realisation = demo._realisation(
+            contract, sanne, agreement, start, add_months(start, months) - demo.DAY, candidate_reference=f"B-{i}", **extra
+        )
+        services.realisation_assess(realisation=realisation, decision="approved", by=sanne)
+    return made
+
+
 def seed_demo(*, stdout, style) -> None:
-    """``WIZZR_SEED_HOOKS`` entry (run last): compute the benchmark once so the demo shows figures."""
+    """``WIZZR_SEED_HOOKS`` entry (run last): four more authorities in Midden-Gelderland with a contract
+    each, then the benchmark computed once so the demo shows figures (after that, the nightly task)."""
+    with transaction.atomic():
+        peers = _demo_peers()
     cells = benchmarks_compute()
-    stdout.write(style.SUCCESS(f"Benchmarks: {cells} cells computed."))
+    stdout.write(style.SUCCESS(f"Benchmarks: {peers} demo authorities' contracts added, {cells} cells computed."))
