@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.humanize",
+    "django.forms",  # the form widgets' own templates, for the renderer below
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -105,6 +106,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "wizzr.middleware.ProductErrorPagesMiddleware",
 ]
+
+# Widgets render through TEMPLATES, so that templates/ can override a widget's template (admin/widgets/).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 ROOT_URLCONF = "wizzr.urls"
 WSGI_APPLICATION = "wizzr.wsgi.application"
