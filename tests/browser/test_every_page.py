@@ -50,6 +50,7 @@ NOT_HTML = {
     "monitoring:evidence": "a download (attachment)",
     "monitoring:export_individual": "a CSV/XLSX export",
     "monitoring:export_consolidated": "a CSV/XLSX export",
+    "monitoring:annual_report_pdf": "a PDF download (attachment)",
     "knowledgebase:help_request_attachment": "a download (attachment)",
     "portal:evidence": "a download (attachment)",
     "contracts:contact_persons": "an htmx fragment of the contract form, fetched only when a user of several "
@@ -272,6 +273,10 @@ def advisor_tour(t: Tour) -> None:
     t.visit("monitoring:individual", "monitoring individual filtered", query="?q=onderhoud&status=running")
     t.visit("monitoring:individual", "monitoring individual without results", query="?q=bestaatniet")
     t.visit("monitoring:consolidated", "monitoring consolidated")
+    t.visit("monitoring:annual_report", "annual report", query="?jaar=2026")
+    t.visit("monitoring:annual_report", "annual report of a year without contracts", query="?jaar=2019")
+    t.visit("monitoring:annual_report", "annual report with a refused year", query="?jaar=abc")
+    t.visit("monitoring:benchmarks", "comparison with other buyers")
     t.visit("monitoring:contract", "monitoring contract page", uuid=w["contract"].uuid)
     for summary in t.page.locator("main summary").all():
         summary.click()
