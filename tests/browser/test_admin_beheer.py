@@ -145,3 +145,27 @@ def test_the_article_preview_shows_the_unsaved_text(page, live_server, login, ch
     article.refresh_from_db()
     assert article.body_nl == "De oude tekst."
     check_page(page, ADMIN_WIDGETS)
+
+
+def test_the_audit_log_cannot_be_deleted_or_changed_from_the_admin(page, live_server, login, check_page, superuser, arnhem):
+    from wizzr.audit import audit_record
+    from wizzr.models import AuditEvent
+
+    audit_record(action="contract_created", actor=superuser, organisation=arnhem, detail={"note": "bewijs"})
+    event = AuditEvent.objects.get(action="contract_created")
+    login(page, superuser)
+
+    page.goto(url(live_server, "admin:wizzr_auditevent_changelist"))
+    expect(page.get_by_role("link", name=re.compile("contract_created|Inkoopcontract", re.IGNORECASE)).first).to_be_visible()
+    expect(page.get_by_role("combobox", name=re.compile("Actie"))).to_have_count(0)  # no bulk delete
+    check_page(page, ADMIN_WIDGETS)
+
+    page.goto(url(live_server, "admin:wizzr_auditevent_change", event.pk))
+    expect(page.get_by_role("link", name=re.compile("Verwijderen"))).to_have_count(0)
+    expect(page.get_by_role("button", name=re.compile("Opslaan"))).to_have_count(0)
+    check_page(page, ADMIN_WIDGETS)
+
+    # Even the delete page asked for directly is refused, and the event is still there.
+    response = page.goto(url(live_server, "admin:wizzr_auditevent_delete", event.pk))
+    assert response.status == 403
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
