@@ -276,3 +276,15 @@ def test_the_pdf_fetches_only_our_own_static_files():
     ):
         with pytest.raises(ValueError):
             StaticFilesFetcher().fetch(url)
+
+
+def test_the_report_and_its_pdf_speak_english_when_the_user_chose_english(client, alice, year_data):
+    client.force_login(alice)
+    client.post(reverse("set_language"), {"language": "en", "next": PAGE})
+    html = client.get(PAGE, {"jaar": "2026"}).content.decode()
+    summary = section(html, "summary-title")
+    assert "In 2026, 54 % of the obligation was realised, 10 percentage points less than in 2025." in summary
+    assert "SROI annual report" in html and "Download as PDF" in html
+    assert "gerealiseerd" not in summary
+    document = pdf_text(client.get(PDF, {"jaar": "2026"}).content)
+    assert "10 percentage points less than in 2025" in document

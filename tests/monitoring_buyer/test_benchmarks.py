@@ -355,3 +355,13 @@ def test_the_benchmark_is_scheduled_nightly_and_the_demo_seed_shows_a_region_wit
     counts = (Contract.objects.count(), BenchmarkFigure.objects.count())
     call_command("seed_demo", "--force", stdout=StringIO())
     assert (Contract.objects.count(), BenchmarkFigure.objects.count()) == counts
+
+
+def test_the_comparison_speaks_english_when_the_user_chose_english(client, alice, arnhem_region):
+    benchmarks_compute()
+    client.force_login(alice)
+    client.post(reverse("set_language"), {"language": "en", "next": URL})
+    html = page_text(client, alice)
+    assert "Compare with other contracting authorities" in html
+    assert "How we calculate" in html
+    assert "Vergelijken met andere opdrachtgevers" not in html
