@@ -214,3 +214,58 @@ class Attachment(ScannedFile):
     @property
     def path(self) -> Path:
         return attachment_root() / self.stored_name
+
+
+class ImportBatchQuerySet(TenantQuerySet):
+    def visible_to(self, user) -> ImportBatchQuerySet:
+        """Return the import batches of the organisations where ``user`` is an organisation admin."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        admin_of = Membership.objects.filter(user=user, role=Role.ORG_ADMIN).values("organisation_id")
+        return self.filter(organisation_id__in=admin_of)
+
+
+class ImportBatch(models.Model):
+    """One spreadsheet of existing contracts uploaded by an organisation admin: its rows, the dry run's
+    verdict per row, and, once applied, what it created and changed (so that it can be undone)."""
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("Wordt gecontroleerd")
+        CHECKED = "checked", _("Gecontroleerd")
+        APPLYING = "applying", _("Wordt toegepast")
+        APPLIED = "applied", _("Toegepast")
+        UNDONE = "undone", _("Ongedaan gemaakt")
+        FAILED = "failed", _("Mislukt")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisatie"), on_delete=models.PROTECT, related_name="contract_imports"
+    )
+    file_name = models.CharField(_("bestandsnaam"), max_length=255)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CHECKING)
+    progress = models.PositiveSmallIntegerField(_("voortgang"), default=0)
+    # The cells as read from the file (strings, keyed by column name), in file order.
+    source_rows = models.JSONField(default=list, editable=False)
+    # The dry run: per row its outcome, reasons per column and the values it would store.
+    rows = models.JSONField(default=list, editable=False)
+    summary = models.JSONField(default=dict, editable=False)
+    # Applied: {"created": [{"uuid", "updated_at"}], "changed": [{"uuid", "updated_at", "previous": {...}}]}
+    changes = models.JSONField(default=dict, editable=False)
+    message = models.TextField(_("melding"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("geüpload door"), on_delete=models.SET_NULL, null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("geüpload op"), default=timezone.now)
+    applied_at = models.DateTimeField(_("toegepast op"), null=True, blank=True)
+    undone_at = models.DateTimeField(_("ongedaan gemaakt op"), null=True, blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contractimport")
+        verbose_name_plural = _("contractimports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name

@@ -6,6 +6,11 @@ app_name = "contracts"
 
 urlpatterns = [
     path("nieuw/", views.create, name="create"),
+    path("importeren/", views.import_start, name="import_start"),
+    path("importeren/sjabloon.<str:fmt>", views.import_template, name="import_template"),
+    path("importeren/<uuid:uuid>/", views.import_batch, name="import_batch"),
+    path("importeren/<uuid:uuid>/voortgang/", views.import_progress, name="import_progress"),
+    path("importeren/<uuid:uuid>/ongedaan-maken/", views.import_undo, name="import_undo"),
     path("nieuw/contactpersonen/", views.contact_persons, name="contact_persons"),
     path("<uuid:uuid>/", views.detail, name="detail"),
     path("<uuid:uuid>/wijzigen/", views.edit, name="edit"),

@@ -9,6 +9,8 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,17 +21,18 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from contracts import services
+from contracts import importer, services
 from contracts.forms import (
     AttachmentUploadForm,
     ContractForm,
     advising_organisations,
     organisation_members,
 )
-from contracts.models import Attachment, Contract
+from contracts.models import Attachment, Contract, ImportBatch
 from contracts.uploads import parse_uploads_strictly, validate_uploads
 from wizzr.models import Membership, Role, User
 from wizzr.scanning import held_response
+from wizzr.tenancy import current_roles
 
 logger = logging.getLogger(__name__)
 
@@ -295,3 +298,132 @@ def handed_over(request: HttpRequest, uuid: UUID) -> HttpResponse:
     if contract.is_draft:
         return redirect("contracts:attachments", uuid=contract.uuid)
     return render(request, "contracts/contract_handed_over.html", {"contract": contract})
+
+
+# --- importing existing contracts from a spreadsheet ---------------------------------------------------------
+
+
+def _import_organisation_or_403(request: HttpRequest):
+    """The current organisation, when the user administers it and it is a contracting authority."""
+    organisation = getattr(request, "organisation", None)
+    if organisation is None or not organisation.is_authority or Role.ORG_ADMIN not in current_roles(request):
+        raise PermissionDenied
+    return organisation
+
+
+def _get_batch(request: HttpRequest, uuid: UUID) -> ImportBatch:
+    return get_object_or_404(ImportBatch.objects.visible_to(request.user).select_related("organisation"), uuid=uuid)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_start(request: HttpRequest) -> HttpResponse:
+    """Download the template, upload a file; the dry run follows on the batch's page."""
+    organisation = _import_organisation_or_403(request)
+    error = ""
+    if request.method == "POST":
+        # Refuse an oversized upload before reading it: the declared length is known first.
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > importer.MAX_UPLOAD_BYTES + 64 * 1024:
+            error = importer.size_message()
+        else:
+            upload = request.FILES.get("bestand")
+            if upload is None or not upload.size:
+                error = _("Kies een bestand (.xlsx of .csv).")
+            elif upload.size > importer.MAX_UPLOAD_BYTES:
+                error = importer.size_message()
+            else:
+                try:
+                    rows = importer.read_upload(upload.name, upload.read())
+                except importer.ImportRefused as refused:
+                    error = str(refused)
+                else:
+                    batch = importer.start(organisation=organisation, by=request.user, name=upload.name, rows=rows)
+                    return redirect("contracts:import_batch", uuid=batch.uuid)
+    batches = ImportBatch.objects.visible_to(request.user).filter(organisation=organisation).defer(
+        "source_rows", "rows"
+    )[:10]
+    ctx = {"error": error, "batches": batches, "columns": importer.COLUMNS,
+           "max_mb": importer.MAX_UPLOAD_BYTES // (1024 * 1024)}
+    return render(request, "contracts/import_start.html", ctx, status=400 if error else 200)
+
+
+@login_required
+@require_GET
+def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
+    _import_organisation_or_403(request)
+    if fmt == "xlsx":
+        response = HttpResponse(
+            importer.template_xlsx(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    elif fmt == "csv":
+        response = HttpResponse(importer.template_csv(), content_type="text/csv; charset=utf-8")
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="contracten-sjabloon.{fmt}"'
+    return response
+
+
+def _chosen_suppliers(request: HttpRequest) -> dict:
+    return {
+        key.removeprefix("leverancier_"): value[:64]
+        for key, value in request.POST.items()
+        if key.startswith("leverancier_") and len(key) < 40
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_batch(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """The dry run of one upload; POST confirms it (applies it)."""
+    batch = _get_batch(request, uuid)
+    if request.method == "POST":
+        if batch.status != ImportBatch.Status.CHECKED:
+            messages.error(request, _("Deze import is al verwerkt."))
+            return redirect("contracts:import_batch", uuid=batch.uuid)
+        chosen = _chosen_suppliers(request)
+        if len(batch.source_rows) > importer.SYNC_ROWS:
+            from contracts import tasks
+
+            ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.APPLYING, message="")
+            user_id = request.user.pk
+            transaction.on_commit(lambda: tasks.import_apply.delay(batch.pk, chosen, user_id))
+            return redirect("contracts:import_batch", uuid=batch.uuid)
+        done, message = importer.apply(batch.pk, chosen=chosen, by=request.user, request=request)
+        (messages.success if done else messages.error)(request, message)
+        return redirect("contracts:import_batch", uuid=batch.uuid)
+    page = Paginator(batch.rows, 100).get_page(request.GET.get("pagina"))
+    ctx = {
+        "batch": batch,
+        "page": page,
+        "running": batch.status in (ImportBatch.Status.CHECKING, ImportBatch.Status.APPLYING),
+        "can_apply": batch.status == ImportBatch.Status.CHECKED and not batch.summary.get("geweigerd"),
+        "undo_blocker": importer.undo_blocker(batch) if batch.status == ImportBatch.Status.APPLIED else "",
+        "can_undo": batch.status == ImportBatch.Status.APPLIED and not importer.undo_blocker(batch),
+    }
+    return render(request, "contracts/import_batch.html", ctx)
+
+
+@login_required
+@require_GET
+def import_progress(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """The progress fragment, polled by htmx while a large import is checked or applied."""
+    batch = _get_batch(request, uuid)
+    running = batch.status in (ImportBatch.Status.CHECKING, ImportBatch.Status.APPLYING)
+    response = render(request, "contracts/_import_progress.html", {"batch": batch, "running": running})
+    if not running and request.htmx:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_POST
+def import_undo(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    batch = _get_batch(request, uuid)
+    done, message = importer.undo(batch.pk, by=request.user, request=request)
+    (messages.success if done else messages.error)(request, message)
+    return redirect("contracts:import_batch", uuid=batch.uuid)

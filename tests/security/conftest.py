@@ -48,6 +48,7 @@ def masked(response) -> tuple[int, bytes]:
 
 def build_world() -> dict:
     """The personas (same names, organisations and roles as ``tests/conftest.py``) and Arnhem's running contract."""
+    from contracts.models import ImportBatch
     from monitoring.models import CatalogueVersion, Region
 
     ship_catalogues()
@@ -85,6 +86,10 @@ def build_world() -> dict:
     w["agreement"] = contract.agreements.get()
     w["draft"] = ContractFactory(organisation=arnhem, contract_number="CONCEPT-1", supplier=contract.supplier)
     w["attachment"] = AttachmentFactory(contract=contract, uploaded_by=alice)
+    w["import_batch"] = ImportBatch.objects.create(
+        organisation=arnhem, created_by=w["erin"], file_name="contracten.csv", status=ImportBatch.Status.CHECKED,
+        summary={"nieuw": 0, "gewijzigd": 0, "ongewijzigd": 0, "geweigerd": 0, "kiezen": 0},
+    )
     w["renkum_contract"] = ContractFactory(organisation=renkum, contract_number="REN-001", handed_over=True)
     w["utrecht_contract"] = ContractFactory(organisation=utrecht, contract_number="UTR-001", handed_over=True)
 

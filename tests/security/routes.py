@@ -37,6 +37,11 @@ ROUTES = {
         "post", lambda w: {"uuid": w["contract"].uuid, "attachment_uuid": w["attachment"].uuid}),
     "contracts:hand_over": ("post", lambda w: {"uuid": w["contract"].uuid}),
     "contracts:handed_over": ("get", lambda w: {"uuid": w["contract"].uuid}),
+    "contracts:import_start": ("get", lambda w: {}),
+    "contracts:import_template": ("get", lambda w: {"fmt": "csv"}),
+    "contracts:import_batch": ("get", lambda w: {"uuid": w["import_batch"].uuid}),
+    "contracts:import_progress": ("get", lambda w: {"uuid": w["import_batch"].uuid}),
+    "contracts:import_undo": ("post", lambda w: {"uuid": w["import_batch"].uuid}),
     # buyer monitoring
     "monitoring:individual": ("get", lambda w: {}),
     "monitoring:consolidated": ("get", lambda w: {}),

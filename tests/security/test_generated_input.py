@@ -49,6 +49,7 @@ EXTRA_PAGES = {
 BLIND = {
     "contracts:hand_over": (),
     "contracts:attachment_remove": (),
+    "contracts:import_undo": (),
     "monitoring:accept": (),
     "monitoring:record_agreements": (),
     "monitoring:start_execution": (),

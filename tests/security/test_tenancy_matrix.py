@@ -56,6 +56,11 @@ EXPECTED = {
     "contracts:attachment_remove":              "302 302 404 404 403 404 302 404 404 404 404",
     "contracts:hand_over":                      "302 302 404 404 403 404 302 404 404 404 404",
     "contracts:handed_over":                    "302 200 404 404 200 404 200 404 404 404 404",
+    "contracts:import_start":                   "302 403 403 403 403 403 200 403 403 403 403",  # authority admins
+    "contracts:import_template":                "302 403 403 403 403 403 200 403 403 403 403",
+    "contracts:import_batch":                   "302 404 404 404 404 404 200 404 404 404 404",
+    "contracts:import_progress":                "302 404 404 404 404 404 200 404 404 404 404",
+    "contracts:import_undo":                    "302 404 404 404 404 404 302 404 404 404 404",  # refused: applied none
     "monitoring:individual":                    "302 200 200 200 200 200 200 403 403 403 403",  # own scope only
     "monitoring:consolidated":                  "302 200 200 200 200 200 200 403 403 403 403",
     "monitoring:annual_report":                 "302 200 200 200 200 200 200 403 403 403 403",  # own scope only

@@ -1,0 +1,24 @@
+"""Celery tasks of contract entry: the dry run and the apply of large contract imports."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from contracts import importer
+from contracts.models import ImportBatch
+from wizzr.models import User
+
+
+@shared_task(acks_late=True)
+def import_check(batch_id: int) -> None:
+    batch = ImportBatch.objects.select_related("organisation").get(pk=batch_id)
+    if batch.status == ImportBatch.Status.CHECKING:
+        importer.check(batch, progress=True)
+
+
+@shared_task(acks_late=True)
+def import_apply(batch_id: int, chosen: dict, user_id: int | None) -> None:
+    by = User.objects.filter(pk=user_id).first()
+    done, message = importer.apply(batch_id, chosen=chosen, by=by)
+    if not done:
+        ImportBatch.objects.filter(pk=batch_id).update(message=message)
