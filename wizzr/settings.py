@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "monitoring",
     "knowledgebase",
     "portal",
+    "api",
     "wizzr.admin_site.WizzrAdminConfig",  # Django admin as WIZZR beheer
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("monitoren/", include("monitoring.urls")),
     path("kennisbank/", include("knowledgebase.urls")),
     path("leverancier/", include("portal.urls")),
+    path("", include("api.urls")),
 ]
 
 handler404 = "wizzr.views.not_found"

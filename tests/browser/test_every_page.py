@@ -53,6 +53,12 @@ NOT_HTML = {
     "monitoring:annual_report_pdf": "a PDF download (attachment)",
     "knowledgebase:help_request_attachment": "a download (attachment)",
     "portal:evidence": "a download (attachment)",
+    "api:openapi": "JSON: the OpenAPI document of the API",
+    "api:contracts": "JSON API for BI tools (bearer key, no session)",
+    "api:contract": "JSON API for BI tools (bearer key, no session)",
+    "api:agreements": "JSON API for BI tools (bearer key, no session)",
+    "api:realised": "JSON API for BI tools (bearer key, no session)",
+    "api:annual_figures": "JSON API for BI tools (bearer key, no session)",
     "contracts:contact_persons": "an htmx fragment of the contract form, fetched only when a user of several "
                                  "organisations switches the client; the form around it is visited",
 }
@@ -374,6 +380,13 @@ def org_admin_tour(t: Tour) -> None:
     t.visit("member_remove", "removing a member", uuid=w["alice"].uuid)
     t.visit("audit_log", "audit log")
     t.visit("audit_log", "audit log page 2", query="?page=2")
+    t.visit("api:keys", "API keys")
+    t.submit_empty("API key form with errors", "Sleutel maken")
+    t.page.locator("input[name=name]").fill("Power BI")
+    t.page.get_by_role("button", name="Sleutel maken").click()
+    t.page.wait_for_load_state("networkidle")
+    expect(t.page.get_by_test_id("secret")).to_be_visible()
+    t.state("API key created, shown once")
     t.visit("mfa_index", "two-step verification with an app")
     t.visit("mfa_view_recovery_codes", "recovery codes")
     t.visit("mfa_generate_recovery_codes", "new recovery codes")

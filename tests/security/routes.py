@@ -108,4 +108,21 @@ ROUTES = {
     "portal:invite": ("get", lambda w: {"uuid": w["contract"].uuid}),
     "portal:access_revoke": ("post", lambda w: {"uuid": w["contract"].uuid, "access_uuid": w["access"].uuid}),
     "portal:settlement": ("get", lambda w: {"uuid": w["contract"].uuid}),
+    # read-only API (a bearer key, never a session: every persona gets 401) and its key page
+    "api:keys": ("get", lambda w: {}),
+    "api:key_revoke": ("post", lambda w: {"uuid": _api_token(w).uuid}),
+    "api:openapi": ("get", lambda w: {}),
+    "api:contracts": ("get", lambda w: {}),
+    "api:contract": ("get", lambda w: {"uuid": w["contract"].uuid}),
+    "api:agreements": ("get", lambda w: {"uuid": w["contract"].uuid}),
+    "api:realised": ("get", lambda w: {"uuid": w["contract"].uuid}),
+    "api:annual_figures": ("get", lambda w: {}),
 }
+
+
+def _api_token(w):
+    """Arnhem's API key, made on first use (the world is shared with suites that know no keys)."""
+    from api.models import ApiToken
+
+    token = ApiToken.objects.filter(organisation=w["arnhem"]).first()
+    return token or ApiToken.issue(organisation=w["arnhem"], name="BI", by=w["erin"])[0]

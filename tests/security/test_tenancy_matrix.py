@@ -118,6 +118,15 @@ EXPECTED = {
     "portal:invite":                            "302 403 404 404 200 404 403 404 404 404 404",
     "portal:access_revoke":                     "302 403 404 404 302 404 403 404 404 404 404",
     "portal:settlement":                        "302 403 404 404 200 404 403 404 404 404 404",
+    "api:keys":                                 "302 403 403 403 403 403 200 403 403 403 403",
+    "api:key_revoke":                           "302 403 403 403 403 403 302 403 403 403 403",
+    "api:openapi":                              "200 200 200 200 200 200 200 200 200 200 200",  # public description
+    # The API reads a bearer key only; a session opens nothing (tests/api/test_api_tenancy.py walks it with keys).
+    "api:contracts":                            "401 401 401 401 401 401 401 401 401 401 401",
+    "api:contract":                             "401 401 401 401 401 401 401 401 401 401 401",
+    "api:agreements":                           "401 401 401 401 401 401 401 401 401 401 401",
+    "api:realised":                             "401 401 401 401 401 401 401 401 401 401 401",
+    "api:annual_figures":                       "401 401 401 401 401 401 401 401 401 401 401",
 }
 
 # Third-party URLconfs with their own small checks below.
