@@ -53,6 +53,9 @@ NOT_HTML = {
     "monitoring:annual_report_pdf": "a PDF download (attachment)",
     "knowledgebase:help_request_attachment": "a download (attachment)",
     "portal:evidence": "a download (attachment)",
+    "contracts:import_template": "a CSV/XLSX download (the contract import template)",
+    "contracts:import_progress": "an htmx fragment polled by the import page while a large file is checked or "
+                                 "applied; the page around it is visited",
     "api:openapi": "JSON: the OpenAPI document of the API",
     "api:contracts": "JSON API for BI tools (bearer key, no session)",
     "api:contract": "JSON API for BI tools (bearer key, no session)",
@@ -380,6 +383,8 @@ def org_admin_tour(t: Tour) -> None:
     t.visit("member_remove", "removing a member", uuid=w["alice"].uuid)
     t.visit("audit_log", "audit log")
     t.visit("audit_log", "audit log page 2", query="?page=2")
+    t.visit("contracts:import_start", "contract import")
+    t.visit("contracts:import_batch", "contract import dry run", uuid=w["import_batch"].uuid)
     t.visit("api:keys", "API keys")
     t.submit_empty("API key form with errors", "Sleutel maken")
     t.page.locator("input[name=name]").fill("Power BI")
