@@ -264,3 +264,13 @@ def test_an_existing_handed_over_contract_is_not_changed_by_an_import(admin_clie
     ContractFactory(organisation=arnhem, contract_number="INK-00000", handed_over=True, supplier=suppliers[0])
     upload(admin_client, xlsx(contract_rows(suppliers, 1)))
     assert row(latest_batch(), 2)["uitkomst"] == "geweigerd"
+
+
+def test_the_progress_fragment_shows_the_progress_and_reloads_the_page_when_the_check_is_done(admin_client, arnhem, erin):
+    batch = ImportBatch.objects.create(organisation=arnhem, created_by=erin, file_name="groot.xlsx", progress=40)
+    url = reverse("contracts:import_progress", kwargs={"uuid": batch.uuid})
+    body = admin_client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert 'value="40"' in body and f'hx-get="{url}"' in body
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.CHECKED, progress=100)
+    response = admin_client.get(url, headers={"HX-Request": "true"})
+    assert response["HX-Refresh"] == "true" and "hx-get" not in response.content.decode()
