@@ -89,7 +89,10 @@ def _cell_text(value) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, float):
-        return str(Decimal(repr(value)).normalize()) if value == value else "NaN"
+        if value != value or value in (float("inf"), float("-inf")):
+            return "NaN"
+        text = format(Decimal(repr(value)), "f")  # plain digits: 10.0 → "10", never "1E+1"
+        return text.rstrip("0").rstrip(".") if "." in text else text
     return str(value).strip()
 
 

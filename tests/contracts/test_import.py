@@ -274,3 +274,11 @@ def test_the_progress_fragment_shows_the_progress_and_reloads_the_page_when_the_
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.CHECKED, progress=100)
     response = admin_client.get(url, headers={"HX-Request": "true"})
     assert response["HX-Refresh"] == "true" and "hx-get" not in response.content.decode()
+
+
+def test_numbers_typed_in_excel_are_read_as_plain_amounts(admin_client, suppliers):
+    rows = contract_rows(suppliers, 1)
+    rows[0][8], rows[0][9] = 250000.0, 5.5
+    upload(admin_client, xlsx(rows))
+    values = row(latest_batch(), 2)["waarden"]
+    assert (values["contract_value"], values["sroi_percentage"]) == ("250000.00", "5.50")
