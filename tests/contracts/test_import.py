@@ -282,3 +282,19 @@ def test_numbers_typed_in_excel_are_read_as_plain_amounts(admin_client, supplier
     upload(admin_client, xlsx(rows))
     values = row(latest_batch(), 2)["waarden"]
     assert (values["contract_value"], values["sroi_percentage"]) == ("250000.00", "5.50")
+
+
+def test_a_failed_apply_task_stores_nothing_and_lets_the_admin_confirm_again(admin_client, arnhem, erin, monkeypatch):
+    from contracts import importer, tasks
+
+    batch = ImportBatch.objects.create(organisation=arnhem, created_by=erin, file_name="groot.xlsx",
+                                       status=ImportBatch.Status.APPLYING)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(importer, "apply", broken)
+    with pytest.raises(RuntimeError):
+        tasks.import_apply.run(batch.pk, {}, erin.pk)
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.CHECKED and "niets opgeslagen" in batch.message
