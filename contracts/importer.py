@@ -32,6 +32,8 @@ from wizzr.audit import audit_record
 from wizzr.bounds import MONEY_MAX, MONEY_TOO_LARGE
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# An XLSX is a ZIP; openpyxl unpacks all of it. A workbook of 20,000 rows unpacks to a few tens of MB.
+MAX_UNPACKED_XLSX_BYTES = 200 * 1024 * 1024
 MAX_ROWS = 20_000
 # Files with more rows than this are checked and applied by a Celery task with a progress bar.
 SYNC_ROWS = 500
@@ -157,9 +159,24 @@ def read_csv(data: bytes) -> list[dict]:
     return _rows_from(header, ((n, [c.strip() for c in r]) for n, r in enumerate(records[1:], start=2)))
 
 
+def _check_unpacked_size(data: bytes) -> None:
+    """Refuse a workbook that would unpack to far more than a spreadsheet of contracts needs (a ZIP bomb),
+    reading only the ZIP's central directory."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(entry.file_size for entry in archive.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        raise ImportRefused(_("Dit Excel-bestand kan niet worden gelezen.")) from None
+    if unpacked > MAX_UNPACKED_XLSX_BYTES:
+        raise ImportRefused(size_message())
+
+
 def read_xlsx(data: bytes) -> list[dict]:
     from openpyxl import load_workbook
 
+    _check_unpacked_size(data)
     try:
         workbook = load_workbook(io.BytesIO(data), data_only=False)
     except Exception:

@@ -236,6 +236,20 @@ def test_a_50_mb_file_is_refused_before_it_is_read(admin_client):
     assert not ImportBatch.objects.exists()
 
 
+def test_a_small_workbook_that_unpacks_to_hundreds_of_megabytes_is_refused_before_it_is_opened(admin_client):
+    import zipfile
+
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (300 * 1024 * 1024))
+    assert len(bomb.getvalue()) < 1024 * 1024
+    response = upload(admin_client, bomb.getvalue(), name="klein.xlsx")
+    assert response.status_code == 400
+    assert "groter dan 10 MB" in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
 def test_unknown_columns_refuse_the_file_with_their_names(admin_client, suppliers):
     response = upload(admin_client, xlsx(contract_rows(suppliers, 1), header=[*COLUMNS[:-1], "budgethouder"]))
     assert response.status_code == 400
