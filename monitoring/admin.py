@@ -12,8 +12,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from monitoring.catalogue import CatalogueError, catalogue_version_copy, catalogue_version_preview, catalogue_version_publish
-
+from monitoring.catalogue import (
+    CatalogueError,
+    catalogue_version_copy,
+    catalogue_version_preview,
+    catalogue_version_publish,
+)
 from monitoring.models import (
     Bonus,
     BuildingBlock,

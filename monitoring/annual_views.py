@@ -7,7 +7,6 @@ their service point, with a section per authority it serves. The contracts are r
 
 from __future__ import annotations
 
-
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse

@@ -1,7 +1,6 @@
 from django.urls import path
 
-from monitoring import annual_views, buyer_views, views
-from monitoring import benchmark_views
+from monitoring import annual_views, benchmark_views, buyer_views, views
 
 app_name = "monitoring"
 

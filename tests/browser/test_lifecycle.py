@@ -16,7 +16,6 @@ time as the test. Every page state is checked for CSP violations and axe (WCAG 2
 import os
 import re
 from datetime import date, datetime, time, timedelta
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest

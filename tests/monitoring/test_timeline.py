@@ -14,8 +14,8 @@ from contracts.models import Contract
 from monitoring import reports, services
 from portal import services as portal_services
 from tests.contracts.factories import ContractFactory
-from tests.monitoring.factories import agreement_for, realisation_for
 from tests.factories import member
+from tests.monitoring.factories import agreement_for, realisation_for
 from wizzr.models import AuditEvent, Role
 
 pytestmark = pytest.mark.django_db

@@ -33,8 +33,8 @@ from tests.factories import AuthorityFactory, ServicePointFactory, UserFactory, 
 from tests.knowledgebase.factories import ArticleFactory, HelpRequestFactory
 from tests.monitoring.factories import realisation_for, ship_catalogues
 from tests.portal.conftest import TODAY, invite, running_contract
-from wizzr.models import Invitation, Notification, Role
 from wizzr.invitations import token_hash as _token_hash
+from wizzr.models import Invitation, Notification, Role
 
 UUID_RE = rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 

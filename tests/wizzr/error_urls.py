@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from wizzr.urls import handler404, handler500, urlpatterns as product_urlpatterns
+from wizzr.urls import handler404, handler500
+from wizzr.urls import urlpatterns as product_urlpatterns
 
 __all__ = ["handler404", "handler500", "urlpatterns"]
 

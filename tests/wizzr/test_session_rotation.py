@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import mark_reauthenticated
+from wizzr.invitations import token_hash as _token_hash
 from wizzr.models import Invitation, Membership, Role
 from wizzr.sessions import session_keys_of
-from wizzr.invitations import token_hash as _token_hash
 
 pytestmark = pytest.mark.django_db
 
