@@ -20,8 +20,8 @@ from django.views.decorators.http import require_GET
 from contracts.models import Contract
 from monitoring import annual
 from monitoring.buyer_views import MONITORING_ROLES
-from wizzr.models import Membership, Organisation, Role
-from wizzr.tenancy import role_required
+from wizzr.models import Organisation, Role
+from wizzr.tenancy import current_roles, role_required
 
 
 class YearForm(forms.Form):
@@ -61,9 +61,7 @@ def _scope(request: HttpRequest) -> tuple:
     authority's own report): those of the current organisation, through ``visible_to``."""
     organisation = request.organisation
     visible = Contract.objects.visible_to(request.user)
-    is_coordinator = Membership.objects.filter(
-        user=request.user, organisation=organisation, role=Role.COORDINATOR
-    ).exists()
+    is_coordinator = Role.COORDINATOR in current_roles(request)
     if organisation.kind == Organisation.Kind.SERVICE_POINT and is_coordinator:
         authorities = list(
             Organisation.objects.filter(served_by=organisation, kind=Organisation.Kind.AUTHORITY).order_by("name")
