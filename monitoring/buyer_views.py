@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from contracts.models import Contract
-from monitoring import exports, page_cache, reports
+from monitoring import exports, reports
 from monitoring.buyer_filters import PER_PAGE_CHOICES, ContractListFilter, ScopedFilterSet, per_page
 from monitoring.figures import contract_figures, schedule
 from monitoring.list_rows import render_rows
@@ -54,7 +54,6 @@ def _wants_partial(request: HttpRequest) -> bool:
 def _render(request: HttpRequest, template: str, ctx: dict, partial: str) -> HttpResponse:
     is_partial = _wants_partial(request)
     ctx["is_partial"] = is_partial
-    ctx.update(page_cache.placeholder_context(request))
     response = render(request, f"{template}#{partial}" if is_partial else template, ctx)
     # The same URL answers a whole page or a fragment: caches must keep them apart.
     patch_vary_headers(response, ("HX-Request",))
@@ -125,7 +124,6 @@ def _sort_columns(sort: str) -> list[dict]:
 
 @login_required
 @role_required(*MONITORING_ROLES)
-@page_cache.cached_page
 def individual(request: HttpRequest) -> HttpResponse:
     """Monitoren contracten — individueel: the filterable, sortable, paged list."""
     filterset = _list_filter(request)
@@ -193,7 +191,6 @@ def _is_filtered(request: HttpRequest) -> bool:
 
 @login_required
 @role_required(*MONITORING_ROLES)
-@page_cache.cached_page
 def consolidated(request: HttpRequest) -> HttpResponse:
     """Monitoren contracten — geconsolideerd: totals over all contracts of the organisation(s)."""
     filterset = _scoped_filter(request)

@@ -700,25 +700,6 @@ class ContractBlockTotal(models.Model):
         return f"{self.contract_id}/{self.block_id}: {self.planned} / {self.approved} / {self.submitted}"
 
 
-class PageVersion(models.Model):
-    """One row: a counter that every committed change to data shown on the monitoring pages raises.
-
-    Database triggers (migration 0005) raise it at commit, once per transaction, for contracts, their
-    totals, follow-up and settlement, building blocks, suppliers, users, organisations, memberships
-    and notifications. ``monitoring.page_cache`` keys rendered pages by it. Read-only for Python.
-    """
-
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    version = models.BigIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("paginaversie")
-        verbose_name_plural = _("paginaversies")
-
-    def __str__(self) -> str:
-        return str(self.version)
-
-
 class BenchmarkFigure(models.Model):
     """One cell of the benchmark across contracting authorities, computed each night by
     ``monitoring.benchmarks.benchmarks_compute``: the 25th percentile, median and 75th percentile of

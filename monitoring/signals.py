@@ -1,5 +1,5 @@
-"""Creates the follow-up of a contract when it is handed over; raises the page version after a
-bulk registry import; defines the hooks other apps connect to when a follow-up changes.
+"""Creates the follow-up of a contract when it is handed over; defines the hooks other apps connect
+to when a follow-up changes.
 
 Contracts know nothing of monitoring; monitoring listens. The follow-up (with the catalogue
 version pinned) is written in the same transaction as the handover.
@@ -7,12 +7,10 @@ version pinned) is written in the same transaction as the handover.
 
 from __future__ import annotations
 
-from django.db import connection
 from django.db.models.signals import post_save
 from django.dispatch import Signal, receiver
 
 from contracts.models import Contract
-from suppliers.signals import registry_bulk_loaded
 
 # Sent inside the transaction of the change, after the contract row is saved, with the keyword
 # arguments ``contract`` (the saved, locked instance), ``from_status``, ``to_status`` and ``by``.
@@ -32,17 +30,6 @@ def create_follow_up_on_handover(sender, instance: Contract, raw: bool = False, 
 
     if not ContractFollowUp.objects.filter(contract_id=instance.pk).exists():
         follow_up_for(contract=instance)
-
-
-@receiver(registry_bulk_loaded, dispatch_uid="monitoring_page_version_on_bulk_import")
-def raise_page_version_after_bulk_import(sender, **kwargs) -> None:
-    """A bulk import switches the row triggers off (migration 0005), so raise the version once here,
-    in the import's transaction: cached pages may show supplier names it changed."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO monitoring_pageversion (id, version) VALUES (1, 1) "
-            "ON CONFLICT (id) DO UPDATE SET version = monitoring_pageversion.version + 1"
-        )
 
 
 def _register_contract_rows() -> None:

@@ -248,10 +248,6 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 CLAMD_URL = env_str("CLAMD_URL")
 CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", 15)
 
-# Rendered monitoring list and consolidated pages kept per process (monitoring.page_cache); about
-# 100 KB each. 0 switches the cache off.
-MONITORING_PAGE_CACHE_ENTRIES = env_int("MONITORING_PAGE_CACHE_ENTRIES", 200)
-
 # Mail (Django 6.1 MAILERS).
 if env_str("SMTP_HOST"):
     MAILERS = {

@@ -20,7 +20,3 @@ PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test-private"  # noqa: F405
 # clamd_down), so that a CLAMD_URL in the developer's environment never reaches the other tests.
 CLAMD_URL = ""
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
-# Tests run inside a transaction that never commits, so the page version (raised at commit) would not
-# move between the requests of one test: the monitoring page cache is off, except in
-# tests/monitoring_buyer/test_page_cache.py, which commits.
-MONITORING_PAGE_CACHE_ENTRIES = 0

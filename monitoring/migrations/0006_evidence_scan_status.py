@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('monitoring', '0005_page_version'),
+        ('monitoring', '0004_contract_totals'),
     ]
 
     operations = [
