@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contract
-from contracts.uploads import ACCEPT, allowed_types_text
 from suppliers.forms import SupplierField
 from wizzr.bounds import MONEY_TOO_LARGE
 from wizzr.models import Organisation, Role, User
+from wizzr.uploads import ACCEPT, allowed_types_text
 
 NUMBER_TAKEN = _("Uw organisatie heeft al een inkoopcontract met dit inkoopcontractnummer.")
 
@@ -286,7 +286,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class AttachmentUploadForm(forms.Form):
-    """Only the field and its markup; the files are checked by ``contracts.uploads.validate_uploads``."""
+    """Only the field and its markup; the files are checked by ``wizzr.uploads.validate_uploads``."""
 
     files = forms.FileField(
         label=_("Bestanden"),

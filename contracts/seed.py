@@ -16,9 +16,9 @@ from django.utils import translation
 
 from contracts import services
 from contracts.models import Contract
-from contracts.uploads import validate_upload
 from suppliers.models import Supplier
 from wizzr.models import Organisation, User
+from wizzr.uploads import validate_upload
 
 # Used only when the registry is (nearly) empty: a handful of real-looking establishments.
 FALLBACK_SUPPLIERS = [

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 
 from contracts.forms import NUMBER_TAKEN, ContractForm
 from contracts.models import Attachment, Contract, attachment_root
-from contracts.uploads import ValidatedUpload, discard, store
 from wizzr.audit import audit_record
 from wizzr.models import Organisation, Role, User
 from wizzr.notifications import notify
+from wizzr.uploads import ValidatedUpload, discard, store
 
 logger = logging.getLogger(__name__)
 

@@ -29,10 +29,10 @@ from contracts.forms import (
     organisation_members,
 )
 from contracts.models import Attachment, Contract, ImportBatch
-from contracts.uploads import parse_uploads_strictly, validate_uploads
 from wizzr.models import Membership, Role, User
 from wizzr.scanning import held_response
 from wizzr.tenancy import current_roles
+from wizzr.uploads import parse_uploads_strictly, validate_uploads
 
 logger = logging.getLogger(__name__)
 

@@ -117,7 +117,7 @@ class HelpRequestForm(forms.Form):
         self.kind = kind
         self.fields["contract"].queryset = contracts
         self.fields["category"].queryset = Category.objects.all()
-        from contracts.uploads import ACCEPT, allowed_types_text
+        from wizzr.uploads import ACCEPT, allowed_types_text
 
         self.fields["attachment"].widget.attrs["accept"] = ACCEPT
         self.fields["attachment"].help_text = allowed_types_text()

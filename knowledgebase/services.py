@@ -90,7 +90,7 @@ def help_request_submit(
     Raises NoServicePoint when there is nobody to route it to. Files are written only once the
     rows are saved, and removed again if the transaction fails, so nothing is stored half.
     """
-    from contracts.uploads import discard, store
+    from wizzr.uploads import discard, store
 
     if service_point is None:
         raise NoServicePoint

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from contracts.models import Contract
-from contracts.uploads import parse_uploads_strictly, validate_uploads
 from knowledgebase import services
 from knowledgebase.forms import FeedbackForm, HelpRequestForm, ReplyForm, StatusForm, contract_change_form_class
 from knowledgebase.models import (
@@ -34,6 +33,7 @@ from knowledgebase.search import Mode, search_articles
 from wizzr.models import Role
 from wizzr.scanning import held_response
 from wizzr.tenancy import current_roles, role_required
+from wizzr.uploads import parse_uploads_strictly, validate_uploads
 
 logger = logging.getLogger(__name__)
 

@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contracts.models import Contract
-from contracts.uploads import ValidatedUpload, discard, store
 from monitoring.models import (
     Agreement,
     Assessment,
@@ -32,6 +31,7 @@ from monitoring.values import activity_value, euro
 from wizzr.audit import audit_record
 from wizzr.models import Organisation, Role, User
 from wizzr.notifications import notify
+from wizzr.uploads import ValidatedUpload, discard, store
 
 S = Contract.Status
 

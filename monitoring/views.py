@@ -22,7 +22,6 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from contracts.models import Contract
-from contracts.uploads import ACCEPT, allowed_types_text, parse_uploads_strictly, validate_uploads
 from monitoring import services
 from monitoring.access import get_contract_or_404, get_contract_to_change, is_coordinator_of
 from monitoring.figures import contract_figures, schedule, with_progress
@@ -33,6 +32,7 @@ from monitoring.reports import timeline
 from wizzr.models import Role
 from wizzr.scanning import held_response
 from wizzr.tenancy import role_required
+from wizzr.uploads import ACCEPT, allowed_types_text, parse_uploads_strictly, validate_uploads
 
 WORK_QUEUE_PAGE_SIZE = 25
 

@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.utils import formats, timezone
 
 from contracts.models import Contract
-from contracts.uploads import ValidatedUpload
 from monitoring import services as monitoring_services
 from monitoring.models import Realisation
 from monitoring.services import WorkflowError
@@ -29,6 +28,7 @@ from portal.periods import REGULAR, PlannedPeriod, due_date_for, schedule
 from wizzr.audit import audit_record
 from wizzr.models import Invitation, Membership, Organisation, Role, User
 from wizzr.notifications import notify
+from wizzr.uploads import ValidatedUpload
 
 S = Contract.Status
 P = ReportingPeriod.Status

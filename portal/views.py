@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from contracts.models import Contract
-from contracts.uploads import ACCEPT, allowed_types_text, parse_uploads_strictly, validate_uploads
 from monitoring.access import get_contract_to_change
 from monitoring.figures import contract_figures, with_progress
 from monitoring.models import Realisation
@@ -37,6 +36,7 @@ from portal.models import ReportingPeriod, Settlement, SupplierAccess
 from wizzr.models import Role
 from wizzr.scanning import held_response
 from wizzr.tenancy import role_required
+from wizzr.uploads import ACCEPT, allowed_types_text, parse_uploads_strictly, validate_uploads
 
 P = ReportingPeriod.Status
 

@@ -12,7 +12,7 @@ A file gets one of four scan states:
 - ``unscanned``: stored while no scanner was configured (and files from before scanning existed).
   Served as before while no scanner is configured; once one is, it waits for a scan like ``pending``.
 
-A file found infected while it is uploaded is never stored at all (see ``contracts.uploads``).
+A file found infected while it is uploaded is never stored at all (see ``wizzr.uploads``).
 
 The models that hold scanned files (in the domain apps) inherit ``ScannedFile`` and register
 themselves with ``register`` in their ``AppConfig.ready``, so the periodic re-scan lives here

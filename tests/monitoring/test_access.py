@@ -56,7 +56,7 @@ def test_every_follow_up_route_is_in_the_matrix():
 def world(accepted, carol, per_month_block):
     agreement = agreement_for(accepted, per_month_block, by=carol, persons=1, months=Decimal("6"))
     services.agreements_record(contract=accepted, by=carol)
-    from contracts.uploads import validate_upload
+    from wizzr.uploads import validate_upload
 
     realisation = Realisation(
         contract=accepted, agreement=agreement, block=per_month_block, candidate_reference="A",

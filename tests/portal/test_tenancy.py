@@ -12,10 +12,10 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from contracts.uploads import validate_upload
 from portal.urls import urlpatterns
 from tests.contracts import samples
 from tests.monitoring.factories import realisation_for
+from wizzr.uploads import validate_upload
 
 pytestmark = pytest.mark.django_db
 

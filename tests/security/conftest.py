@@ -22,7 +22,6 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from contracts.uploads import validate_upload
 from knowledgebase.models import HelpRequest, HelpRequestAttachment
 from monitoring import services as monitoring_services
 from portal import services as portal_services
@@ -35,6 +34,7 @@ from tests.monitoring.factories import realisation_for, ship_catalogues
 from tests.portal.conftest import TODAY, invite, running_contract
 from wizzr.invitations import token_hash as _token_hash
 from wizzr.models import Invitation, Notification, Role
+from wizzr.uploads import validate_upload
 
 UUID_RE = rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 

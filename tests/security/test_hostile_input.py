@@ -17,12 +17,12 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from contracts import uploads
 from contracts.models import Attachment, Contract
 from knowledgebase.models import HelpRequest
 from monitoring.models import ContractFollowUp, Realisation
 from tests.contracts import samples
 from tests.factories import PASSWORD, mark_reauthenticated
+from wizzr import uploads
 from wizzr.models import AuditEvent, Invitation, OutboxMessage
 
 SCRIPT = '<script>alert("x")</script>'

@@ -1,10 +1,10 @@
 import pytest
 from django.test import override_settings
 
-from contracts import uploads
-from contracts.uploads import sanitise_display_name, validate_upload, validate_uploads
 from tests.contracts import samples
 from tests.contracts.samples import upload
+from wizzr import uploads
+from wizzr.uploads import sanitise_display_name, validate_upload, validate_uploads
 
 
 @pytest.mark.parametrize(
