@@ -107,6 +107,21 @@ class Supplier(models.Model):
         place = " ".join(part for part in [self.postcode, self.city] if part)
         return ", ".join(part for part in [street, place] if part)
 
+    @property
+    def establishment_label(self) -> str:
+        """The supplier as every later place names it: which establishment of the company it is.
+
+        "Bouwbedrijf Van den Heuvel B.V., Arnhem (vestiging 000012345678)"; a main establishment is
+        "(hoofdvestiging 000012345678)". One company (KvK number) can have several establishments.
+        """
+        label = f"{self.legal_name}, {self.city}" if self.city else self.legal_name
+        kind = _("hoofdvestiging") if self.is_main_branch else _("vestiging")
+        if self.branch_number:
+            return f"{label} ({kind} {self.branch_number})"
+        if self.is_main_branch:
+            return f"{label} ({kind})"
+        return label
+
 
 class SupplierWord(models.Model):
     """One word of an active supplier's legal name, trade name or place: the word-start index.

@@ -48,10 +48,10 @@ class TestSearchEndpoint:
         assert 'role="option"' in body
         assert 'id="id_supplier_listbox-0"' in body
         assert "Bakkerij De Zoete Inval" in body and "De Zoete Inval" in body
-        assert "Kerkstraat 3, Arnhem" in body
+        assert "Kerkstraat 3, 6811 AB Arnhem" in body
         assert "40000001" in body and "000040000001" in body
         assert results_event(response) == {
-            "count": 1, "message": "1 opdrachtnemer gevonden. Gebruik pijl omlaag en omhoog om te kiezen."
+            "count": 1, "message": "1 opdrachtnemer gevonden. Gebruik pijl omlaag en omhoog om te kiezen.", "more": ""
         }
 
     def test_each_option_carries_the_data_the_form_fills_in(self, advisor_client, bakkerij):
