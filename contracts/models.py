@@ -39,13 +39,34 @@ class ContractQuerySet(TenantQuerySet):
 
     def with_obligation(self) -> ContractQuerySet:
         """Annotate ``obligation_amount``: the SROI obligation computed in the database (may be NULL)."""
-        return self.annotate(
-            obligation_amount=Coalesce(
-                F("sroi_fixed_amount"),
-                Round(F("contract_value") * F("sroi_percentage") / Decimal(100), 2),
-                output_field=models.DecimalField(max_digits=14, decimal_places=2),
-            )
-        )
+        return self.annotate(obligation_amount=obligation_sql())
+
+
+# The SROI obligation of a contract: the fixed amount when one was agreed, else the contract value
+# times the SROI percentage, rounded half up to cents; unknown (None / NULL) without either. Written
+# for Python (``Contract.sroi_obligation``, used where one contract is entered or shown) and for SQL
+# (``obligation_sql``, the only SQL form: lists, totals, filters and reports annotate it), side by
+# side; tests/contracts/test_obligation_rule.py holds the two to the same answers over many cases.
+
+
+def obligation_of(*, fixed: Decimal | None, value: Decimal | None, percentage: Decimal | None) -> Decimal | None:
+    """The obligation rule in Python."""
+    with wide_context():
+        if fixed is not None:
+            return Decimal(fixed).quantize(CENT, rounding=ROUND_HALF_UP)
+        if value is None or percentage is None:
+            return None
+        return (Decimal(value) * Decimal(percentage) / Decimal(100)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def obligation_sql() -> Coalesce:
+    """The obligation rule as an SQL expression over the contract's columns (PostgreSQL's ROUND of a
+    numeric rounds half away from zero, as ROUND_HALF_UP does)."""
+    return Coalesce(
+        F("sroi_fixed_amount"),
+        Round(F("contract_value") * F("sroi_percentage") / Decimal(100), 2),
+        output_field=models.DecimalField(max_digits=14, decimal_places=2),
+    )
 
 
 class Contract(models.Model):
@@ -153,13 +174,7 @@ class Contract(models.Model):
     @property
     def sroi_obligation(self) -> Decimal | None:
         """The SROI obligation in EUR (2 places): the fixed amount, or value × percentage; None if unknown."""
-        with wide_context():
-            if self.sroi_fixed_amount is not None:
-                return Decimal(self.sroi_fixed_amount).quantize(CENT, rounding=ROUND_HALF_UP)
-            if self.contract_value is None or self.sroi_percentage is None:
-                return None
-            obligation = Decimal(self.contract_value) * Decimal(self.sroi_percentage) / Decimal(100)
-            return obligation.quantize(CENT, rounding=ROUND_HALF_UP)
+        return obligation_of(fixed=self.sroi_fixed_amount, value=self.contract_value, percentage=self.sroi_percentage)
 
     @property
     def is_draft(self) -> bool:

@@ -17,12 +17,12 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.db import connection, models
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
-from django.db.models.functions import Cast, Coalesce, NullIf
+from django.db.models.functions import Cast, Coalesce, ExtractYear, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contract
-from monitoring.figures import Track, track_state, with_progress
+from monitoring.figures import Track, expected_by_now, with_progress
 from monitoring.models import BuildingBlock, ContractFollowUp
 from suppliers.models import Supplier
 from wizzr.models import AuditEvent, Membership, Organisation, Role, User
@@ -150,7 +150,7 @@ def decorate(contract: Contract) -> Contract:
         contract.progress = None
     contract.bar_width = max(ZERO, min(contract.progress, Decimal(100))) if contract.progress is not None else ZERO
     contract.elapsed_share = _percent(contract.elapsed_days, contract.term_days) or ZERO
-    if not hasattr(contract, "supplier_name"):  # page_rows selects these; with_progress rows join them
+    if not hasattr(contract, "supplier_name"):  # page_rows annotates these; contract_rows joins them
         contract.supplier_name = contract.supplier.display_name
         contract.organisation_name = contract.organisation.name
         try:
@@ -158,17 +158,11 @@ def decorate(contract: Contract) -> Contract:
         except ContractFollowUp.DoesNotExist:
             coordinator = None
         contract.coordinator_name = coordinator.name if coordinator else ""
-    if not hasattr(contract, "track_state"):  # page_rows leaves the rule to Python; with_progress annotates it
-        contract.track_state = track_state(
-            status=contract.status,
-            obligation=contract.obligation_amount,
-            approved=contract.approved_amount,
-            elapsed_days=contract.elapsed_days,
-            term_days=contract.term_days,
-        )
-    contract.track_state = Track(contract.track_state)
+    contract.track_state = Track(contract.track_state)  # annotated by with_progress
     contract.is_behind = contract.track_state == Track.BEHIND
-    contract.expected_now = expected_by_now(contract)
+    contract.expected_now = expected_by_now(
+        contract.obligation_amount, elapsed_days=contract.elapsed_days, term_days=contract.term_days
+    )
     contract.arrears = (
         max(contract.expected_now - contract.approved_amount, ZERO) if contract.expected_now is not None else None
     )
@@ -208,35 +202,17 @@ def sort_rows(rows: QuerySet[Contract], key: str | None) -> tuple[QuerySet[Contr
     return rows.order_by(*order, F("pk").desc() if descending else F("pk").asc()), key
 
 
-# The rows of one page with their figures, by id. The same figures as ``with_progress`` (which
-# the exports use, and a test holds both to the same numbers), written out so that a page costs no
-# ORM compilation of a dozen subquery expressions.
-PAGE_ROWS_SQL = """
-SELECT c.*, o.name AS organisation_name, COALESCE(NULLIF(s.trade_name, ''), s.legal_name) AS supplier_name,
-       COALESCE(u.name, '') AS coordinator_name,
-       COALESCE(c.sroi_fixed_amount, ROUND(c.contract_value * c.sroi_percentage / 100, 2)) AS obligation_amount,
-       COALESCE(t.planned, 0) AS planned_amount,
-       COALESCE(t.approved, 0) AS approved_amount,
-       (c.end_date - c.start_date + 1) AS term_days,
-       LEAST(GREATEST(%s::date - c.start_date, 0), c.end_date - c.start_date + 1) AS elapsed_days
-FROM contracts_contract c
-JOIN wizzr_organisation o ON o.id = c.organisation_id
-JOIN suppliers_supplier s ON s.id = c.supplier_id
-LEFT JOIN monitoring_contracttotal t ON t.contract_id = c.id
-LEFT JOIN monitoring_contractfollowup f ON f.contract_id = c.id
-LEFT JOIN wizzr_user u ON u.id = f.coordinator_id
-WHERE c.id = ANY(%s)
-"""
-
-
 def page_rows(ids: list[int], *, today: date | None = None) -> list[Contract]:
     """The contracts ``ids`` (already checked for visibility) with their figures, in the order of
     ``ids``, decorated (see ``decorate``). One query."""
     if not ids:
         return []
-    today = today or timezone.localdate()
     order = {pk: index for index, pk in enumerate(ids)}
-    rows = list(Contract.objects.raw(PAGE_ROWS_SQL, [today, list(ids)]))
+    rows = with_progress(Contract.objects.filter(pk__in=ids), today=today).annotate(
+        organisation_name=F("organisation__name"),
+        supplier_name=SUPPLIER_NAME,
+        coordinator_name=Coalesce(F("follow_up__coordinator__name"), Value("")),
+    )
     return [decorate(row) for row in sorted(rows, key=lambda row: order[row.pk])]
 
 
@@ -381,29 +357,16 @@ def _buckets(keys: Iterable[tuple[str, str]]) -> dict[str, Bucket]:
 # materialised once; the final UNION ALL reads them for every part of the page. Rows share one
 # shape: (part, status, start_year, key, n, contract_value, obligation, planned, approved, expected).
 CONSOLIDATED_SQL = """
--- The contracts come in as the compiled queryset (visibility and filters stay with the ORM), with
--- the planned and approved sums the database keeps per contract (monitoring.models.ContractTotal):
--- one row per contract instead of every agreement and realisation.
-WITH c AS MATERIALIZED (
-    SELECT k.id, k.status, EXTRACT(YEAR FROM k.start_date)::int AS start_year, k.supplier_id,
-           k.contract_value,
-           COALESCE(k.sroi_fixed_amount, ROUND(k.contract_value * k.sroi_percentage / 100, 2)) AS obligation,
-           (k.end_date - k.start_date + 1) AS term_days,
-           LEAST(GREATEST(%s::date - k.start_date, 0), k.end_date - k.start_date + 1) AS elapsed_days,
-           COALESCE(t.planned, 0) AS planned, COALESCE(t.approved, 0) AS approved
-    FROM ({contracts}) k
-    LEFT JOIN monitoring_contracttotal t ON t.contract_id = k.id
-),
+-- The contracts come in as the compiled queryset with their figures (``_consolidated_rows``:
+-- visibility, filters, the obligation and the on-track rule all stay with the ORM), one row per
+-- contract with the sums the database keeps per contract (monitoring.models.ContractTotal).
+WITH c AS MATERIALIZED ({contracts}),
 behind AS MATERIALIZED (
-    -- The rule of monitoring.figures.track_state: agreements recorded and not closed
-    -- (TRACKED_STATUSES), an obligation, and less approved than the obligation spread evenly over
-    -- the part of the term that has passed (compared multiplied out: exact, and without a numeric
-    -- division per contract). The arrears only order the list, so a float is precise enough for them.
+    -- The arrears only order the list, so a float is precise enough for them.
     SELECT pc.*,
            pc.obligation::float8 * pc.elapsed_days / pc.term_days - pc.approved::float8 AS arrears
     FROM c pc
-    WHERE pc.status IN ('agreements_made', 'in_progress') AND pc.obligation > 0
-      AND pc.approved * pc.term_days < pc.obligation * pc.elapsed_days
+    WHERE pc.is_behind
 )
 SELECT 'group', status, start_year, NULL::text, COUNT(*), SUM(contract_value), SUM(obligation), SUM(planned),
        SUM(approved), NULL::numeric
@@ -433,6 +396,23 @@ GROUP BY s.state, COALESCE(NULLIF(s.final_outcome, ''), s.outcome)
 """
 
 
+def _consolidated_rows(contracts: QuerySet[Contract], *, today: date) -> QuerySet:
+    """The columns ``CONSOLIDATED_SQL`` reads per contract, from ``with_progress``."""
+    return with_progress(contracts.order_by(), today=today).values(
+        "id",
+        "status",
+        "supplier_id",
+        "contract_value",
+        "term_days",
+        "elapsed_days",
+        "is_behind",
+        start_year=Cast(ExtractYear("start_date"), output_field=models.IntegerField()),
+        obligation=F("obligation_amount"),
+        planned=F("planned_amount"),
+        approved=F("approved_amount"),
+    )
+
+
 def consolidated(contracts: QuerySet[Contract], *, today: date | None = None, behind_limit: int = 10) -> Consolidated:
     """Totals over ``contracts``: overall, per status, per start year, per building-block category,
     the ten largest suppliers (by contract value), the contracts behind schedule (the largest
@@ -444,12 +424,9 @@ def consolidated(contracts: QuerySet[Contract], *, today: date | None = None, be
     contracts behind schedule that are shown.
     """
     today = today or timezone.localdate()
-    columns = ("id", "status", "start_date", "end_date", "supplier_id", "contract_value")
-    contracts_sql, contracts_params = (
-        contracts.order_by().values(*columns, "sroi_fixed_amount", "sroi_percentage").query.sql_with_params()
-    )
+    contracts_sql, contracts_params = _consolidated_rows(contracts, today=today).query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(CONSOLIDATED_SQL.format(contracts=contracts_sql), [today, *contracts_params, behind_limit])
+        cursor.execute(CONSOLIDATED_SQL.format(contracts=contracts_sql), [*contracts_params, behind_limit])
         rows = cursor.fetchall()
 
     status_buckets = _buckets(Contract.Status.choices)
@@ -514,14 +491,6 @@ def consolidated(contracts: QuerySet[Contract], *, today: date | None = None, be
         today=today,
         outcomes=outcomes,
     )
-
-
-def expected_by_now(contract: Contract) -> Decimal | None:
-    """What should have been realised by now if the obligation were spread evenly over the term."""
-    if not contract.obligation_amount or not contract.term_days:
-        return None
-    value = Decimal(contract.obligation_amount) * contract.elapsed_days / contract.term_days
-    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 # One contract -----------------------------------------------------------------------------------

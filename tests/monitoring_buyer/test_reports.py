@@ -1,4 +1,4 @@
-"""The figures written out in SQL for speed (a page of rows, the consolidated pass) are the same as
+"""The figures of a page of rows and of the consolidated pass are those of
 ``monitoring.figures.with_progress``, the one definition of progress."""
 
 from decimal import Decimal
