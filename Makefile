@@ -7,8 +7,9 @@ PORT ?= 8000
 
 .PHONY: run test screenshots install migrate demo serve bench lint messages clean-db stop-db worker audit compose-check deploy-check
 
-# .venv with the pinned Python dependencies (interpreter chosen by scripts/venv.sh).
-$(VENV)/.installed: requirements.lock pyproject.toml .python-version scripts/venv.sh
+# .venv with the pinned Python dependencies, production's and the development tools' (interpreter
+# chosen by scripts/venv.sh).
+$(VENV)/.installed: requirements.lock requirements-dev.lock pyproject.toml .python-version scripts/venv.sh
 	@bash scripts/venv.sh
 	@touch $@
 
@@ -21,26 +22,26 @@ node_modules/.installed: package.json package-lock.json
 install: $(VENV)/.installed node_modules/.installed
 
 migrate: install
-	DEBUG=1 $(PY) -m wizzr.devdb run -- bash -c "$(PY) manage.py migrate --no-input -v0 && $(PY) manage.py createcachetable"
+	DEBUG=1 $(PY) -m devtools.devdb run -- bash -c "$(PY) manage.py migrate --no-input -v0 && $(PY) manage.py createcachetable"
 
 # Serve the demo on http://127.0.0.1:$(PORT) with a Celery worker and beat (file broker under var/broker);
 # Ctrl-C stops the server, the worker, beat and the database it started.
 run: install
-	@DEBUG=1 $(PY) -m wizzr.devdb run -- bash scripts/run.sh $(PORT) || [ $$? -eq 130 ]  # 130: stopped with Ctrl-C
+	@DEBUG=1 $(PY) -m devtools.devdb run -- bash scripts/run.sh $(PORT) || [ $$? -eq 130 ]  # 130: stopped with Ctrl-C
 
 test: install
-	WIZZR_TESTING=1 $(PY) -m wizzr.devdb run -- $(PY) -m pytest $(PYTEST_ARGS)
+	WIZZR_TESTING=1 $(PY) -m devtools.devdb run -- $(PY) -m pytest $(PYTEST_ARGS)
 
 # Whole-page screenshots of the main pages of each role at 320, 768 and 1366 px wide, in var/screenshots
 # as <role>-<page>-<width>.png (tests/browser/screenshots.py; `make test` does not collect it).
 screenshots: install
-	WIZZR_TESTING=1 WIZZR_SCREENSHOTS_DIR=var/screenshots $(PY) -m wizzr.devdb run -- $(PY) -m pytest tests/browser/screenshots.py -q $(PYTEST_ARGS)
+	WIZZR_TESTING=1 WIZZR_SCREENSHOTS_DIR=var/screenshots $(PY) -m devtools.devdb run -- $(PY) -m pytest tests/browser/screenshots.py -q $(PYTEST_ARGS)
 
 bench: install
-	DEBUG=1 $(PY) -m wizzr.devdb run -- $(PY) -m bench $(BENCH_ARGS)
+	DEBUG=1 $(PY) -m devtools.devdb run -- $(PY) -m bench $(BENCH_ARGS)
 
 worker: install
-	DEBUG=1 $(PY) -m celery -A wizzr worker --loglevel=INFO
+	DEBUG=1 $(PY) -m devtools.devdb run -- $(PY) -m celery -A wizzr worker --loglevel=INFO
 
 lint: install
 	$(PY) -m ruff check .
@@ -68,10 +69,10 @@ compose-check: $(CI_VENV)/.installed
 
 # Django's deployment checklist against the production settings (see scripts/deploy-check.sh).
 deploy-check: install
-	$(PY) -m wizzr.devdb run -- bash scripts/deploy-check.sh
+	$(PY) -m devtools.devdb run -- bash scripts/deploy-check.sh
 
 stop-db:
-	$(PY) -m wizzr.devdb stop
+	$(PY) -m devtools.devdb stop
 
 clean-db: stop-db
 	rm -rf var/pgdata var/run

@@ -19,7 +19,7 @@ served by ``bench-steunpunt``) and is generated with COPY the first time; later 
 
 Run: ``make bench BENCH_ARGS=monitoring`` (``python -m bench monitoring``; options ``--monitoring-fresh``,
 ``--monitoring-remove``, ``--monitoring-workers N``, ``--monitoring-seconds S``), or on its own:
-``DEBUG=1 .venv/bin/python -m wizzr.devdb run -- .venv/bin/python -m bench.monitoring``
+``DEBUG=1 .venv/bin/python -m devtools.devdb run -- .venv/bin/python -m bench.monitoring``
 """
 
 from __future__ import annotations

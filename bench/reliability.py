@@ -51,7 +51,7 @@ from pathlib import Path
 
 from bench.http import Client
 from bench.server import production_env
-from wizzr.devservices import PostgresInstance, RedisServer, SmtpSink, free_port, wait_for
+from devtools.devservices import PostgresInstance, RedisServer, SmtpSink, free_port, wait_for
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 WORK_DIR = BASE_DIR / "var" / "reliability"

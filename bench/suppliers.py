@@ -98,7 +98,7 @@ def run(args) -> dict:
 def _bench_database_url() -> str:
     if os.environ.get("BENCH_DATABASE_URL"):
         return os.environ["BENCH_DATABASE_URL"]
-    from wizzr.devdb import _ensure_database, database_settings
+    from devtools.devdb import _ensure_database, database_settings
 
     host = database_settings()["HOST"]
     _ensure_database(host, "wizzr_bench")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Django's deployment checklist (`check --deploy`) against the production settings: DEBUG off, a
 # long random SECRET_KEY, an SMTP mailer, a real host name, a virus scanner. Any warning fails.
-# Needs a database (DATABASE_URL or the embedded server): run it as `make deploy-check`.
+# Needs a database (DATABASE_URL; `make deploy-check` runs it on the embedded development server).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 unset WIZZR_TESTING WIZZR_REQUIRE_MFA SECURE_SSL_REDIRECT SECURE_HSTS_SECONDS

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Create .venv (when missing or made with a Python that is too old) and install the pinned
-# dependencies of requirements.lock into it. Called by `make install`.
+# dependencies into it: requirements.lock (what production runs) and requirements-dev.lock (the test
+# suite and the development tools on top). Called by `make install`.
 #
 # The interpreter: the version of .python-version through pyenv when pyenv is there, otherwise the
 # first of python3.13, python3.12, python3 that is at least 3.12. PYTHON=/path/to/python overrides.
@@ -53,4 +54,4 @@ if [ ! -x "$venv/bin/python" ]; then
   echo "Creating $venv with $("$python" --version 2>&1)"
   "$python" -m venv "$venv"
 fi
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.lock
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.lock -r requirements-dev.lock

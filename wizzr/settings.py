@@ -132,13 +132,15 @@ TEMPLATES = [
     }
 ]
 
-# Database: DATABASE_URL, or the embedded PostgreSQL server under var/.
-if env_str("DATABASE_URL"):
-    DATABASES = {"default": database_from_url(env_str("DATABASE_URL"))}
-else:
-    from wizzr.devdb import database_settings
-
-    DATABASES = {"default": database_settings()}
+# Database: DATABASE_URL. In development `python -m devtools.devdb run -- COMMAND` (what `make run`,
+# `make test` and the other make targets use) starts the embedded PostgreSQL server under var/ and
+# sets DATABASE_URL for COMMAND.
+if not env_str("DATABASE_URL"):
+    raise RuntimeError(
+        "DATABASE_URL must be set. In development, run the command under the embedded database: "
+        "python -m devtools.devdb run -- COMMAND (make run and make test do)."
+    )
+DATABASES = {"default": database_from_url(env_str("DATABASE_URL"))}
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 0 if TESTING else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

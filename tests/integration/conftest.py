@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import pytest
 
-from wizzr.devservices import REDIS_SERVER, RedisServer, free_port, wait_for
+from devtools.devservices import REDIS_SERVER, RedisServer, free_port, wait_for
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 

