@@ -13,9 +13,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from api.forms import ApiTokenForm
 from api.models import ApiToken
+from wizzr.access import role_required
 from wizzr.audit import audit_record
 from wizzr.models import Role
-from wizzr.tenancy import role_required
 
 
 def _page(request: HttpRequest, form: ApiTokenForm, *, secret: str | None = None, status: int = 200) -> HttpResponse:

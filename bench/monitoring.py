@@ -527,8 +527,7 @@ def _session_cookie(advisor) -> str:
     """A logged-in session for the advisor, as the login would leave it."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-
-    from wizzr.sessions import SessionStore
+    from django.contrib.sessions.backends.db import SessionStore
 
     session = SessionStore()
     session[SESSION_KEY] = str(advisor.pk)

@@ -29,7 +29,8 @@ from contracts.forms import (
     organisation_members,
 )
 from contracts.models import Attachment, Contract, ImportBatch
-from wizzr.models import Membership, Role, User
+from wizzr.access import has_role
+from wizzr.models import Role, User
 from wizzr.scanning import held_response
 from wizzr.tenancy import current_roles
 from wizzr.uploads import parse_uploads_strictly, validate_uploads
@@ -52,18 +53,18 @@ def _get_attachment(request: HttpRequest, contract: Contract, uuid: UUID) -> Att
     )
 
 
-def _is_advisor_of(user: User, contract: Contract) -> bool:
-    return Membership.objects.filter(user=user, organisation_id=contract.organisation_id, role=Role.ADVISOR).exists()
+def _is_advisor_of(request: HttpRequest, contract: Contract) -> bool:
+    return has_role(request, contract.organisation_id, Role.ADVISOR)
 
 
 def _require_advisor_of(request: HttpRequest, contract: Contract) -> None:
     """Raise PermissionDenied (403) unless the user advises the contract's organisation."""
-    if not _is_advisor_of(request.user, contract):
+    if not _is_advisor_of(request, contract):
         raise PermissionDenied
 
 
 def _attachments_ctx(request: HttpRequest, contract: Contract, **extra) -> dict:
-    is_advisor = _is_advisor_of(request.user, contract)
+    is_advisor = _is_advisor_of(request, contract)
     return {
         "contract": contract,
         "attachments": contract.attachments.select_related("uploaded_by").order_by("uploaded_at", "pk"),

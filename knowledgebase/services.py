@@ -26,6 +26,7 @@ from knowledgebase.models import (
     HelpRequestReply,
     help_attachment_root,
 )
+from wizzr.access import has_role
 from wizzr.audit import audit_record
 from wizzr.models import Organisation, Role, User
 from wizzr.notifications import notify
@@ -48,11 +49,9 @@ def coordinators_of(service_point: Organisation) -> QuerySet[User]:
     ).distinct()
 
 
-def is_coordinator_for(user, help_request: HelpRequest) -> bool:
-    """True when ``user`` coordinates at the service point the help request was routed to."""
-    return user.is_authenticated and user.memberships.filter(
-        organisation_id=help_request.service_point_id, role=Role.COORDINATOR
-    ).exists()
+def is_coordinator_for(request: HttpRequest, help_request: HelpRequest) -> bool:
+    """True when the request's user coordinates at the service point the help request was routed to."""
+    return has_role(request, help_request.service_point_id, Role.COORDINATOR)
 
 
 def _url(help_request: HelpRequest) -> str:
@@ -155,7 +154,10 @@ def help_request_reply(
     A coordinator's reply notifies the asker and sets ``status`` (default: answered). The asker's
     reply notifies the coordinators and re-opens an answered request.
     """
-    coordinator = is_coordinator_for(author, help_request)
+    if request is not None and request.user == author:
+        coordinator = is_coordinator_for(request, help_request)
+    else:  # outside a request of the author's own
+        coordinator = coordinators_of(help_request.service_point).filter(pk=author.pk).exists()
     with transaction.atomic():
         locked = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
         reply = HelpRequestReply.objects.create(

@@ -30,9 +30,10 @@ from knowledgebase.models import (
     serving_service_point,
 )
 from knowledgebase.search import Mode, search_articles
+from wizzr.access import has_role, organisations_with_role, role_required
 from wizzr.models import Role
 from wizzr.scanning import held_response
-from wizzr.tenancy import current_roles, role_required
+from wizzr.tenancy import current_roles
 from wizzr.uploads import parse_uploads_strictly, validate_uploads
 
 logger = logging.getLogger(__name__)
@@ -241,7 +242,7 @@ def change_request_create(request: HttpRequest, contract_uuid: UUID) -> HttpResp
     contract = get_object_or_404(
         Contract.objects.visible_to(request.user).select_related("organisation", "supplier"), uuid=contract_uuid
     )
-    if not request.user.memberships.filter(organisation=contract.organisation).exists():
+    if not has_role(request, contract.organisation_id):
         # Coordinators see the contract but change it themselves; only the buyer passes changes on.
         raise PermissionDenied
     form = HelpRequestForm(
@@ -263,7 +264,7 @@ def change_request_create(request: HttpRequest, contract_uuid: UUID) -> HttpResp
 @require_GET
 def help_request_list(request: HttpRequest) -> HttpResponse:
     """Mijn hulpvragen: the user's own requests, and for organisation admins those of their organisation."""
-    admin_of = request.user.memberships.filter(role=Role.ORG_ADMIN).values("organisation_id")
+    admin_of = organisations_with_role(request, Role.ORG_ADMIN)
     requests = (
         HelpRequest.objects.visible_to(request.user)
         .filter(Q(asker=request.user) | Q(organisation_id__in=admin_of))
@@ -317,7 +318,7 @@ def _get_help_request(request: HttpRequest, uuid: UUID) -> HelpRequest:
 
 
 def _detail_ctx(request: HttpRequest, help_request: HelpRequest, reply_form: ReplyForm | None = None) -> dict:
-    coordinator = services.is_coordinator_for(request.user, help_request)
+    coordinator = services.is_coordinator_for(request, help_request)
     can_reply = coordinator or (help_request.asker_id == request.user.pk and not help_request.is_closed)
     contract = help_request.contract
     return {
@@ -367,7 +368,7 @@ def help_request_reply(request: HttpRequest, uuid: UUID) -> HttpResponse:
 @require_POST
 def help_request_status(request: HttpRequest, uuid: UUID) -> HttpResponse:
     help_request = _get_help_request(request, uuid)
-    if not services.is_coordinator_for(request.user, help_request):
+    if not services.is_coordinator_for(request, help_request):
         raise PermissionDenied
     form = StatusForm(request.POST)
     if form.is_valid() and form.cleaned_data["status"] != help_request.status:
@@ -412,7 +413,7 @@ def change_request_apply(request: HttpRequest, uuid: UUID) -> HttpResponse:
     help_request = _get_help_request(request, uuid)
     if not help_request.is_change or help_request.contract_id is None:
         raise Http404
-    if not services.is_coordinator_for(request.user, help_request):
+    if not services.is_coordinator_for(request, help_request):
         raise PermissionDenied
     contract = get_object_or_404(Contract.objects.visible_to(request.user), pk=help_request.contract_id)
     form_class = contract_change_form_class()

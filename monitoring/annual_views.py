@@ -20,8 +20,9 @@ from django.views.decorators.http import require_GET
 from contracts.models import Contract
 from monitoring import annual
 from monitoring.buyer_views import MONITORING_ROLES
+from wizzr.access import role_required
 from wizzr.models import Organisation, Role
-from wizzr.tenancy import current_roles, role_required
+from wizzr.tenancy import current_roles
 
 
 class YearForm(forms.Form):

@@ -28,9 +28,9 @@ from monitoring.list_rows import render_rows
 from monitoring.models import ContractFollowUp
 from suppliers.search import clean_input
 from suppliers.views import listbox_id, options_response
+from wizzr.access import role_required
 from wizzr.audit import audit_record
 from wizzr.models import Role
-from wizzr.tenancy import role_required
 
 MONITORING_ROLES = (Role.ADVISOR, Role.COORDINATOR, Role.ORG_ADMIN)
 

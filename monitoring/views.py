@@ -29,9 +29,9 @@ from monitoring.filters import WorkQueueFilter
 from monitoring.forms import AgreementForm, AssignForm, CloseForm, RealisationForm, RejectForm, RhythmForm
 from monitoring.models import Agreement, Assessment, Evidence, Realisation
 from monitoring.reports import timeline
+from wizzr.access import role_required
 from wizzr.models import Role
 from wizzr.scanning import held_response
-from wizzr.tenancy import role_required
 from wizzr.uploads import ACCEPT, allowed_types_text, parse_uploads_strictly, validate_uploads
 
 WORK_QUEUE_PAGE_SIZE = 25
@@ -81,7 +81,7 @@ def work_queue(request: HttpRequest) -> HttpResponse:
 
 def _workspace_ctx(request: HttpRequest, contract: Contract) -> dict:
     follow_up = services.follow_up_for(contract=contract)
-    can_change = is_coordinator_of(request.user, contract)
+    can_change = is_coordinator_of(request, contract)
     agreements = contract.agreements.select_related("block").prefetch_related("bonuses").order_by("created_at", "pk")
     realisations = (
         contract.realisations.select_related("block", "agreement", "assessed_by")
@@ -117,7 +117,7 @@ def _workspace_ctx(request: HttpRequest, contract: Contract) -> dict:
 @login_required
 def workspace(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """The follow-up of one contract: readable by whoever may see the contract, changeable by its coordinators."""
-    contract = get_contract_or_404(request.user, uuid)
+    contract = get_contract_or_404(request, uuid)
     return render(request, "monitoring/followup_detail.html", _workspace_ctx(request, contract))
 
 
@@ -138,7 +138,7 @@ def _run(request: HttpRequest, action, success: str) -> bool:
 @login_required
 @require_POST
 def accept(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    contract = get_contract_to_change(request.user, uuid)
+    contract = get_contract_to_change(request, uuid)
     _run(
         request,
         lambda: services.contract_accept(contract=contract, by=request.user, request=request),
@@ -150,7 +150,7 @@ def accept(request: HttpRequest, uuid: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def assign(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    contract = get_contract_to_change(request.user, uuid)
+    contract = get_contract_to_change(request, uuid)
     form = AssignForm(request.POST, coordinators=services.coordinators_of(contract))
     if not form.is_valid():
         messages.error(request, form.errors["coordinator"][0])
@@ -167,7 +167,7 @@ def assign(request: HttpRequest, uuid: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def rhythm(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    contract = get_contract_to_change(request.user, uuid)
+    contract = get_contract_to_change(request, uuid)
     form = RhythmForm(request.POST)
     if form.is_valid():
         services.contract_set_rhythm(
@@ -182,7 +182,7 @@ def rhythm(request: HttpRequest, uuid: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def record_agreements(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    contract = get_contract_to_change(request.user, uuid)
+    contract = get_contract_to_change(request, uuid)
     _run(
         request,
         lambda: services.agreements_record(contract=contract, by=request.user, request=request),
@@ -194,7 +194,7 @@ def record_agreements(request: HttpRequest, uuid: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def start_execution(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    contract = get_contract_to_change(request.user, uuid)
+    contract = get_contract_to_change(request, uuid)
     _run(
         request,
         lambda: services.contract_start_execution(contract=contract, by=request.user, request=request),
@@ -205,7 +205,7 @@ def start_execution(request: HttpRequest, uuid: UUID) -> HttpResponse:
 
 @login_required
 def close(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    contract = get_contract_to_change(request.user, uuid)
+    contract = get_contract_to_change(request, uuid)
     if contract.status == Contract.Status.CLOSED:
         messages.info(request, _("Dit contract is al afgerond."))
         return _back(contract)
@@ -256,7 +256,7 @@ def _agreement_page(request: HttpRequest, contract: Contract, form: AgreementFor
 
 @login_required
 def agreement_create(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    contract = get_contract_to_change(request.user, uuid)
+    contract = get_contract_to_change(request, uuid)
     if contract.status not in services.OPEN_STATUSES:
         messages.error(request, _("Dit contract is afgerond; er kan niets meer worden gewijzigd."))
         return _back(contract)
@@ -280,7 +280,7 @@ def _get_agreement(request: HttpRequest, contract: Contract, agreement_uuid: UUI
 
 @login_required
 def agreement_update(request: HttpRequest, uuid: UUID, agreement_uuid: UUID) -> HttpResponse:
-    contract = get_contract_to_change(request.user, uuid)
+    contract = get_contract_to_change(request, uuid)
     agreement = _get_agreement(request, contract, agreement_uuid)
     form = _agreement_form(request, contract, agreement)
     if request.method == "POST" and form.is_valid():
@@ -299,7 +299,7 @@ def agreement_update(request: HttpRequest, uuid: UUID, agreement_uuid: UUID) -> 
 @login_required
 @require_POST
 def agreement_delete(request: HttpRequest, uuid: UUID, agreement_uuid: UUID) -> HttpResponse:
-    contract = get_contract_to_change(request.user, uuid)
+    contract = get_contract_to_change(request, uuid)
     agreement = _get_agreement(request, contract, agreement_uuid)
     _run(
         request,
@@ -313,7 +313,7 @@ def agreement_delete(request: HttpRequest, uuid: UUID, agreement_uuid: UUID) -> 
 @require_POST
 def agreement_preview(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """htmx: the computed planned value of the agreement form as it is filled in (nothing is stored)."""
-    contract = get_contract_to_change(request.user, uuid)
+    contract = get_contract_to_change(request, uuid)
     form = _agreement_form(request, contract)
     form.is_valid()
     return render(request, "monitoring/_value_preview.html", {"form": form, "valuation": form.valuation, "kind": "agreement"})
@@ -378,7 +378,7 @@ def _save_realisation(request: HttpRequest, contract: Contract, realisation: Rea
 @login_required
 @parse_uploads_strictly
 def realisation_create(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    contract = get_contract_to_change(request.user, uuid)
+    contract = get_contract_to_change(request, uuid)
     return _save_realisation(request, contract, None)
 
 
@@ -390,7 +390,7 @@ def _get_realisation(request: HttpRequest, contract: Contract, realisation_uuid:
 @login_required
 @parse_uploads_strictly
 def realisation_update(request: HttpRequest, uuid: UUID, realisation_uuid: UUID) -> HttpResponse:
-    contract = get_contract_to_change(request.user, uuid)
+    contract = get_contract_to_change(request, uuid)
     realisation = _get_realisation(request, contract, realisation_uuid)
     if realisation.is_locked:
         messages.error(request, _("Een goedgekeurde realisatie kan niet meer worden gewijzigd."))
@@ -402,7 +402,7 @@ def realisation_update(request: HttpRequest, uuid: UUID, realisation_uuid: UUID)
 @require_POST
 def realisation_preview(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """htmx: the computed value of the realisation form as it is filled in (nothing is stored)."""
-    contract = get_contract_to_change(request.user, uuid)
+    contract = get_contract_to_change(request, uuid)
     instance = None
     if request.POST.get("realisation"):
         instance = Realisation.objects.filter(contract=contract, uuid=_uuid_or_none(request.POST["realisation"])).first()
@@ -426,7 +426,7 @@ def _realisation_detail(
         "realisation": realisation,
         "evidence": realisation.evidence.all(),
         "assessments": realisation.assessments.select_related("assessed_by"),
-        "can_change": is_coordinator_of(request.user, contract) and contract.status != Contract.Status.CLOSED,
+        "can_change": is_coordinator_of(request, contract) and contract.status != Contract.Status.CLOSED,
         "reject_form": reject_form or RejectForm(),
     }
     return render(
@@ -436,7 +436,7 @@ def _realisation_detail(
 
 @login_required
 def realisation_detail(request: HttpRequest, uuid: UUID, realisation_uuid: UUID) -> HttpResponse:
-    contract = get_contract_or_404(request.user, uuid)
+    contract = get_contract_or_404(request, uuid)
     realisation = _get_realisation(request, contract, realisation_uuid)
     return _realisation_detail(request, contract, realisation)
 
@@ -444,7 +444,7 @@ def realisation_detail(request: HttpRequest, uuid: UUID, realisation_uuid: UUID)
 @login_required
 @require_POST
 def realisation_approve(request: HttpRequest, uuid: UUID, realisation_uuid: UUID) -> HttpResponse:
-    contract = get_contract_to_change(request.user, uuid)
+    contract = get_contract_to_change(request, uuid)
     realisation = _get_realisation(request, contract, realisation_uuid)
     _run(
         request,
@@ -459,7 +459,7 @@ def realisation_approve(request: HttpRequest, uuid: UUID, realisation_uuid: UUID
 @login_required
 @require_POST
 def realisation_reject(request: HttpRequest, uuid: UUID, realisation_uuid: UUID) -> HttpResponse:
-    contract = get_contract_to_change(request.user, uuid)
+    contract = get_contract_to_change(request, uuid)
     realisation = _get_realisation(request, contract, realisation_uuid)
     form = RejectForm(request.POST)
     if not form.is_valid():
@@ -497,7 +497,7 @@ def _get_evidence(request: HttpRequest, contract: Contract, evidence_uuid: UUID)
 @login_required
 def evidence_download(request: HttpRequest, uuid: UUID, evidence_uuid: UUID) -> HttpResponse:
     """Serve an evidence file as an attachment, never rendered by the browser."""
-    contract = get_contract_or_404(request.user, uuid)
+    contract = get_contract_or_404(request, uuid)
     evidence = _get_evidence(request, contract, evidence_uuid)
     if (held := held_response(request, evidence)) is not None:
         return held
@@ -517,7 +517,7 @@ def evidence_download(request: HttpRequest, uuid: UUID, evidence_uuid: UUID) -> 
 @login_required
 @require_POST
 def evidence_delete(request: HttpRequest, uuid: UUID, evidence_uuid: UUID) -> HttpResponse:
-    contract = get_contract_to_change(request.user, uuid)
+    contract = get_contract_to_change(request, uuid)
     evidence = _get_evidence(request, contract, evidence_uuid)
     realisation = evidence.realisation
     _run(

@@ -33,9 +33,9 @@ from portal.access import (
 )
 from portal.forms import FinalOutcomeForm, InviteForm, PeriodSubmitForm, SettlementForm, SupplierRealisationForm
 from portal.models import ReportingPeriod, Settlement, SupplierAccess
+from wizzr.access import role_required
 from wizzr.models import Role
 from wizzr.scanning import held_response
-from wizzr.tenancy import role_required
 from wizzr.uploads import ACCEPT, allowed_types_text, parse_uploads_strictly, validate_uploads
 
 P = ReportingPeriod.Status
@@ -316,7 +316,7 @@ def _invite_page(request, contract, form, status=200) -> HttpResponse:
 @login_required
 def invite(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """The coordinator invites a supplier contact; the SROI contact entered by the buyer is proposed."""
-    contract = get_contract_to_change(request.user, uuid)
+    contract = get_contract_to_change(request, uuid)
     if request.method != "POST" and request.htmx and "email" in request.GET:
         # While the e-mail address is typed: does it belong to an account of the supplier company?
         account = existing_supplier_contact(contract=contract, email=request.GET["email"])
@@ -355,7 +355,7 @@ def invite(request: HttpRequest, uuid: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def access_revoke(request: HttpRequest, uuid: UUID, access_uuid: UUID) -> HttpResponse:
-    contract = get_contract_to_change(request.user, uuid)
+    contract = get_contract_to_change(request, uuid)
     access = get_object_or_404(SupplierAccess.objects.filter(contract=contract, revoked_at__isnull=True), uuid=access_uuid)
     services.supplier_access_revoke(access=access, by=request.user, request=request)
     messages.success(request, _("De toegang van %(name)s tot dit contract is ingetrokken.") % {"name": access.name})
@@ -399,7 +399,7 @@ def _settlement_page(request, contract, form, status=200) -> HttpResponse:
 @login_required
 def settlement(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """Record the outcome and shortfall after the final report; after a recovery period, the final outcome."""
-    contract = get_contract_to_change(request.user, uuid)
+    contract = get_contract_to_change(request, uuid)
     existing = Settlement.objects.filter(contract=contract).first()
     today = timezone.localdate()
     if existing is not None and existing.state == Settlement.State.SETTLED:

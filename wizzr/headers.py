@@ -1,8 +1,9 @@
-"""Response headers of every answer: a Permissions-Policy and, for signed-in users, no caching."""
+"""Response headers of every answer: a Permissions-Policy, for signed-in users no caching, and on HTML
+a Vary on the htmx request header."""
 
 from __future__ import annotations
 
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 # Browser features WIZZR never uses, switched off for the page and every frame in it, so that an injected
 # script or an embedded document cannot ask for them either. Features no current browser knows are left
@@ -51,6 +52,10 @@ class ResponseHeadersMiddleware:
     next person page back through it. Placed first in MIDDLEWARE so that it sees every answer, including
     the ones other middleware return early. Static files (WhiteNoise answers them before any user is
     known) keep their long caching.
+
+    Every HTML answer also carries ``Vary: HX-Request``: a URL may answer an htmx request with a
+    fragment and a plain one with the whole page (a redirect differs too), so a cache must never hand
+    out the one for the other.
     """
 
     def __init__(self, get_response):
@@ -59,6 +64,8 @@ class ResponseHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if response.get("Content-Type", "").startswith("text/html"):
+            patch_vary_headers(response, ["HX-Request"])
         # Set by AuthenticationMiddleware; read after the view, so a login in this request counts too.
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:

@@ -68,9 +68,6 @@ class User(AbstractUser):
     def organisations(self) -> models.QuerySet[Organisation]:
         return Organisation.objects.filter(memberships__user=self).distinct()
 
-    def roles_in(self, organisation: Organisation) -> set[str]:
-        return set(self.memberships.filter(organisation=organisation).values_list("role", flat=True))
-
 
 class Organisation(models.Model):
     """A tenant: a contracting authority, an SROI service point or a supplier company."""

@@ -153,9 +153,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "wizzr_cache"}}
 
 AUTH_USER_MODEL = "wizzr.User"
-AUTHENTICATION_BACKENDS = [  # Django's and allauth's, reading a session's user without a queryset
-    "wizzr.auth.ModelBackend",
-    "wizzr.auth.AuthenticationBackend",
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -203,7 +203,7 @@ WIZZR_REQUIRE_MFA = env_bool("WIZZR_REQUIRE_MFA", default=not DEBUG)
 INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 7)
 
 # Sessions: idle and absolute limits.
-SESSION_ENGINE = "wizzr.sessions"  # database sessions, read without building a queryset
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = False  # wizzr.middleware.SessionTimeoutMiddleware renews active sessions
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

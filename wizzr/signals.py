@@ -15,7 +15,7 @@ from wizzr import login_throttle
 from wizzr.audit import audit_record
 from wizzr.middleware import SESSION_STARTED
 from wizzr.models import AuditEvent, Membership, User
-from wizzr.sessions import end_sessions_of
+from wizzr.session_control import end_sessions_of
 from wizzr.tenancy import current_organisation
 
 
@@ -170,7 +170,7 @@ def rotate_session_on_mfa_change(sender, request, **kwargs):
 @receiver(post_delete, sender=Membership)
 def end_sessions_on_role_change(sender, instance, **kwargs):
     # A role given or taken away ends the person's sessions; when they change their own rights, the
-    # session of this request moves to a new key instead (wizzr.sessions.end_sessions_of).
+    # session of this request moves to a new key instead (wizzr.session_control.end_sessions_of).
     end_sessions_of(instance.user_id)
 
 

@@ -21,11 +21,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wizzr.access import role_required
 from wizzr.audit import audit_record
 from wizzr.forms import InvitationForm, SetPasswordForm
 from wizzr.invitations import invitation_send, token_hash
 from wizzr.models import AuditEvent, Invitation, Membership, Role, User
-from wizzr.tenancy import SESSION_KEY, current_organisation, current_roles, request_memberships, role_required
+from wizzr.tenancy import SESSION_KEY, current_organisation, current_roles, request_memberships
 
 
 @login_required

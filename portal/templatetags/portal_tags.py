@@ -9,12 +9,11 @@ register = template.Library()
 @register.inclusion_tag("portal/_workspace_panel.html", takes_context=True)
 def supplier_panel(context, contract) -> dict:
     """The supplier side of ``contract`` for its coordinator's workspace: who has access, late reports, links."""
-    user = context["request"].user
     return {
         "contract": contract,
         "accesses": SupplierAccess.objects.filter(contract=contract, revoked_at__isnull=True),
         "overdue": ReportingPeriod.objects.filter(contract=contract, status=ReportingPeriod.Status.OVERDUE).count(),
-        "can_change": is_coordinator_of(user, contract),
+        "can_change": is_coordinator_of(context["request"], contract),
     }
 
 

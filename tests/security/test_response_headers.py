@@ -1,4 +1,5 @@
-"""Every route of the URLconf answers with a Permissions-Policy, and to a signed-in user never cacheably.
+"""Every route of the URLconf answers with a Permissions-Policy, to a signed-in user never cacheably, and
+with HTML always varying on HX-Request (a page and its htmx fragment share a URL).
 
 The routes come from the URLconf itself (as in test_tenancy_matrix.py): a new route without a row in
 ``routes.ROUTES`` fails here too. Each route is requested anonymously and by one signed-in persona per
@@ -42,6 +43,12 @@ def assert_not_stored(response, what: str) -> None:
     assert "public" not in directives, what
 
 
+def assert_varies_on_htmx(response, what: str) -> None:
+    if response.get("Content-Type", "").startswith("text/html"):
+        varies = {v.strip().lower() for v in response.get("Vary", "").split(",")}
+        assert "hx-request" in varies, f"{what}: Vary is {response.get('Vary')!r}"
+
+
 def one_persona_per_answer(name: str) -> dict[int, str]:
     """A signed-in persona for each status the matrix expects of ``name``, the first in matrix order."""
     statuses = dict(zip(PERSONAS, map(int, EXPECTED[name].split()), strict=True))
@@ -59,11 +66,13 @@ def test_every_route_sends_the_permissions_policy_and_signed_in_answers_are_neve
     url = url_for(name, w)
     anonymous = request_as(client, w, "anon", method, url)
     assert_permissions_policy(anonymous, f"{name} anonymous")
+    assert_varies_on_htmx(anonymous, f"{name} anonymous")
     for status, persona in one_persona_per_answer(name).items():
         response = request_as(client, w, persona, method, url)
         assert response.status_code == status, f"{name} as {persona}"
         assert_permissions_policy(response, f"{name} as {persona}")
         assert_not_stored(response, f"{name} as {persona} ({status})")
+        assert_varies_on_htmx(response, f"{name} as {persona} ({status})")
 
 
 def test_file_downloads_are_among_the_routes_walked(w):
@@ -79,6 +88,21 @@ def test_an_htmx_fragment_is_never_stored(client, w):
     assert response.status_code == 200
     assert "<html" not in response.content.decode()  # the fragment, not the page
     assert_not_stored(response, "htmx fragment")
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_page_and_its_htmx_fragment_both_vary_on_the_htmx_header(client, w, htmx):
+    client.cookies[settings.SESSION_COOKIE_NAME] = w["sessions"]["alice"]
+    response = client.get(reverse("monitoring:individual"), headers={"HX-Request": "true"} if htmx else {})
+    assert response.status_code == 200
+    assert ("<html" in response.content.decode()) is not htmx
+    assert "HX-Request" in response["Vary"]
+
+
+def test_a_stylesheet_does_not_vary_on_the_htmx_header(client, w):
+    response = request_as(client, w, "anon", "get", "/static/css/wizzr.css")
+    assert response.status_code == 200
+    assert "HX-Request" not in response.get("Vary", "")
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from django.utils import timezone
 from tests.factories import mark_reauthenticated
 from wizzr.invitations import token_hash as _token_hash
 from wizzr.models import Invitation, Membership, Role
-from wizzr.sessions import session_keys_of
+from wizzr.session_control import session_keys_of
 
 pytestmark = pytest.mark.django_db
 
