@@ -281,8 +281,6 @@ def _generate(authority, service_point, coordinators, *, stdout) -> None:
                     "coordinator_id": rng.choice(coordinators).pk if rng.random() < 0.8 else None,
                     "accepted_at": now,
                     "reporting_rhythm": "quarterly",
-                    "outcome": "",
-                    "outcome_reason": "",
                     "created_at": now,
                 }
                 for pk, status, *_ in contracts

@@ -279,8 +279,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(ContractFollowUp)
 class ContractFollowUpAdmin(ReadOnlyAdmin):
-    list_display = ["contract", "organisation", "catalogue_version", "coordinator", "accepted_at", "outcome"]
-    list_filter = ["catalogue_version", "outcome", "reporting_rhythm"]
+    list_display = ["contract", "organisation", "catalogue_version", "coordinator", "accepted_at", "closed_at"]
+    list_filter = ["catalogue_version", "reporting_rhythm"]
     search_fields = ["contract__contract_number", "contract__title"]
     list_select_related = ["contract", "organisation", "catalogue_version__catalogue", "coordinator"]
 

@@ -217,7 +217,7 @@ def _get_contract(request: HttpRequest, uuid: UUID) -> Contract:
 
 
 def _settlement_of(contract: Contract):
-    """The outcome recorded at the end of the term (``portal.Settlement``, joined by ``_get_contract``), or None."""
+    """The contract's outcome (``Settlement``, joined by ``_get_contract``), or None."""
     try:
         return contract.settlement
     except ObjectDoesNotExist:

@@ -355,8 +355,7 @@ class ContractFollowUp(models.Model):
         _("rapportageritme"), max_length=12, choices=Rhythm.choices, default=Rhythm.QUARTERLY
     )
     agreements_recorded_at = models.DateTimeField(_("afspraken vastgelegd op"), null=True, blank=True)
-    outcome = models.CharField(_("resultaat"), max_length=12, choices=Outcome.choices, blank=True)
-    outcome_reason = models.TextField(_("toelichting resultaat"), blank=True)
+    # The outcome itself lives in ``Settlement``; this is when and by whom the follow-up was closed.
     closed_at = models.DateTimeField(_("afgerond op"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -368,12 +367,6 @@ class ContractFollowUp(models.Model):
     class Meta:
         verbose_name = _("opvolging inkoopcontract")
         verbose_name_plural = _("opvolging inkoopcontracten")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(outcome="") | Q(outcome="realised") | ~Q(outcome_reason=""),
-                name="followup_reason_when_not_realised",
-            ),
-        ]
 
     def __str__(self) -> str:
         return str(self.contract)
@@ -381,6 +374,82 @@ class ContractFollowUp(models.Model):
     @property
     def is_new(self) -> bool:
         return self.accepted_at is None
+
+
+class Settlement(models.Model):
+    """The outcome of a contract's SROI obligation, its one place: outcome and shortfall, an optional
+    recovery period, then the final outcome with any withholding. Amounts are stored as they were
+    when recorded. Written only through ``monitoring.services`` (the coordinator closing a contract,
+    or the settlement after the supplier's final report)."""
+
+    class State(models.TextChoices):
+        RECOVERY = "recovery", _("herstelperiode")
+        SETTLED = "settled", _("afgerond")
+
+    Outcome = ContractFollowUp.Outcome
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey("wizzr.Organisation", on_delete=models.PROTECT, related_name="+", db_index=True)
+    contract = models.OneToOneField(
+        Contract, verbose_name=_("inkoopcontract"), on_delete=models.CASCADE, related_name="settlement"
+    )
+    state = models.CharField(_("stand"), max_length=10, choices=State.choices)
+    obligation = models.DecimalField(_("SROI-verplichting"), max_digits=14, decimal_places=2)
+    outcome = models.CharField(_("resultaat"), max_length=12, choices=Outcome.choices)
+    approved = models.DecimalField(_("goedgekeurde waarde"), max_digits=14, decimal_places=2)
+    shortfall = models.DecimalField(_("tekort"), max_digits=14, decimal_places=2)
+    reason = models.TextField(_("toelichting"), blank=True)
+    recovery_deadline = models.DateField(_("einde herstelperiode"), null=True, blank=True)
+    final_outcome = models.CharField(_("eindresultaat"), max_length=12, choices=Outcome.choices, blank=True)
+    final_approved = models.DecimalField(
+        _("goedgekeurde waarde na herstelperiode"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    final_shortfall = models.DecimalField(_("tekort na herstelperiode"), max_digits=14, decimal_places=2, null=True, blank=True)
+    withholding_amount = models.DecimalField(
+        _("inhouding of boete"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    withholding_reason = models.TextField(_("reden inhouding"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_at = models.DateTimeField(_("vastgelegd op"), default=timezone.now)
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    settled_at = models.DateTimeField(_("afgerond op"), null=True, blank=True)
+
+    objects = ContractScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("eindafrekening SROI")
+        verbose_name_plural = _("eindafrekeningen SROI")
+        constraints = [
+            models.CheckConstraint(condition=Q(shortfall__gte=0), name="settlement_shortfall_not_negative"),
+            models.CheckConstraint(
+                condition=Q(withholding_amount__isnull=True) | Q(withholding_amount__gte=0),
+                name="settlement_withholding_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(withholding_amount__isnull=True) | Q(withholding_amount=0) | ~Q(withholding_reason=""),
+                name="settlement_withholding_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="recovery") | Q(recovery_deadline__isnull=False),
+                name="settlement_recovery_has_deadline",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="settled") | ~Q(final_outcome=""), name="settlement_settled_has_outcome"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract}: {self.get_outcome_display()}"
+
+    @property
+    def current_outcome(self) -> str:
+        return self.final_outcome or self.outcome
+
+    @property
+    def current_shortfall(self):
+        return self.final_shortfall if self.final_shortfall is not None else self.shortfall
 
 
 class ContractStatusChange(models.Model):

@@ -293,7 +293,7 @@ class Bucket:
 
 @dataclass
 class OutcomeBucket:
-    """The contracts whose outcome was recorded at the end of the term (``portal.Settlement``) with
+    """The contracts whose outcome was recorded at the end of the term (``Settlement``) with
     one outcome: how many, how many of them are in a recovery period, their shortfall (after the
     recovery period where it is over) and what was withheld."""
 
@@ -387,11 +387,11 @@ UNION ALL
 (SELECT 'behind', NULL, NULL, id::text, COUNT(*) OVER (), contract_value, obligation, planned, approved, NULL
  FROM behind ORDER BY arrears DESC, id LIMIT %s)
 UNION ALL
--- The recorded outcomes (portal.Settlement): the final outcome and shortfall once recorded, else
+-- The recorded outcomes (Settlement): the final outcome and shortfall once recorded, else
 -- those at the final report. Shape: (part, state, -, outcome, n, -, shortfall, -, withheld, -).
 SELECT 'outcome', s.state, NULL, COALESCE(NULLIF(s.final_outcome, ''), s.outcome), COUNT(*), NULL,
        SUM(COALESCE(s.final_shortfall, s.shortfall)), NULL, COALESCE(SUM(s.withholding_amount), 0), NULL
-FROM portal_settlement s WHERE s.contract_id IN (SELECT id FROM c)
+FROM monitoring_settlement s WHERE s.contract_id IN (SELECT id FROM c)
 GROUP BY s.state, COALESCE(NULLIF(s.final_outcome, ''), s.outcome)
 """
 

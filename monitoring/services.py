@@ -24,6 +24,7 @@ from monitoring.models import (
     ContractStatusChange,
     Evidence,
     Realisation,
+    Settlement,
     evidence_root,
 )
 from monitoring.signals import contract_status_changed, reporting_rhythm_changed
@@ -287,8 +288,11 @@ def contract_start_execution(*, contract: Contract, by: User, request: HttpReque
 
 def contract_close(
     *, contract: Contract, outcome: str, reason: str, by: User, request: HttpRequest | None = None
-) -> None:
-    """Close the follow-up with its outcome (gerealiseerd / deels / niet) and notify the buyer."""
+) -> Settlement:
+    """Close the follow-up with its outcome (gerealiseerd / deels / niet) and notify the buyer.
+
+    The outcome is stored in the contract's ``Settlement`` (its one place) with the obligation and
+    the approved value of today; a settlement in its recovery period is finalised with it."""
     with transaction.atomic():
         contract = _locked(contract)
         if contract.status == S.CLOSED:
@@ -297,26 +301,164 @@ def contract_close(
             raise WorkflowError("Beoordeel eerst alle ingediende realisaties voordat u het contract afrondt.")
         if outcome != ContractFollowUp.Outcome.REALISED and not reason.strip():
             raise WorkflowError("Geef een toelichting bij een deels of niet gerealiseerde verplichting.")
-        follow_up = follow_up_for(contract=contract)
-        follow_up.outcome = outcome
-        follow_up.outcome_reason = reason.strip()
-        follow_up.closed_at = timezone.now()
-        follow_up.closed_by = by
-        follow_up.save(update_fields=["outcome", "outcome_reason", "closed_at", "closed_by"])
-        _move(contract=contract, to=S.CLOSED, by=by, request=request, outcome=outcome, reason=reason.strip())
-        approved = contract.realisations.filter(status=Realisation.Status.APPROVED).aggregate(t=Sum("value"))["t"]
-        notify(
-            organisation=contract.organisation,
-            recipients=_buyer_contacts(contract),
-            template="contract_closed",
-            context={
-                **_mail_context(contract, by),
-                "outcome": str(ContractFollowUp.Outcome(outcome).label),
-                "reason": reason.strip(),
-                "approved": euro(approved or Decimal("0.00")),
-                "obligation": euro(contract.sroi_obligation) if contract.sroi_obligation is not None else "",
+        settlement = Settlement.objects.select_for_update().filter(contract=contract).first()
+        if settlement is None:
+            settlement = _new_settlement(contract, outcome=outcome, reason=reason, by=by)
+        elif reason.strip():
+            settlement.reason = (settlement.reason + "\n" + reason.strip()).strip()
+        _settle(settlement, outcome=outcome, withholding_amount=None, withholding_reason="", by=by)
+        _close(contract, outcome=outcome, reason=reason.strip(), by=by, request=request)
+    return settlement
+
+
+def _close(contract: Contract, *, outcome: str, reason: str, by: User, request: HttpRequest | None) -> None:
+    """Mark the follow-up closed, move the contract to closed and tell the buyer (in the caller's transaction)."""
+    follow_up = follow_up_for(contract=contract)
+    follow_up.closed_at = timezone.now()
+    follow_up.closed_by = by
+    follow_up.save(update_fields=["closed_at", "closed_by"])
+    _move(contract=contract, to=S.CLOSED, by=by, request=request, outcome=outcome, reason=reason)
+    notify(
+        organisation=contract.organisation,
+        recipients=_buyer_contacts(contract),
+        template="contract_closed",
+        context={
+            **_mail_context(contract, by),
+            "outcome": str(ContractFollowUp.Outcome(outcome).label),
+            "reason": reason,
+            "approved": euro(approved_value(contract)),
+            "obligation": euro(contract.sroi_obligation) if contract.sroi_obligation is not None else "",
+        },
+    )
+
+
+# Settlement: the outcome at the end of the term --------------------------------------------------
+
+ZERO = Decimal("0.00")
+
+
+def approved_value(contract: Contract) -> Decimal:
+    """The value of the approved realisations of ``contract``."""
+    total = contract.realisations.filter(status=Realisation.Status.APPROVED).aggregate(t=Sum("value"))["t"]
+    return total or ZERO
+
+
+def shortfall_of(contract: Contract) -> Decimal:
+    """Obligation minus approved value, never below zero."""
+    return max((contract.sroi_obligation or ZERO) - approved_value(contract), ZERO)
+
+
+def _new_settlement(contract: Contract, *, outcome: str, reason: str, by: User) -> Settlement:
+    """An unsaved settlement with the obligation, approved value and shortfall of today."""
+    return Settlement(
+        organisation_id=contract.organisation_id,
+        contract=contract,
+        obligation=contract.sroi_obligation or ZERO,
+        outcome=outcome,
+        approved=approved_value(contract),
+        shortfall=shortfall_of(contract),
+        reason=reason.strip(),
+        recorded_by=by,
+    )
+
+
+def _settle(settlement: Settlement, *, outcome: str, withholding_amount, withholding_reason: str, by: User) -> None:
+    if withholding_amount and withholding_amount > 0 and not withholding_reason.strip():
+        raise WorkflowError("Geef een reden voor de inhouding.")
+    contract = settlement.contract
+    settlement.state = Settlement.State.SETTLED
+    settlement.final_outcome = outcome
+    settlement.final_approved = approved_value(contract)
+    settlement.final_shortfall = shortfall_of(contract)
+    settlement.withholding_amount = withholding_amount if withholding_amount is not None else ZERO
+    settlement.withholding_reason = withholding_reason.strip() if withholding_amount else ""
+    settlement.settled_by = by
+    settlement.settled_at = timezone.now()
+    settlement.save()
+
+
+def _closing_reason(settlement: Settlement) -> str:
+    parts = [settlement.reason] if settlement.reason else []
+    if settlement.current_shortfall:
+        parts.append(f"Tekort {euro(settlement.current_shortfall)}.")
+    if settlement.withholding_amount:
+        parts.append(f"Inhouding {euro(settlement.withholding_amount)}: {settlement.withholding_reason}")
+    return " ".join(parts) or "Gerealiseerd."
+
+
+def settlement_record(
+    *,
+    contract: Contract,
+    outcome: str,
+    reason: str,
+    by: User,
+    recovery_deadline=None,
+    withholding_amount: Decimal | None = None,
+    withholding_reason: str = "",
+    request: HttpRequest | None = None,
+) -> Settlement:
+    """Record the outcome after the final report with the shortfall of today (the caller has checked
+    that it may be recorded now). With a ``recovery_deadline`` and a shortfall the settlement waits
+    in its recovery period; otherwise the outcome is final, with any withholding, and the contract
+    is closed."""
+    with transaction.atomic():
+        contract = _locked(contract)
+        if contract.status == S.CLOSED or Settlement.objects.filter(contract=contract).exists():
+            raise WorkflowError("Het resultaat is al vastgelegd.")
+        settlement = _new_settlement(contract, outcome=outcome, reason=reason, by=by)
+        if recovery_deadline is not None and settlement.shortfall > 0:
+            settlement.state = Settlement.State.RECOVERY
+            settlement.recovery_deadline = recovery_deadline
+            settlement.save()
+        else:
+            _settle(settlement, outcome=outcome, withholding_amount=withholding_amount,
+                    withholding_reason=withholding_reason, by=by)
+        audit_record(
+            action="settlement_recorded", actor=by, organisation=contract.organisation, obj=settlement, request=request,
+            detail={
+                "contract": str(contract.uuid), "outcome": outcome, "shortfall": str(settlement.shortfall),
+                "recovery": settlement.state == Settlement.State.RECOVERY,
             },
         )
+        if settlement.state == Settlement.State.SETTLED:
+            _close(contract, outcome=outcome, reason=_closing_reason(settlement), by=by, request=request)
+    return settlement
+
+
+def settlement_finalise(
+    *,
+    settlement: Settlement,
+    outcome: str,
+    reason: str,
+    withholding_amount: Decimal | None,
+    withholding_reason: str,
+    by: User,
+    request: HttpRequest | None = None,
+) -> Settlement:
+    """After the recovery period: record the final outcome, the remaining shortfall and any
+    withholding, and close the contract (the caller has checked that the period is over)."""
+    with transaction.atomic():
+        settlement = (
+            Settlement.objects.select_for_update(of=("self",))
+            .select_related("contract__organisation__served_by")
+            .get(pk=settlement.pk)
+        )
+        contract = _locked(settlement.contract)
+        if settlement.state != Settlement.State.RECOVERY:
+            raise WorkflowError("Het eindresultaat is al vastgelegd.")
+        if reason.strip():
+            settlement.reason = (settlement.reason + "\n" + reason.strip()).strip()
+        _settle(settlement, outcome=outcome, withholding_amount=withholding_amount,
+                withholding_reason=withholding_reason, by=by)
+        audit_record(
+            action="settlement_finalised", actor=by, organisation=contract.organisation, obj=settlement, request=request,
+            detail={
+                "contract": str(contract.uuid), "outcome": outcome, "shortfall": str(settlement.final_shortfall),
+                "withholding": str(settlement.withholding_amount),
+            },
+        )
+        _close(contract, outcome=outcome, reason=_closing_reason(settlement), by=by, request=request)
+    return settlement
 
 
 def _buyer_contacts(contract: Contract) -> list[User]:

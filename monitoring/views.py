@@ -27,7 +27,7 @@ from monitoring.access import get_contract_or_404, get_contract_to_change, is_co
 from monitoring.figures import contract_figures, schedule, with_progress
 from monitoring.filters import WorkQueueFilter
 from monitoring.forms import AgreementForm, AssignForm, CloseForm, RealisationForm, RejectForm, RhythmForm
-from monitoring.models import Agreement, Assessment, Evidence, Realisation
+from monitoring.models import Agreement, Assessment, Evidence, Realisation, Settlement
 from monitoring.reports import timeline
 from wizzr.access import role_required
 from wizzr.models import Role
@@ -92,6 +92,7 @@ def _workspace_ctx(request: HttpRequest, contract: Contract) -> dict:
     ctx = {
         "contract": contract,
         "follow_up": follow_up,
+        "settlement": Settlement.objects.filter(contract=contract).first(),
         "version": follow_up.catalogue_version,
         "figures": figures,
         "schedule": schedule(figures, status=contract.status),

@@ -12,18 +12,17 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import formats, timezone
 
 from contracts.models import Contract
 from monitoring import services as monitoring_services
-from monitoring.models import Realisation
+from monitoring.models import Realisation, Settlement
 from monitoring.services import WorkflowError
 from monitoring.values import euro
 from portal.access import existing_supplier_contact
-from portal.models import PeriodRealisation, ReportingPeriod, Settlement, SupplierAccess
+from portal.models import PeriodRealisation, ReportingPeriod, SupplierAccess
 from portal.periods import REGULAR, PlannedPeriod, due_date_for, schedule
 from wizzr.audit import audit_record
 from wizzr.models import Invitation, Membership, Organisation, Role, User
@@ -517,16 +516,11 @@ def notify_submission(*, period: ReportingPeriod, by: User) -> None:
 
 
 # Settlement --------------------------------------------------------------------------------------
+# The outcome is monitoring's (``monitoring.models.Settlement``): the portal checks that the supplier's
+# reports allow it, records it through ``monitoring.services`` and opens the recovery period.
 
-
-def approved_value(contract: Contract) -> Decimal:
-    total = contract.realisations.filter(status=Realisation.Status.APPROVED).aggregate(t=Sum("value"))["t"]
-    return total or ZERO
-
-
-def shortfall_of(contract: Contract) -> Decimal:
-    """Obligation minus approved value, never below zero."""
-    return max((contract.sroi_obligation or ZERO) - approved_value(contract), ZERO)
+approved_value = monitoring_services.approved_value
+shortfall_of = monitoring_services.shortfall_of
 
 
 def settlement_blockers(*, contract: Contract, today: date | None = None) -> list[str]:
@@ -553,12 +547,6 @@ def _check_outcome(outcome: str, shortfall: Decimal) -> None:
         raise WorkflowError("De verplichting is volledig gerealiseerd; kies ‘gerealiseerd’.")
 
 
-def _close(contract: Contract, *, outcome: str, reason: str, by: User, request) -> None:
-    monitoring_services.contract_close(
-        contract=contract, outcome=outcome, reason=reason or "", by=by, request=request
-    )
-
-
 def settlement_record(
     *,
     contract: Contract,
@@ -578,25 +566,17 @@ def settlement_record(
         blockers = settlement_blockers(contract=contract)
         if blockers or Settlement.objects.filter(contract=contract).exists():
             raise WorkflowError(blockers[0] if blockers else "Het resultaat is al vastgelegd.")
-        approved = approved_value(contract)
         shortfall = shortfall_of(contract)
         _check_outcome(outcome, shortfall)
-        settlement = Settlement(
-            organisation_id=contract.organisation_id,
-            contract=contract,
-            obligation=contract.sroi_obligation or ZERO,
-            outcome=outcome,
-            approved=approved,
-            shortfall=shortfall,
-            reason=reason.strip(),
-            recorded_by=by,
+        with_recovery = recovery_deadline is not None and shortfall > 0
+        if with_recovery and recovery_deadline <= timezone.localdate():
+            raise WorkflowError("Het einde van de herstelperiode moet in de toekomst liggen.")
+        settlement = monitoring_services.settlement_record(
+            contract=contract, outcome=outcome, reason=reason, by=by,
+            recovery_deadline=recovery_deadline if with_recovery else None,
+            withholding_amount=withholding_amount, withholding_reason=withholding_reason, request=request,
         )
-        if recovery_deadline is not None and shortfall > 0:
-            if recovery_deadline <= timezone.localdate():
-                raise WorkflowError("Het einde van de herstelperiode moet in de toekomst liggen.")
-            settlement.state = Settlement.State.RECOVERY
-            settlement.recovery_deadline = recovery_deadline
-            settlement.save()
+        if with_recovery:
             period = ReportingPeriod.objects.create(
                 organisation_id=contract.organisation_id,
                 contract=contract,
@@ -613,42 +593,7 @@ def settlement_record(
                     template="supplier_recovery_period",
                     context={**_period_context(period), "shortfall": euro(shortfall), "obligation": euro(settlement.obligation)},
                 )
-        else:
-            _settle(settlement, outcome=outcome, approved=approved, shortfall=shortfall,
-                    withholding_amount=withholding_amount, withholding_reason=withholding_reason, by=by)
-        audit_record(
-            action="settlement_recorded", actor=by, organisation=contract.organisation, obj=settlement, request=request,
-            detail={
-                "contract": str(contract.uuid), "outcome": outcome, "shortfall": str(shortfall),
-                "recovery": settlement.state == Settlement.State.RECOVERY,
-            },
-        )
-        if settlement.state == Settlement.State.SETTLED:
-            _close(contract, outcome=outcome, reason=_close_reason(settlement), by=by, request=request)
     return settlement
-
-
-def _settle(settlement: Settlement, *, outcome, approved, shortfall, withholding_amount, withholding_reason, by) -> None:
-    if withholding_amount and withholding_amount > 0 and not withholding_reason.strip():
-        raise WorkflowError("Geef een reden voor de inhouding.")
-    settlement.state = Settlement.State.SETTLED
-    settlement.final_outcome = outcome
-    settlement.final_approved = approved
-    settlement.final_shortfall = shortfall
-    settlement.withholding_amount = withholding_amount if withholding_amount is not None else ZERO
-    settlement.withholding_reason = withholding_reason.strip() if withholding_amount else ""
-    settlement.settled_by = by
-    settlement.settled_at = timezone.now()
-    settlement.save()
-
-
-def _close_reason(settlement: Settlement) -> str:
-    parts = [settlement.reason] if settlement.reason else []
-    if settlement.current_shortfall:
-        parts.append(f"Tekort {euro(settlement.current_shortfall)}.")
-    if settlement.withholding_amount:
-        parts.append(f"Inhouding {euro(settlement.withholding_amount)}: {settlement.withholding_reason}")
-    return " ".join(parts) or "Gerealiseerd."
 
 
 def settlement_finalise(
@@ -676,22 +621,12 @@ def settlement_finalise(
             raise WorkflowError("De herstelperiode loopt nog en de opdrachtnemer heeft nog niet gerapporteerd.")
         if contract.realisations.filter(status=Realisation.Status.SUBMITTED).exists():
             raise WorkflowError("Er zijn nog ingediende realisaties die u moet beoordelen.")
-        approved = approved_value(contract)
-        shortfall = shortfall_of(contract)
-        _check_outcome(outcome, shortfall)
-        if reason.strip():
-            settlement.reason = (settlement.reason + "\n" + reason.strip()).strip()
-        _settle(settlement, outcome=outcome, approved=approved, shortfall=shortfall,
-                withholding_amount=withholding_amount, withholding_reason=withholding_reason, by=by)
+        _check_outcome(outcome, shortfall_of(contract))
         if recovery is not None and recovery.is_open:
             recovery.status = P.OVERDUE
             recovery.save(update_fields=["status"])
-        audit_record(
-            action="settlement_finalised", actor=by, organisation=contract.organisation, obj=settlement, request=request,
-            detail={
-                "contract": str(contract.uuid), "outcome": outcome, "shortfall": str(shortfall),
-                "withholding": str(settlement.withholding_amount),
-            },
+        settlement = monitoring_services.settlement_finalise(
+            settlement=settlement, outcome=outcome, reason=reason, withholding_amount=withholding_amount,
+            withholding_reason=withholding_reason, by=by, request=request,
         )
-        _close(contract, outcome=outcome, reason=_close_reason(settlement), by=by, request=request)
     return settlement

@@ -71,13 +71,12 @@ def open_periods_on_contract_change(sender, instance: Contract, raw: bool = Fals
 
 
 def _register_contract_rows() -> None:
-    """Reporting periods, their entries and the settlement carry the contract's organisation and move
+    """Reporting periods and their entries carry the contract's organisation and move
     with it (``contracts.tenancy``). Supplier access carries the supplier's company and stays."""
     from contracts.tenancy import contract_rows_register
-    from portal.models import PeriodRealisation, ReportingPeriod, Settlement
+    from portal.models import PeriodRealisation, ReportingPeriod
 
     contract_rows_register(model=ReportingPeriod)
-    contract_rows_register(model=Settlement)
     contract_rows_register(model=PeriodRealisation, contract_lookup="period__contract")
 
 

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from contracts.models import Contract
 from monitoring.access import get_contract_to_change
 from monitoring.figures import contract_figures, with_progress
-from monitoring.models import Realisation
+from monitoring.models import Realisation, Settlement
 from portal import services
 from portal.access import (
     existing_supplier_contact,
@@ -32,7 +32,7 @@ from portal.access import (
     supplier_contracts,
 )
 from portal.forms import FinalOutcomeForm, InviteForm, PeriodSubmitForm, SettlementForm, SupplierRealisationForm
-from portal.models import ReportingPeriod, Settlement, SupplierAccess
+from portal.models import ReportingPeriod, SupplierAccess
 from wizzr.access import role_required
 from wizzr.models import Role
 from wizzr.scanning import held_response

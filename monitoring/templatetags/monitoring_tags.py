@@ -6,11 +6,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.formats import number_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from monitoring import exports, values
+from monitoring import exports, panels, values
 
 register = template.Library()
 
@@ -96,3 +96,16 @@ def svg_number(value) -> str:
     """A number with one decimal and a point, for SVG attributes, like ``floatformat:'1u'``."""
     value = value if isinstance(value, Decimal) else Decimal(str(value))
     return f"{value.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}"
+
+
+@register.simple_tag(takes_context=True)
+def contract_panels(context, page: str, contract) -> str:
+    """The panels other apps registered for this contract page (``monitoring.panels``), one after another."""
+    rendered = panels.contract_panels(page=page, request=context["request"], contract=contract)
+    return format_html_join("\n", "{}", ((html,) for html in rendered))
+
+
+@register.inclusion_tag("monitoring/_outcome.html")
+def contract_outcome(settlement) -> dict:
+    """The outcome of a contract's SROI obligation (``Settlement``) as a panel, for other apps' pages."""
+    return {"settlement": settlement}

@@ -233,7 +233,7 @@ def test_closing_needs_a_reason_unless_realised_and_notifies_the_buyer(
     assert response.status_code == 302
     accepted.refresh_from_db()
     assert accepted.status == Contract.Status.CLOSED
-    assert accepted.follow_up.outcome == "partly"
+    assert accepted.settlement.final_outcome == "partly"
     change = ContractStatusChange.objects.filter(contract=accepted).last()
     assert (change.to_status, change.outcome, change.reason) == ("closed", "partly", "Kandidaat uitgevallen")
     assert any("afgerond: INK-2026-0042 — deels gerealiseerd" in m.subject for m in mail.outbox)

@@ -56,7 +56,7 @@ def settlement(
     """The outcome recorded at the end of ``contract``'s term, stored as given. Without ``final``
     (final outcome, shortfall after the recovery period) it stays in its recovery period when it
     has a ``recovery_deadline``; otherwise it is settled with the same outcome."""
-    from portal.models import Settlement
+    from monitoring.models import Settlement
 
     shortfall = Decimal(obligation) - Decimal(approved)
     in_recovery = recovery_deadline is not None and final is None

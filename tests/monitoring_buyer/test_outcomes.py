@@ -71,7 +71,7 @@ def outcomes(portfolio, arnhem, renkum):
 def test_the_contract_page_shows_the_outcome_shortfall_recovery_period_and_withholding(client, alice, outcomes):
     client.force_login(alice)
     html = contract_page(client, outcomes["partly"])
-    shown = text(html.split('class="wizzr-panel portal-outcome"', 1)[1].split("</section>", 1)[0])
+    shown = text(html.split('class="wizzr-panel mb-outcome"', 1)[1].split("</section>", 1)[0])
     assert "Resultaat SROI-verplichting" in shown
     assert "Resultaat Deels gerealiseerd" in shown
     assert "SROI-verplichting € 10.000,00" in shown
@@ -86,7 +86,7 @@ def test_the_contract_page_shows_the_outcome_shortfall_recovery_period_and_withh
 def test_a_contract_in_its_recovery_period_says_so_without_a_withholding_yet(client, alice, outcomes):
     client.force_login(alice)
     html = contract_page(client, outcomes["recovering"])
-    shown = text(html.split('class="wizzr-panel portal-outcome"', 1)[1].split("</section>", 1)[0])
+    shown = text(html.split('class="wizzr-panel mb-outcome"', 1)[1].split("</section>", 1)[0])
     assert "Resultaat Niet gerealiseerd — herstelperiode loopt" in shown
     assert "Tekort bij de eindrapportage € 8.000,00" in shown
     assert f"Herstelperiode tot en met {days(60).day} " in shown
@@ -96,7 +96,7 @@ def test_a_contract_in_its_recovery_period_says_so_without_a_withholding_yet(cli
 def test_a_contract_without_a_recorded_outcome_shows_none(client, alice, outcomes, portfolio):
     client.force_login(alice)
     html = contract_page(client, portfolio.on_track)
-    assert "portal-outcome" not in html and "Resultaat SROI-verplichting" not in html
+    assert "mb-outcome" not in html and "Resultaat SROI-verplichting" not in html
 
 
 def test_the_outcome_costs_the_contract_page_no_query(client, alice, arnhem, portfolio):

@@ -13,10 +13,10 @@ from django.urls import reverse
 from contracts.models import Contract
 from monitoring import reports
 from monitoring.figures import Track, contract_figures, schedule, with_progress
-from monitoring.models import BuildingBlock, ContractFollowUp
+from monitoring.models import BuildingBlock
 from tests.contracts.factories import ContractFactory
 from tests.monitoring_buyer.conftest import days, follow
-from tests.monitoring_buyer.factories import block, realisation
+from tests.monitoring_buyer.factories import block, realisation, settlement
 
 pytestmark = pytest.mark.django_db
 S = Contract.Status
@@ -166,7 +166,7 @@ def test_a_contract_on_schedule_says_why_in_words(client, alice, lagging):
 
 
 def test_a_closed_contract_shows_its_outcome_and_no_on_track_state(client, alice, carol, lagging):
-    ContractFollowUp.objects.filter(contract=lagging).update(outcome="partly", outcome_reason="Te weinig plekken")
+    settlement(lagging, "partly", obligation="25000.00", approved="4000.00", reason="Te weinig plekken")
     follow(lagging, carol, S.CLOSED)
     client.force_login(alice)
     html = client.get(reverse("monitoring:contract", args=[lagging.uuid])).content.decode()

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from contracts.models import Contract
 from monitoring import services as monitoring_services
-from monitoring.models import Assessment
+from monitoring.models import Assessment, Settlement
 from portal import services
-from portal.models import PeriodRealisation, ReportingPeriod, Settlement
+from portal.models import PeriodRealisation, ReportingPeriod
 from tests.contracts.factories import ContractFactory
 from tests.monitoring.factories import realisation_for
 from tests.portal.conftest import invite, running_contract
@@ -118,7 +118,7 @@ def test_shortfall_recovery_period_and_withholding(client, carol, alice, supplie
     assert settlement.state == "settled" and settlement.final_shortfall == remaining
     assert settlement.withholding_amount == remaining and settlement.final_outcome == "partly"
     ended.refresh_from_db()
-    assert ended.status == Contract.Status.CLOSED and ended.follow_up.outcome == "partly"
+    assert ended.status == Contract.Status.CLOSED and ended.settlement.final_outcome == "partly"
 
     # The supplier and the settlement page show outcome and shortfall.
     client.force_login(supplier)
@@ -161,5 +161,5 @@ def test_the_outcome_include_renders_for_the_buyer(rf, alice, supplier, carol, e
         contract=ended, outcome="not_realised", reason="Nauwelijks iets gedaan", recovery_deadline=None,
         withholding_amount=Decimal("250.00"), withholding_reason="Boete", by=carol,
     )
-    html = render_to_string("portal/_outcome.html", {"settlement": ended.settlement})
+    html = render_to_string("monitoring/_outcome.html", {"settlement": ended.settlement})
     assert "Niet gerealiseerd" in html and "Boete" in html and "Tekort bij de eindrapportage" in html
