@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contract
 from monitoring.figures import with_progress
+from monitoring.panels import contracts_where
 from wizzr.models import Organisation, Role, User
 
 ENDING_SOON_DAYS = 30
@@ -50,7 +51,7 @@ class WorkQueueFilter(django_filters.FilterSet):
     behind = django_filters.BooleanFilter(
         label=_("Loopt achter op schema"), method="filter_behind", widget=forms.CheckboxInput
     )
-    # The reporting periods live in the supplier portal; the filter only follows the reverse relation.
+    # The reporting periods live in the supplier portal, which answers this filter (``monitoring.panels``).
     reports_overdue = django_filters.BooleanFilter(
         label=_("Rapportage opdrachtnemer te laat"), method="filter_reports_overdue", widget=forms.CheckboxInput
     )
@@ -95,4 +96,4 @@ class WorkQueueFilter(django_filters.FilterSet):
     def filter_reports_overdue(self, queryset: QuerySet, name: str, value) -> QuerySet:
         if not value:
             return queryset
-        return queryset.filter(reporting_periods__status="overdue").distinct()
+        return contracts_where("reports_overdue", queryset)

@@ -1,0 +1,36 @@
+"""What the supplier portal contributes to monitoring's pages, registered in ``PortalConfig.ready()``
+(``monitoring.panels``): the supplier panel of the coordinator's workspace and the contracts whose
+supplier report is late, for the work queue filter."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+
+from monitoring.access import is_coordinator_of
+from monitoring.panels import WORKSPACE, register_contract_filter, register_contract_panel
+from portal.models import ReportingPeriod, SupplierAccess
+
+
+def supplier_panel(*, request: HttpRequest, contract) -> str:
+    """The supplier side of ``contract`` for its coordinator's workspace: who has access, late reports, links."""
+    return render_to_string(
+        "portal/_workspace_panel.html",
+        {
+            "contract": contract,
+            "accesses": SupplierAccess.objects.filter(contract=contract, revoked_at__isnull=True),
+            "overdue": ReportingPeriod.objects.filter(contract=contract, status=ReportingPeriod.Status.OVERDUE).count(),
+            "can_change": is_coordinator_of(request, contract),
+        },
+        request=request,
+    )
+
+
+def contracts_with_overdue_reports() -> QuerySet:
+    return ReportingPeriod.objects.filter(status=ReportingPeriod.Status.OVERDUE).values("contract_id")
+
+
+def register() -> None:
+    register_contract_panel("supplier", supplier_panel, pages=(WORKSPACE,))
+    register_contract_filter("reports_overdue", contracts_with_overdue_reports)
