@@ -233,10 +233,6 @@ class AnnualReport:
         return self.current.contracts == 0
 
     @property
-    def is_current_year(self) -> bool:
-        return self.year == self.today.year
-
-    @property
     def charts(self) -> dict:
         trend = [
             Bucket(key=str(t.year), label=str(t.year), obligation=t.obligation, planned=t.planned, approved=t.approved)

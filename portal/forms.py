@@ -20,10 +20,6 @@ TEXTAREA = {"class": "utrecht-textarea utrecht-textarea--html-textarea", "rows":
 TEXTBOX = {"class": "utrecht-textbox utrecht-textbox--html-input"}
 
 
-def period_label(period: ReportingPeriod) -> str:
-    return f"{capfirst(period.get_kind_display())} {date_format(period.period_start)} t/m {date_format(period.period_end)}"
-
-
 class SupplierRealisationForm(RealisationForm):
     """A realisation entered by the supplier for one open reporting period.
 
