@@ -159,6 +159,7 @@ class SupplierAdmin(AuditedAdminMixin, admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("legal_name", "trade_name", "kvk_number", "branch_number", "is_main_branch", "is_active")}),
         (_("Adres en contact"), {"fields": ("street", "house_number", "postcode", "city", "phone", "email", "website")}),
+        (_("Contactpersoon"), {"fields": ("contact_name", "contact_email", "contact_phone")}),
         (_("Herkomst"), {"fields": ("uuid", "source", "added_by", "added_at", "merged_into")}),
     )
 

@@ -39,6 +39,10 @@ COLUMNS = [
     "phone",
     "email",
     "website",
+    # Optional: the contact person the registry knows for the establishment.
+    "contact_name",
+    "contact_email",
+    "contact_phone",
 ]
 REQUIRED_COLUMNS = {"kvk_number", "legal_name"}
 TRUE_VALUES = ("ja", "j", "yes", "y", "true", "waar", "1", "x")
@@ -215,7 +219,9 @@ def clean_row(values: list[str]) -> list[str] | str:
     The same rules as the add-supplier form: KvK number 8 digits, branch number empty or 12 digits,
     Dutch postcode (written "1234 AB"), a plausible e-mail address and web address.
     """
-    kvk, branch, legal, trade, main, street, number, postcode, city, phone, email, website = (v.strip() for v in values)
+    values = list(values) + [""] * (len(COLUMNS) - len(values))
+    (kvk, branch, legal, trade, main, street, number, postcode, city, phone, email, website,
+     contact_name, contact_email, contact_phone) = (v.strip() for v in values)
     if not _KVK.fullmatch(kvk):
         return _("KvK-nummer moet uit 8 cijfers bestaan")
     if not _BRANCH.fullmatch(branch):
@@ -238,12 +244,19 @@ def clean_row(values: list[str]) -> list[str] | str:
         return _("telefoonnummer is ongeldig")
     if email and (len(email) > 254 or not _EMAIL.fullmatch(email)):
         return _("e-mailadres is ongeldig")
+    if len(contact_name) > 150:
+        return _("naam contactpersoon is langer dan 150 tekens")
+    if contact_email and (len(contact_email) > 254 or not _EMAIL.fullmatch(contact_email)):
+        return _("e-mailadres contactpersoon is ongeldig")
+    if not _PHONE.fullmatch(contact_phone):
+        return _("telefoonnummer contactpersoon is ongeldig")
     if website:
         if "://" not in website:
             website = "https://" + website
         if len(website) > 200 or not _WEBSITE.fullmatch(website):
             return _("website is geen geldig webadres")
-    return [kvk, branch, legal, trade, "t" if main in TRUE_VALUES else "f", street, number, postcode, city, phone, email.lower(), website]
+    return [kvk, branch, legal, trade, "t" if main in TRUE_VALUES else "f", street, number, postcode, city, phone,
+            email.lower(), website, contact_name, contact_email.lower(), contact_phone]
 
 
 def _check(cursor) -> int:
@@ -265,7 +278,10 @@ def _check(cursor) -> int:
     return cursor.fetchone()[0]
 
 
-_DATA_COLUMNS = ["legal_name", "trade_name", "is_main_branch", "street", "house_number", "postcode", "city", "phone", "email", "website"]
+_DATA_COLUMNS = [
+    "legal_name", "trade_name", "is_main_branch", "street", "house_number", "postcode", "city", "phone", "email", "website",
+    "contact_name", "contact_email", "contact_phone",
+]
 
 
 def _upsert(cursor, *, into_empty: bool = False) -> tuple[int, int]:
@@ -285,7 +301,8 @@ def _upsert(cursor, *, into_empty: bool = False) -> tuple[int, int]:
             INSERT INTO suppliers_supplier AS s (
                 uuid, kvk_number, branch_number, {", ".join(_DATA_COLUMNS)}, source, added_at, is_active)
             SELECT gen_random_uuid(), kvk_number, branch_number, legal_name, trade_name, is_main_branch::boolean,
-                   street, house_number, postcode, city, phone, email, website, 'registry', now(), true
+                   street, house_number, postcode, city, phone, email, website, contact_name, contact_email,
+                   contact_phone, 'registry', now(), true
             FROM supplier_import WHERE reason IS NULL
             {conflict}
             RETURNING (xmax = 0) AS inserted
@@ -349,8 +366,9 @@ _REBUILD = [
         # CREATE TABLE AS may run its query in parallel (INSERT ... SELECT may not).
         """
         CREATE TABLE suppliers_supplierword_next AS
-        SELECT x.w COLLATE "C" AS word, s.name_key, s.id AS supplier_id,
-               concat_ws(' ', s.trade_key, s.city_key) COLLATE "C" AS other_words, b.bits AS word_bits
+        SELECT x.w COLLATE "C" AS word, s.name_key, s.id AS supplier_id, s.trade_key, s.city_key,
+               b.bits AS word_bits, s.is_main_branch AS is_main,
+               suppliers_postcode_area(s.postcode) COLLATE "C" AS area
         FROM suppliers_supplier s
         CROSS JOIN LATERAL string_to_array(concat_ws(' ', s.name_key, s.trade_key, s.city_key), ' ') AS a(words)
         -- once per establishment, not per word (OFFSET 0 keeps the sub-select from being flattened)
@@ -364,10 +382,13 @@ _REBUILD = [
         "word index built",
         """
         ALTER TABLE suppliers_supplierword_next
-            ALTER COLUMN other_words SET NOT NULL,
+            ALTER COLUMN trade_key SET NOT NULL,
+            ALTER COLUMN city_key SET NOT NULL,
             ALTER COLUMN word_bits SET NOT NULL,
+            ALTER COLUMN is_main SET NOT NULL,
+            ALTER COLUMN area SET NOT NULL,
             ADD CONSTRAINT suppliers_supplierword_next_pkey
-            PRIMARY KEY (word, name_key, supplier_id) INCLUDE (other_words, word_bits)
+            PRIMARY KEY (word, name_key, supplier_id) INCLUDE (trade_key, city_key, word_bits, is_main, area)
         """,
     ),
     (

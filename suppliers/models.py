@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 def _search_key(field: str) -> Func:
     """The database's normalised form of ``field``: unaccented, lower case, only [a-z0-9] words.
 
-    ``suppliers_normalise`` is an SQL function (migration 0002) so that the generated columns, the
+    ``suppliers_normalise`` is an SQL function (suppliers/sql/normalise.sql) so that the generated columns, the
     word table, the bulk import and the search input are normalised by one and the same code.
     """
     return Func(F(field), function="suppliers_normalise", output_field=models.TextField(db_collation="C"))
@@ -43,6 +43,10 @@ class Supplier(models.Model):
     phone = models.CharField(_("telefoon"), max_length=30, blank=True)
     email = models.EmailField(_("e-mailadres"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    # The contact person the registry knows for this establishment (optional import columns).
+    contact_name = models.CharField(_("naam contactpersoon"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("e-mailadres contactpersoon"), blank=True)
+    contact_phone = models.CharField(_("telefoon contactpersoon"), max_length=30, blank=True)
     source = models.CharField(_("bron"), max_length=10, choices=Source.choices, default=Source.REGISTRY)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
@@ -126,21 +130,25 @@ class Supplier(models.Model):
 class SupplierWord(models.Model):
     """One word of an active supplier's legal name, trade name or place: the word-start index.
 
-    ``word >= 'arnh' AND word < 'arnh' || U+10FFFF`` ordered by (word, name_key) is a B-tree range
-    scan that stops after ten rows, however many establishments are in Arnhem. ``other_words`` (the
-    trade name and place) rides along in the primary-key index (INCLUDE, migration 0004), so a search
-    with several words checks them on the index entry without visiting any table. Maintained by a
-    database trigger on Supplier and rebuilt in bulk by the import.
+    ``word >= 'arnh' AND word < 'arnh' || '~'`` ordered by (word, name_key) is a B-tree range scan
+    that stops after the rows it needs, however many establishments are in Arnhem. The other
+    columns ride along in the primary-key index (INCLUDE, migration 0002_search), so a search checks
+    and ranks candidates on the index entry without visiting any table. Maintained by a database
+    trigger on Supplier and rebuilt in bulk by the import (suppliers/sql/search.sql).
     """
 
     pk = models.CompositePrimaryKey("word", "name_key", "supplier_id")
     word = models.TextField(db_collation="C")
     name_key = models.TextField(db_collation="C")
     supplier_id = models.BigIntegerField()
-    other_words = models.TextField(db_collation="C", default="")
-    # One bit per word of the establishment (hash of its first three letters, migration 0008), also
-    # in the primary-key index: a search with several words tests it before the strings.
+    trade_key = models.TextField(db_collation="C", default="")
+    city_key = models.TextField(db_collation="C", default="")
+    # One bit per word of the establishment (hash of its first three letters): a search with
+    # several words tests it before the strings.
     word_bits = models.BigIntegerField(default=0)
+    is_main = models.BooleanField(default=False)
+    # The first two digits of the postcode: the region the ranking prefers for the searcher.
+    area = models.TextField(db_collation="C", default="")
 
     class Meta:
         verbose_name = "supplier word"

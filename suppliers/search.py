@@ -1,29 +1,23 @@
 """Typeahead search over the national registry.
 
-The search itself is the database function ``suppliers_search`` (migration 0005), so a keystroke
-costs one round trip. Every step in it is an ordered B-tree range scan that stops after the few rows
-it needs, so the cost does not grow with the size of the registry or the number of matches (no
-sorting of all matches, no COUNT). Keys are normalised by the database (``suppliers_normalise``) and
-C-collated, so a prefix ``p`` is the range ``p <= key < p || '~'`` ('~' sorts after every
-normalised character).
+The search is the database function ``suppliers_search_ids`` in ``suppliers/sql/search.sql`` (read
+its head for the rules), so a keystroke costs one round trip. Candidates come from ordered B-tree
+range scans of the word table that stop after the rows they need; ranking happens on at most
+about a thousand index entries, and how many more match is counted on that same scan, capped at
+1,000: never a COUNT over the registry.
 
-Ranking, each class filling the list in turn and never repeating a supplier:
-
-1. digits only: KvK-number prefix (up to 8 digits) or branch-number prefix (9 to 12 digits);
-2. the legal or trade name starts with the input;
-3. every word of the input starts a word of the name, trade name or place ("arnh", "van der b",
-   "bakkerij arnhem"); several words narrow the list, digits among them narrow on KvK number. The
-   rarest word (vocabulary frequencies) drives the scan of the word table; the other words are
-   checked on the same index entries;
-4. typo-tolerant: a word that starts no word of the registry (or a single word, to fill the list)
-   is replaced by the nearest words of the vocabulary (trigram similarity, GiST index), which are
-   then searched as in 3 ("instalatie").
+What a person typing expects first: the name that is the input or starts with it, then the names
+that have every typed word, then by how many typed words match name or place, main establishment
+before branches, establishments in the searcher's region, and alphabetical last. A place typed on
+its own lists the establishments in that place first. Input is forgiving: any word order, one typo
+per word of five letters or more, accents, case and punctuation, "B.V."/"BV", "&"/"en",
+"gebr."/"gebroeders", "'s-" spellings, and a KvK number or postcode anywhere in the input.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Q
@@ -32,13 +26,28 @@ from suppliers.models import Supplier
 
 MAX_RESULTS = 10
 MAX_INPUT = 100
+# At most this many matches are ranked and counted per search (suppliers_search_ids' window).
+COUNT_CAP = 1000
 
 
 @dataclass
 class SearchResult:
+    """The typeahead's answer.
+
+    ``suppliers``: best first. ``more``: how many further establishments match (0 when none, None
+    when unknown, e.g. when the list was filled up with partial matches). ``more_is_estimate``:
+    ``more`` is a lower bound (the count stopped at COUNT_CAP) or includes inactive establishments,
+    so show it as "more than" / "about". ``highlight_terms``: the normalised words (and their typo
+    variants) and digits that matched the shown suppliers, to mark in the list; compare them with
+    the start of the normalised words of a name (``Supplier.name_key``, ``trade_key``, ``city_key``).
+    """
+
     suppliers: list[Supplier]
     query: str
     searchable: bool = False
+    more: int | None = 0
+    more_is_estimate: bool = False
+    highlight_terms: list[str] = field(default_factory=list)
 
 
 def clean_input(text: str | None) -> str:
@@ -52,16 +61,68 @@ def clean_input(text: str | None) -> str:
     return text.strip()[:MAX_INPUT]
 
 
-def search_suppliers(text: str | None, *, limit: int = MAX_RESULTS) -> SearchResult:
+def search_suppliers(
+    text: str | None, *, limit: int = MAX_RESULTS, region: str | list[str] | tuple[str, ...] | None = None
+) -> SearchResult:
     """Return at most ``limit`` active suppliers for the typeahead, best first.
 
+    ``region``: the searcher's region as postcode areas (the first two digits of a postcode, "68"),
+    see ``region_hint``; establishments there rank before others that are otherwise equal.
     Any input is accepted; input that cannot match (one letter, only punctuation) gives an empty list.
     """
     query = clean_input(text)
     result = SearchResult(suppliers=[], query=query, searchable=any(ch.isalnum() for ch in query))
-    if result.searchable:
-        result.suppliers = list(Supplier.objects.raw("SELECT * FROM suppliers_search(%s, %s)", [query, limit]))
+    if not result.searchable:
+        return result
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ids, more, more_is_estimate, terms FROM suppliers_search_ids(%s, %s, %s::text[])",
+            [query, limit, _areas(region)],
+        )
+        ids, result.more, result.more_is_estimate, terms = cursor.fetchone()
+    if ids:
+        found = Supplier.objects.in_bulk(ids)
+        result.suppliers = [found[pk] for pk in ids if pk in found]
+    result.highlight_terms = _matched_terms(terms or [], result.suppliers)
     return result
+
+
+def _areas(region) -> list[str]:
+    if not region:
+        return []
+    values = [region] if isinstance(region, str) else list(region)
+    return [value[:2] for value in values if isinstance(value, str) and re.fullmatch(r"[1-9][0-9]", value[:2])]
+
+
+def _matched_terms(terms: list[str], suppliers: list[Supplier]) -> list[str]:
+    """The search terms that start a word (or, for digits, an identifier) of a shown supplier."""
+    words = set()
+    digits = set()
+    for supplier in suppliers:
+        for key in (supplier.name_key, supplier.trade_key, supplier.city_key):
+            words.update((key or "").split())
+        digits.update([supplier.kvk_number, supplier.branch_number, supplier.postcode.replace(" ", "").lower()])
+    matched = []
+    for term in terms:
+        pool = digits if term.isdigit() or re.fullmatch(r"[0-9]{4}[a-z]{2}", term) else words
+        if term not in matched and any(value.startswith(term) for value in pool if value):
+            matched.append(term)
+    return matched
+
+
+def region_hint(organisation) -> list[str]:
+    """The region of ``organisation`` as postcode areas, for ``search_suppliers(region=...)``.
+
+    The simplest honest signal there is: the organisation's own postcode; without one, that of the
+    SROI service point serving it. An organisation with neither has no region (empty list).
+    """
+    if organisation is None:
+        return []
+    for candidate in (organisation, getattr(organisation, "served_by", None)):
+        postcode = getattr(candidate, "postcode", "") or ""
+        if re.match(r"[1-9][0-9]", postcode):
+            return [postcode[:2]]
+    return []
 
 
 _KVK = re.compile(r"[0-9]{8}")
@@ -96,5 +157,5 @@ def search_supplier_ids(text: str | None, *, limit: int) -> list[int]:
     if not any(ch.isalnum() for ch in query):
         return []
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id FROM suppliers_search(%s, %s)", [query, limit])
-        return [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT ids FROM suppliers_search_ids(%s, %s)", [query, limit])
+        return list(cursor.fetchone()[0] or [])

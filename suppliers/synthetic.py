@@ -147,6 +147,9 @@ STREETS = [
 LEGAL_FORMS = [(" B.V.", 60), ("", 18), (" V.O.F.", 8), (" N.V.", 1), (" C.V.", 1), ("stichting", 5), ("coop", 2), (" en Zonen B.V.", 2), ("maatschap", 3)]
 
 
+CONTACT_SHARE = 0.35
+
+
 def _ascii_slug(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.replace("ı", "i").replace("ß", "ss"))
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
@@ -164,6 +167,9 @@ class Registry:
     def __init__(self, count: int, seed: int = 2026, reserved_kvk: frozenset[str] = frozenset({"12345678"})):
         self.count = count
         self.rng = random.Random(seed)
+        # The contact persons draw from their own generator, so the rest of the registry is the
+        # same for a seed as before they existed.
+        self.contact_rng = random.Random(seed + 1)
         self.reserved = reserved_kvk
         self._places = list(PLACES)
         # Cumulative weights once: random.choices would add them up again on every call.
@@ -253,6 +259,15 @@ class Registry:
         phone = f"{area}-{rng.randint(1000000, 9999999)}" if area == "020" else f"{area} {rng.randint(100, 999)} {rng.randint(1000, 9999)}"
         return rng.choice(STREETS), number, f"{digits} {letters}", name, phone
 
+    def _contact(self, slug: str, phone: str) -> list[str]:
+        """Name, e-mail address and phone of a contact person for about a third of the establishments."""
+        rng = self.contact_rng
+        if rng.random() >= CONTACT_SHARE:
+            return ["", "", ""]
+        initial, surname = rng.choice(FIRST_INITIALS), rng.choice(SURNAMES)
+        mobile = f"06 {rng.randint(10000000, 99999999)}" if rng.random() < 0.5 else phone
+        return [f"{initial}. {surname}", f"{initial.lower()}.{_ascii_slug(surname)}@{slug}.nl", mobile]
+
     def __iter__(self) -> Iterator[list[str]]:
         rng = self.rng
         produced = 0
@@ -286,10 +301,11 @@ class Registry:
                 if trade == legal:
                     trade = ""
                 email = f"{'info' if i == 0 else _ascii_slug(city)}@{slug}.nl" if rng.random() < 0.8 else ""
-                yield [kvk, branch, legal, trade, "ja" if i == 0 else "nee", street, number, postcode, city, phone, email, website]
+                yield [kvk, branch, legal, trade, "ja" if i == 0 else "nee", street, number, postcode, city, phone, email,
+                       website, *self._contact(slug, phone)]
                 produced += 1
 
 
 def registry_rows(count: int, seed: int = 2026) -> Iterator[list[str]]:
-    assert len(COLUMNS) == 12
+    assert len(COLUMNS) == 15
     return iter(Registry(count, seed))

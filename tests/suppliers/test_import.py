@@ -131,7 +131,7 @@ def test_a_large_import_rebuilds_the_search_tables_in_one_pass(tmp_path, monkeyp
     assert names("al bestaand") == ["Al Bestaand B.V."]
     with connection.cursor() as cursor:  # the bulk signatures are the ones the trigger would write
         cursor.execute("SELECT count(*) FROM suppliers_supplierword WHERE word_bits <> "
-                       "suppliers_word_bits(string_to_array(concat_ws(' ', name_key, other_words), ' '))")
+                       "suppliers_word_bits(string_to_array(concat_ws(' ', name_key, trade_key, city_key), ' '))")
         assert cursor.fetchone() == (0,)
     assert SupplierWord.objects.exclude(word_bits=0).count() == SupplierWord.objects.count()
     first = rows[0]
@@ -168,7 +168,9 @@ def test_generate_suppliers_writes_a_realistic_registry(tmp_path):
     path = tmp_path / "synthetic.csv"
     call_command("generate_suppliers", "--count", "500", "--seed", "11", "--output", str(path), stdout=StringIO())
     lines = path.read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 501 and lines[0] == HEADER.strip()
+    assert len(lines) == 501 and lines[0] == ",".join(importer.COLUMNS)
+    with_contact = [line for line in lines[1:] if not line.endswith(",,")]
+    assert 100 < len(with_contact) < 250  # about a third of the establishments has a contact person
     out = StringIO()
     call_command("import_suppliers", str(path), stdout=out)
     assert "500 inserted" in out.getvalue() and "0 rejected" in out.getvalue()
@@ -189,3 +191,18 @@ def test_generate_suppliers_loads_into_the_database(tmp_path):
     call_command("generate_suppliers", "--count", "40", "--seed", "2", stdout=out)
     assert "40 inserted" in out.getvalue()
     assert Supplier.objects.count() == 40
+
+
+def test_the_contact_person_columns_are_optional_and_imported(tmp_path):
+    text = (
+        "kvk_number;legal_name;city;contact_name;contact_email;contact_phone\n"
+        "45000001;Contact B.V.;Ede;A. de Vries;A.deVries@Contact.example;06 12345678\n"
+        "45000002;Zonder Contact B.V.;Ede;;;\n"
+        "45000003;Fout Contact B.V.;Ede;B. Bakker;geen-adres;\n"
+    )
+    out = run(tmp_path, text)
+    assert "2 inserted" in out and "1 rejected" in out
+    supplier = Supplier.objects.get(kvk_number="45000001")
+    assert (supplier.contact_name, supplier.contact_email, supplier.contact_phone) == (
+        "A. de Vries", "a.devries@contact.example", "06 12345678")
+    assert Supplier.objects.get(kvk_number="45000002").contact_name == ""

@@ -117,7 +117,7 @@ def test_each_word_table_entry_carries_a_bit_for_the_start_of_every_word_of_its_
     entries = SupplierWord.objects.filter(supplier_id=registry["cafe"].pk)
     assert entries.count() == 5  # cafe, t, hoekje, eetcafe, renkum
     for entry in entries:
-        expected, _mask = word_bits(*f"{entry.name_key} {entry.other_words}".split(" "))
+        expected, _mask = word_bits(*f"{entry.name_key} {entry.trade_key} {entry.city_key}".split(" "))
         assert entry.word_bits == expected
         for word in ["caf", "cafe", "hoek", "hoekje", "eetc", "renkum", "ren"]:
             _bits, mask = word_bits(word)
@@ -161,9 +161,10 @@ def test_a_trade_name_is_searched_too(registry):
     assert names("eetcafe") == ["Café 't Hoekje"]
 
 
-def test_a_typo_finds_the_real_words_nearest_first(registry):
-    # "installaties" is nearer to the typo than "installatietechniek"; both are offered.
-    assert names("instalatie") == ["Van der Berg Installaties B.V.", "Jansen Installatietechniek B.V."]
+def test_a_typo_finds_the_real_words(registry):
+    # One letter left out: "installatie" starts both "installaties" and "installatietechniek";
+    # equally good, so alphabetical.
+    assert names("instalatie") == ["Jansen Installatietechniek B.V.", "Van der Berg Installaties B.V."]
     assert names("schildrs") == ["Bergen Schilders V.O.F."]
 
 
@@ -173,7 +174,14 @@ def test_a_typo_in_one_of_several_words_is_forgiven(registry):
 
 def test_input_that_matches_nothing_gives_an_empty_list(registry):
     assert names("xqzvbnw") == []
-    assert names("bakkerij zwolle") == []
+    assert names("ba_kerij") == []
+
+
+def test_when_nothing_has_every_word_the_best_partial_matches_are_offered(registry):
+    result = search_suppliers("bakkerij zwolle")
+    assert [s.legal_name for s in result.suppliers][:2] == ["Bakkerij De Zoete Inval", "Bakkerij Jansen"]
+    assert "Van der Berg Installaties B.V." in [s.legal_name for s in result.suppliers]
+    assert (result.more, result.more_is_estimate) == (0, False)  # all three partial matches are shown
 
 
 def test_inactive_establishments_are_not_offered(registry):

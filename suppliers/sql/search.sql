@@ -1,0 +1,587 @@
+-- The typeahead search over the national supplier registry. Run by migration 0002_search; see
+-- README.md in this folder: a change to this file needs a new migration that runs it again.
+--
+-- Everything here is CREATE OR REPLACE, so running the file twice is harmless. Function bodies
+-- are quoted ($$ … $$) on purpose: a SQL-standard body would pin the word table and the
+-- vocabulary, which the bulk import replaces, and tests/suppliers/test_search_sql.py compares
+-- the quoted bodies in the database with this file.
+--
+-- Tables (see suppliers/models.py):
+--   suppliers_supplierword  one row per distinct word of an active establishment's legal name,
+--                           trade name and place, with the establishment's keys, main-branch
+--                           flag and postcode area in the primary-key index (INCLUDE), so that
+--                           finding, checking and ranking candidates never visits the supplier table;
+--   suppliers_searchword    the vocabulary: each distinct word and how many establishments use it,
+--                           with a trigram index to find the words near a typo.
+-- Keys are C-collated, so the prefix p is the B-tree range  p <= key < p || '~'.
+
+
+-- ---------------------------------------------------------------------------------------------
+-- The word table and the vocabulary
+-- ---------------------------------------------------------------------------------------------
+
+-- The distinct words of an establishment, sorted (so that concurrent writers touch vocabulary
+-- rows in the same order).
+CREATE OR REPLACE FUNCTION suppliers_words(name_key text, trade_key text, city_key text) RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT ARRAY(
+        SELECT DISTINCT w FROM unnest(string_to_array(concat_ws(' ', name_key, trade_key, city_key), ' ')) AS w
+        WHERE w <> '' ORDER BY w)
+$$;
+
+-- A 64-bit signature of an establishment's words: bit hashtext(first three letters) & 63 for each
+-- word. A search with several words drops every entry whose signature lacks a bit of the other
+-- words before it compares strings. hashtext() is the hash of PostgreSQL's hash indexes, which
+-- pg_upgrade keeps, so it is stable across server upgrades. More than 16 words: every bit.
+-- One expression without a sub-select, so that the planner inlines it in the bulk rebuild.
+CREATE OR REPLACE FUNCTION suppliers_word_bits(p_words text[]) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN cardinality(p_words) > 16 THEN -1 ELSE
+          coalesce(1::bigint << (hashtext(left(p_words[1], 3)) & 63), 0)
+        | coalesce(1::bigint << (hashtext(left(p_words[2], 3)) & 63), 0)
+        | coalesce(1::bigint << (hashtext(left(p_words[3], 3)) & 63), 0)
+        | coalesce(1::bigint << (hashtext(left(p_words[4], 3)) & 63), 0)
+        | coalesce(1::bigint << (hashtext(left(p_words[5], 3)) & 63), 0)
+        | coalesce(1::bigint << (hashtext(left(p_words[6], 3)) & 63), 0)
+        | coalesce(1::bigint << (hashtext(left(p_words[7], 3)) & 63), 0)
+        | coalesce(1::bigint << (hashtext(left(p_words[8], 3)) & 63), 0)
+        | coalesce(1::bigint << (hashtext(left(p_words[9], 3)) & 63), 0)
+        | coalesce(1::bigint << (hashtext(left(p_words[10], 3)) & 63), 0)
+        | coalesce(1::bigint << (hashtext(left(p_words[11], 3)) & 63), 0)
+        | coalesce(1::bigint << (hashtext(left(p_words[12], 3)) & 63), 0)
+        | coalesce(1::bigint << (hashtext(left(p_words[13], 3)) & 63), 0)
+        | coalesce(1::bigint << (hashtext(left(p_words[14], 3)) & 63), 0)
+        | coalesce(1::bigint << (hashtext(left(p_words[15], 3)) & 63), 0)
+        | coalesce(1::bigint << (hashtext(left(p_words[16], 3)) & 63), 0)
+    END
+$$;
+
+-- The bits that search words require: one per word of three or more letters (a shorter word's
+-- bit is not the bit of the words it starts, so it requires nothing).
+CREATE OR REPLACE FUNCTION suppliers_word_mask(p_words text[]) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT coalesce(bit_or(1::bigint << (hashtext(left(w, 3)) & 63)), 0)
+    FROM unnest(p_words) AS w WHERE length(w) >= 3
+$$;
+
+-- The postcode area of an establishment: the first two digits of its postcode ('68' for
+-- '6811 AB'), the region the ranking prefers when the searcher's organisation is there.
+CREATE OR REPLACE FUNCTION suppliers_postcode_area(p_postcode text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN p_postcode ~ '^[1-9][0-9]' THEN left(p_postcode, 2) ELSE '' END
+$$;
+
+-- Keeps the word table and the vocabulary in step with every insert, update and delete of a
+-- supplier. The bulk import switches it off for its transaction (SET LOCAL suppliers.bulk_load;
+-- the trigger's WHEN clause means not even an event is queued per row) and rebuilds both tables.
+CREATE OR REPLACE FUNCTION suppliers_sync_words() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    old_words text[] := '{}';
+    new_words text[] := '{}';
+BEGIN
+    IF TG_OP <> 'INSERT' AND OLD.is_active THEN
+        old_words := suppliers_words(OLD.name_key, OLD.trade_key, OLD.city_key);
+    END IF;
+    IF TG_OP <> 'DELETE' AND NEW.is_active THEN
+        new_words := suppliers_words(NEW.name_key, NEW.trade_key, NEW.city_key);
+    END IF;
+    IF TG_OP = 'UPDATE' AND old_words = new_words AND OLD.name_key = NEW.name_key
+            AND OLD.trade_key = NEW.trade_key AND OLD.city_key = NEW.city_key
+            AND OLD.is_main_branch = NEW.is_main_branch AND OLD.postcode = NEW.postcode THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP <> 'INSERT' AND cardinality(old_words) > 0 THEN
+        DELETE FROM suppliers_supplierword
+        WHERE word = ANY (old_words) AND name_key = OLD.name_key AND supplier_id = OLD.id;
+        UPDATE suppliers_searchword SET frequency = frequency - 1 WHERE word = ANY (old_words);
+    END IF;
+    IF TG_OP <> 'DELETE' AND cardinality(new_words) > 0 THEN
+        INSERT INTO suppliers_supplierword
+            (word, name_key, supplier_id, trade_key, city_key, word_bits, is_main, area)
+        SELECT w, NEW.name_key, NEW.id, NEW.trade_key, NEW.city_key,
+               suppliers_word_bits(string_to_array(concat_ws(' ', NEW.name_key, NEW.trade_key, NEW.city_key), ' ')),
+               NEW.is_main_branch, suppliers_postcode_area(NEW.postcode)
+        FROM unnest(new_words) AS w
+        ON CONFLICT DO NOTHING;
+        INSERT INTO suppliers_searchword (word, frequency)
+        SELECT w, 1 FROM unnest(new_words) AS w
+        ON CONFLICT (word) DO UPDATE SET frequency = suppliers_searchword.frequency + 1;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+
+-- ---------------------------------------------------------------------------------------------
+-- Forgiving input: typos and equivalent spellings
+-- ---------------------------------------------------------------------------------------------
+
+-- How many word-table rows a prefix covers, from the vocabulary; infinity when more than 200
+-- vocabulary words share the prefix (then it is common anyway).
+CREATE OR REPLACE FUNCTION suppliers_prefix_estimate(p_prefix text) RETURNS double precision
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN max(v.position) > 200 THEN 'Infinity'::double precision
+                ELSE coalesce(sum(v.frequency), 0) END
+    FROM (
+        SELECT w.frequency, row_number() OVER () AS position
+        FROM (SELECT frequency FROM suppliers_searchword
+              WHERE word >= p_prefix AND word < p_prefix || '~' AND frequency > 0
+              ORDER BY word LIMIT 201) AS w
+    ) AS v
+$$;
+
+-- Whether a and b differ by exactly one typo: one letter inserted, left out, replaced, or two
+-- neighbouring letters swapped ("jansen"/"janssen", "bakkrij"/"bakkerij", "bedrjif"/"bedrijf").
+CREATE OR REPLACE FUNCTION suppliers_one_typo(a text, b text) RETURNS boolean
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE STRICT AS $$
+DECLARE
+    la integer := length(a);
+    lb integer := length(b);
+    i integer := 1;
+BEGIN
+    IF a = b OR abs(la - lb) > 1 THEN
+        RETURN false;
+    END IF;
+    WHILE i <= least(la, lb) AND substr(a, i, 1) = substr(b, i, 1) LOOP
+        i := i + 1;
+    END LOOP;
+    IF la = lb THEN
+        RETURN substr(a, i + 1) = substr(b, i + 1)
+            OR (substr(a, i, 1) = substr(b, i + 1, 1) AND substr(a, i + 1, 1) = substr(b, i, 1)
+                AND substr(a, i + 2) = substr(b, i + 2));
+    ELSIF la > lb THEN
+        RETURN substr(a, i + 1) = substr(b, i);
+    END IF;
+    RETURN substr(a, i) = substr(b, i + 1);
+END
+$$;
+
+-- The other spellings a search word stands for, as prefixes, nearest first (at most four):
+-- written-out and abbreviated forms ("gebroeders" -> "gebr", "zonen" -> "zn") and, for a word of
+-- five letters or more, the starts of vocabulary words within one typo of it ("jansen" ->
+-- "janssen", "instalatie" -> "installatie"). The vocabulary's trigram index gives the 30 nearest
+-- words; a variant that the word itself (or a nearer variant) already starts is left out.
+CREATE OR REPLACE FUNCTION suppliers_variants(p_word text) RETURNS text[]
+LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+DECLARE
+    v_kept text[] := '{}';
+    v_candidate text;
+    v_cut text;
+    v_shift integer;
+BEGIN
+    v_kept := ARRAY(SELECT s.short FROM (VALUES ('gebroeders', 'gebr'), ('zonen', 'zn')) AS s(long, short)
+                    WHERE s.long = p_word);
+    IF length(p_word) < 5 THEN
+        RETURN v_kept;
+    END IF;
+    FOR v_candidate IN
+        SELECT v.word FROM suppliers_searchword v
+        WHERE v.frequency > 0
+        ORDER BY v.word <-> p_word
+        LIMIT 30
+    LOOP
+        FOREACH v_shift IN ARRAY ARRAY[0, 1, -1] LOOP
+            v_cut := left(v_candidate, length(p_word) + v_shift);
+            IF length(v_cut) = length(p_word) + v_shift AND suppliers_one_typo(p_word, v_cut)
+               AND NOT starts_with(v_cut, p_word)
+               AND NOT EXISTS (SELECT 1 FROM unnest(v_kept) AS k WHERE starts_with(v_cut, k)) THEN
+                v_kept := v_kept || v_cut;
+                EXIT;
+            END IF;
+        END LOOP;
+        EXIT WHEN cardinality(v_kept) >= 4;
+    END LOOP;
+    RETURN v_kept;
+END
+$$;
+
+
+-- ---------------------------------------------------------------------------------------------
+-- The search
+-- ---------------------------------------------------------------------------------------------
+
+-- suppliers_search_ids(query, limit, region areas) -> the ids of at most ``limit`` active
+-- establishments, best first; ``more``, how many further ones match (counted up to 1,000 on the
+-- scan that finds the candidates, never a COUNT over the registry; NULL when unknown);
+-- ``more_is_estimate``, whether ``more`` is a lower bound or an estimate; ``terms``, the
+-- normalised words, their variants and the digits searched for (to mark in the list).
+--
+-- The input is read as words and identifiers, in any order:
+--   * an 8-digit KvK number, a 12-digit branch number and a postcode ("6811 AB", "6811ab")
+--     anywhere in the input select those establishments; the words then only rank them;
+--   * other digits (with words) narrow on the start of the KvK number; digits alone are a KvK
+--     number prefix (up to 8 digits) or a branch-number prefix (9 to 12);
+--   * "b v", "v o f" are read as "bv", "vof"; the words en, s, t (from "&", "'s-", "'t") and
+--     legal forms (bv, nv, vof, cv, ua) are optional: they rank but do not have to match;
+--   * every other word has to start a word of the legal name, trade name or place, or one of its
+--     variants (suppliers_variants: one typo per word of five letters or more, gebr/gebroeders).
+--
+-- Candidates: the rarest word (with its variants) drives an ordered range scan of the word table,
+-- where every entry is checked for the other words (signature bits, then the strings) on the
+-- index tuple itself. The first 1,000 matches in index order (alphabetical per word) are ranked,
+-- plus the names that start with the input (the supplier table's name indexes), plus, when a
+-- region is given, up to 200 further matches in that region. When no establishment matches every
+-- word, the first 200 entries of each word of three or more letters are offered as partial matches.
+--
+-- Ranking, each key breaking the ties of the one before:
+--   1. the legal or trade name is the input (0), starts with it (1), or has every word as a word
+--      start without typos (2); anything else is 3. When the input is exactly a place ("arnhem",
+--      "den haag", "s hertogenbosch") the establishments in that place come first instead;
+--   2. how many of the typed words match the name, trade name or place (more first);
+--   3. how many of them match only through a typo (fewer first);
+--   4. main establishment before branches;
+--   5. the postcode area is one of the searcher's region areas;
+--   6. alphabetical (legal name), then id.
+CREATE OR REPLACE FUNCTION suppliers_search_ids(
+    p_query text, p_limit integer DEFAULT 10, p_region text[] DEFAULT '{}',
+    OUT ids bigint[], OUT more integer, OUT more_is_estimate boolean, OUT terms text[]
+)
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+-- The planner cannot know how early the ordered scans stop; parallel workers take milliseconds
+-- to start, longer than the scans.
+SET max_parallel_workers_per_gather = 0
+AS $$
+DECLARE
+    c_window constant integer := 1000;  -- matches ranked (and counted) per search
+    c_scan constant integer := 30000;   -- word-table entries read at most per driver spelling
+    c_partial constant integer := 200;  -- entries per word read for partial matches
+    c_region_scan constant integer := 5000;  -- entries per driver spelling read for matches in the region
+    v_key text := suppliers_normalise(left(p_query, 100));
+    v_tokens text[];
+    v_token text;
+    v_match text[];
+    v_postcode text;
+    v_kvk text;
+    v_branch text;
+    v_numbers text[] := '{}';
+    v_words text[] := '{}';        -- every word, in input order
+    v_required text[] := '{}';     -- the words that must match
+    v_words_key text;              -- the words as one key, to compare with whole names
+    v_alternatives text[];
+    v_any text[] := '{}';          -- per word: a pattern for the word or any variant at a word start
+    v_exact text[] := '{}';        -- per word: the pattern for the word itself
+    v_required_any text[] := '{}';
+    v_required_exact text[] := '{}';
+    v_required_spellings text[] := '{}';  -- per required word: the word and its variants, '|'-separated
+    v_driver_spellings text[];
+    v_driver_index integer;
+    v_best double precision;
+    v_estimate double precision;
+    v_checks text[] := '{}';       -- the patterns of the required words other than the driver
+    v_c1 text;                     -- the first four of them get an inline check each
+    v_c2 text;
+    v_c3 text;
+    v_c4 text;
+    v_mask bigint := 0;
+    v_place text;
+    v_capped boolean := false;
+    v_partial boolean := false;
+    v_count integer;
+    i integer;
+BEGIN
+    ids := '{}';
+    more := 0;
+    more_is_estimate := false;
+    terms := '{}';
+    p_limit := greatest(least(coalesce(p_limit, 10), c_window), 0);
+    p_region := coalesce(p_region, '{}');
+    IF replace(v_key, ' ', '') !~ '^([0-9]|..)' OR p_limit = 0 THEN
+        RETURN;  -- nothing, or a single letter: too little to search for
+    END IF;
+
+    -- Digits alone: the start of a KvK number (up to 8 digits) or of a branch number (9 to 12).
+    -- Counted on the (KvK, branch) index alone, so inactive establishments are counted too: an estimate.
+    IF v_key ~ '^[0-9 ]+$' AND v_key !~ '(^| )([0-9]{8}|[0-9]{12})( |$)' THEN
+        v_token := replace(v_key, ' ', '');
+        terms := ARRAY[v_token];
+        IF length(v_token) < 8 THEN
+            ids := ARRAY(SELECT id FROM suppliers_supplier
+                         WHERE kvk_number >= v_token AND kvk_number < v_token || '~' AND is_active
+                         ORDER BY kvk_number, is_main_branch DESC, branch_number LIMIT p_limit);
+            SELECT count(*) INTO v_count FROM (
+                SELECT 1 FROM suppliers_supplier
+                WHERE kvk_number >= v_token AND kvk_number < v_token || '~' LIMIT c_window + 1) AS x;
+        ELSIF length(v_token) < 12 THEN
+            ids := ARRAY(SELECT id FROM suppliers_supplier
+                         WHERE branch_number >= v_token AND branch_number < v_token || '~' AND is_active
+                           AND branch_number <> ''
+                         ORDER BY branch_number LIMIT p_limit);
+            SELECT count(*) INTO v_count FROM (
+                SELECT 1 FROM suppliers_supplier
+                WHERE branch_number >= v_token AND branch_number < v_token || '~' LIMIT c_window + 1) AS x;
+        ELSE
+            RETURN;
+        END IF;
+        more := greatest(least(v_count, c_window) - cardinality(ids), 0);
+        more_is_estimate := more > 0;
+        RETURN;
+    END IF;
+
+    -- Identifiers anywhere in the input, then the words.
+    v_key := ' ' || v_key || ' ';
+    v_match := regexp_match(v_key, ' ([1-9][0-9]{3}) ?([a-z]{2}) ');
+    IF v_match IS NOT NULL THEN
+        v_postcode := v_match[1] || ' ' || upper(v_match[2]);
+        v_key := regexp_replace(v_key, ' [1-9][0-9]{3} ?[a-z]{2} ', ' ');
+        terms := terms || (v_match[1] || v_match[2]);
+    END IF;
+    v_key := replace(replace(v_key, ' b v ', ' bv '), ' v o f ', ' vof ');
+    v_tokens := string_to_array(btrim(v_key), ' ');
+    FOREACH v_token IN ARRAY coalesce(v_tokens, '{}') LOOP
+        CONTINUE WHEN v_token = '';
+        IF v_token ~ '^[0-9]{8}$' AND v_kvk IS NULL THEN
+            v_kvk := v_token;
+            terms := terms || v_token;
+        ELSIF v_token ~ '^[0-9]{12}$' AND v_branch IS NULL THEN
+            v_branch := v_token;
+            terms := terms || v_token;
+        ELSIF v_token ~ '^[0-9]+$' THEN
+            v_numbers := v_numbers || left(v_token, 8);
+            terms := terms || v_token;
+        ELSIF NOT v_token = ANY (v_words) THEN
+            v_words := v_words || v_token;
+        END IF;
+    END LOOP;
+    v_words := v_words[1:12];
+    v_words_key := array_to_string(v_words, ' ');
+    FOR i IN 1..coalesce(cardinality(v_words), 0) LOOP
+        v_alternatives := v_words[i] || suppliers_variants(v_words[i]);
+        terms := terms || v_alternatives;
+        v_any := v_any || (' (' || array_to_string(v_alternatives, '|') || ')');
+        v_exact := v_exact || (' ' || v_words[i]);
+        IF NOT v_words[i] = ANY (ARRAY['en', 's', 't', 'bv', 'nv', 'vof', 'cv', 'ua']) THEN
+            v_required := v_required || v_words[i];
+            v_required_any := v_required_any || (' (' || array_to_string(v_alternatives, '|') || ')');
+            v_required_exact := v_required_exact || (' ' || v_words[i]);
+            v_required_spellings := v_required_spellings || array_to_string(v_alternatives, '|');
+        END IF;
+    END LOOP;
+    IF cardinality(v_required) = 0 THEN  -- only optional words ("bv"): then they are the search
+        v_required := v_words;
+        v_required_any := v_any;
+        v_required_exact := v_exact;
+        v_required_spellings := ARRAY(SELECT substr(p, 3, length(p) - 3) FROM unnest(v_any) AS p);
+    END IF;
+
+    -- A place typed on its own ranks the establishments in that place first.
+    IF v_kvk IS NULL AND v_branch IS NULL AND v_postcode IS NULL AND cardinality(v_numbers) = 0
+       AND v_words_key <> '' AND EXISTS (
+            SELECT 1 FROM suppliers_supplier WHERE city_key = v_words_key AND is_active) THEN
+        v_place := v_words_key;
+    END IF;
+
+    IF v_kvk IS NOT NULL OR v_branch IS NOT NULL OR v_postcode IS NOT NULL THEN
+        -- An identifier selects the candidates (a company's establishments, one establishment or
+        -- the establishments at a postcode); the words rank them.
+        SELECT r.ids, r.total INTO ids, v_count FROM (
+            SELECT array_agg(c.id ORDER BY c.position) FILTER (WHERE c.position <= p_limit) AS ids,
+                   count(*)::integer AS total
+            FROM (
+                SELECT s.id, row_number() OVER (ORDER BY
+                        (SELECT count(*) FROM unnest(v_any) AS p
+                         WHERE concat(' ', s.name_key, ' ', s.trade_key, ' ', s.city_key) ~ p) DESC,
+                        s.is_main_branch DESC,
+                        suppliers_postcode_area(s.postcode) = ANY (p_region) DESC,
+                        s.name_key, s.branch_number, s.id) AS position
+                FROM (
+                    SELECT * FROM suppliers_supplier s
+                    WHERE s.is_active
+                      AND (v_kvk IS NULL OR s.kvk_number = v_kvk)
+                      AND (v_branch IS NULL OR s.branch_number = v_branch)
+                      AND (v_postcode IS NULL OR s.postcode = v_postcode)
+                    LIMIT c_window + 1
+                ) AS s
+            ) AS c
+        ) AS r;
+        ids := coalesce(ids, '{}');
+        more := greatest(least(v_count, c_window) - cardinality(ids), 0);
+        more_is_estimate := v_count > c_window;
+        RETURN;
+    END IF;
+
+    IF cardinality(v_required) = 0 THEN
+        RETURN;
+    END IF;
+
+    -- The driver: the required word (with its variants) that covers the fewest entries.
+    FOR i IN 1..cardinality(v_required) LOOP
+        v_estimate := 0;
+        FOREACH v_token IN ARRAY string_to_array(v_required_spellings[i], '|') LOOP
+            v_estimate := v_estimate + suppliers_prefix_estimate(v_token);
+        END LOOP;
+        IF v_best IS NULL OR v_estimate < v_best
+           OR (v_estimate = v_best AND length(v_required[i]) > length(v_required[v_driver_index])) THEN
+            v_best := v_estimate;
+            v_driver_index := i;
+        END IF;
+    END LOOP;
+    v_driver_spellings := string_to_array(v_required_spellings[v_driver_index], '|');
+    FOR i IN 1..cardinality(v_required) LOOP
+        CONTINUE WHEN i = v_driver_index;
+        v_checks := v_checks || v_required_any[i];
+        -- A signature bit is required only when every spelling of the word shares it.
+        IF (SELECT count(DISTINCT suppliers_word_mask(ARRAY[a])) = 1 AND min(length(a)) >= 3
+            FROM unnest(string_to_array(v_required_spellings[i], '|')) AS a) THEN
+            v_mask := v_mask | suppliers_word_mask(ARRAY[v_required[i]]);
+        END IF;
+    END LOOP;
+    v_c1 := v_checks[1];
+    v_c2 := v_checks[2];
+    v_c3 := v_checks[3];
+    v_c4 := v_checks[4];
+    v_checks := v_checks[5:];
+
+    WITH full_matches AS (
+        -- Per spelling of the driver: its entries in index order, at most c_scan read, the first
+        -- c_window that have every other word.
+        SELECT m.* FROM unnest(v_driver_spellings) AS d(spelling)
+        CROSS JOIN LATERAL (
+            SELECT sw.supplier_id, sw.name_key, sw.trade_key, sw.city_key, sw.is_main, sw.area, sw.scanned
+            FROM (
+                SELECT x.supplier_id, x.name_key, x.trade_key, x.city_key, x.is_main, x.area, x.word_bits,
+                       concat(' ', x.name_key, ' ', x.trade_key, ' ', x.city_key) AS words,
+                       row_number() OVER () AS scanned
+                FROM (SELECT * FROM suppliers_supplierword
+                      WHERE word >= d.spelling AND word < d.spelling || '~'
+                      ORDER BY word, name_key, supplier_id
+                      LIMIT c_scan) AS x
+            ) AS sw
+            WHERE (sw.word_bits & v_mask) = v_mask
+              AND (v_c1 IS NULL OR sw.words ~ v_c1)
+              AND (v_c2 IS NULL OR sw.words ~ v_c2)
+              AND (v_c3 IS NULL OR sw.words ~ v_c3)
+              AND (v_c4 IS NULL OR sw.words ~ v_c4)
+              AND (cardinality(v_checks) = 0 OR NOT EXISTS (SELECT 1 FROM unnest(v_checks) AS p WHERE sw.words !~ p))
+              AND (cardinality(v_numbers) = 0 OR EXISTS (
+                  SELECT 1 FROM suppliers_supplier s
+                  WHERE s.id = sw.supplier_id
+                    AND NOT EXISTS (SELECT 1 FROM unnest(v_numbers) AS n WHERE NOT starts_with(s.kvk_number, n))))
+            LIMIT c_window
+        ) AS m
+    ),
+    in_region AS (
+        -- When the searcher has a region: up to 200 more matches there, beyond the alphabetical window.
+        SELECT m.* FROM unnest(v_driver_spellings) AS d(spelling)
+        CROSS JOIN LATERAL (
+            SELECT sw.supplier_id, sw.name_key, sw.trade_key, sw.city_key, sw.is_main, sw.area, 0::bigint AS scanned
+            FROM (SELECT x.*, concat(' ', x.name_key, ' ', x.trade_key, ' ', x.city_key) AS words
+                  FROM (SELECT * FROM suppliers_supplierword
+                        WHERE word >= d.spelling AND word < d.spelling || '~'
+                        ORDER BY word, name_key, supplier_id
+                        LIMIT c_region_scan) AS x) AS sw
+            WHERE sw.area = ANY (p_region)
+              AND (sw.word_bits & v_mask) = v_mask
+              AND (v_c1 IS NULL OR sw.words ~ v_c1)
+              AND (v_c2 IS NULL OR sw.words ~ v_c2)
+              AND (v_c3 IS NULL OR sw.words ~ v_c3)
+              AND (v_c4 IS NULL OR sw.words ~ v_c4)
+              AND (cardinality(v_checks) = 0 OR NOT EXISTS (SELECT 1 FROM unnest(v_checks) AS p WHERE sw.words !~ p))
+              AND cardinality(v_numbers) = 0
+            LIMIT 200
+        ) AS m
+        WHERE cardinality(p_region) > 0
+    ),
+    name_starts AS (
+        -- The legal and trade names that start with the input (the supplier table's name indexes).
+        (SELECT s.id AS supplier_id, s.name_key, s.trade_key, s.city_key, s.is_main_branch AS is_main,
+                suppliers_postcode_area(s.postcode) AS area, 0::bigint AS scanned
+         FROM suppliers_supplier s
+         WHERE v_place IS NULL AND cardinality(v_numbers) = 0 AND length(v_words_key) >= 2
+           AND s.name_key >= v_words_key AND s.name_key < v_words_key || '~' AND s.is_active
+         ORDER BY s.name_key, s.id LIMIT 20)
+        UNION ALL
+        (SELECT s.id, s.name_key, s.trade_key, s.city_key, s.is_main_branch,
+                suppliers_postcode_area(s.postcode), 0::bigint
+         FROM suppliers_supplier s
+         WHERE v_place IS NULL AND cardinality(v_numbers) = 0 AND length(v_words_key) >= 2
+           AND s.trade_key >= v_words_key AND s.trade_key < v_words_key || '~' AND s.is_active
+           AND s.trade_name <> ''
+         ORDER BY s.trade_key, s.id LIMIT 20)
+    ),
+    candidates AS (
+        SELECT DISTINCT ON (supplier_id) *
+        FROM (SELECT * FROM full_matches UNION ALL SELECT * FROM in_region UNION ALL SELECT * FROM name_starts) AS u
+        ORDER BY supplier_id
+    ),
+    ranked AS (
+        SELECT c.supplier_id, row_number() OVER (ORDER BY
+                CASE WHEN v_place IS NOT NULL THEN CASE WHEN c.city_key = v_place THEN 0 ELSE 3 END
+                     WHEN c.name_key = v_words_key OR c.trade_key = v_words_key THEN 0
+                     WHEN starts_with(c.name_key, v_words_key) OR (c.trade_key <> '' AND starts_with(c.trade_key, v_words_key)) THEN 1
+                     WHEN NOT EXISTS (SELECT 1 FROM unnest(v_required_exact) AS p
+                                      WHERE concat(' ', c.name_key, ' ', c.trade_key) !~ p) THEN 2
+                     ELSE 3 END,
+                (SELECT count(*) FROM unnest(v_any) AS p
+                 WHERE concat(' ', c.name_key, ' ', c.trade_key, ' ', c.city_key) ~ p) DESC,
+                (SELECT count(*) FROM unnest(v_any, v_exact) AS p(any_spelling, exact)
+                 WHERE concat(' ', c.name_key, ' ', c.trade_key, ' ', c.city_key) ~ p.any_spelling
+                   AND concat(' ', c.name_key, ' ', c.trade_key, ' ', c.city_key) !~ p.exact),
+                c.is_main DESC,
+                c.area = ANY (p_region) DESC,
+                c.name_key, c.supplier_id) AS position
+        FROM candidates c
+    )
+    SELECT coalesce(array_agg(r.supplier_id ORDER BY r.position) FILTER (WHERE r.position <= p_limit), '{}'),
+           count(*)::integer,
+           (SELECT count(*) >= c_window OR coalesce(max(scanned), 0) >= c_scan FROM full_matches)
+    INTO ids, v_count, v_capped
+    FROM ranked r;
+
+    IF cardinality(ids) = 0 AND cardinality(v_required) > 1 THEN
+        -- Nothing matches every word: offer the first entries of each word (and its variants) as
+        -- partial matches, ranked by how many words they match. (When something matches every
+        -- word, more words narrow the list.)
+        v_partial := true;
+        WITH partial AS (
+            SELECT DISTINCT ON (m.supplier_id) m.* FROM unnest(v_required_spellings) WITH ORDINALITY AS w(spellings, position)
+            CROSS JOIN LATERAL unnest(string_to_array(w.spellings, '|')) AS d(spelling)
+            CROSS JOIN LATERAL (
+                SELECT x.supplier_id, x.name_key, x.trade_key, x.city_key, x.is_main, x.area
+                FROM suppliers_supplierword x
+                WHERE x.word >= d.spelling AND x.word < d.spelling || '~' AND NOT (x.supplier_id = ANY (ids))
+                  AND cardinality(v_numbers) = 0
+                ORDER BY x.word, x.name_key, x.supplier_id
+                LIMIT c_partial
+            ) AS m
+            WHERE w.position <= 4 AND length(split_part(w.spellings, '|', 1)) >= 3
+            ORDER BY m.supplier_id
+        ),
+        ranked AS (
+            SELECT p.supplier_id, row_number() OVER (ORDER BY
+                    (SELECT count(*) FROM unnest(v_any) AS q
+                     WHERE concat(' ', p.name_key, ' ', p.trade_key, ' ', p.city_key) ~ q) DESC,
+                    (SELECT count(*) FROM unnest(v_any, v_exact) AS q(any_spelling, exact)
+                     WHERE concat(' ', p.name_key, ' ', p.trade_key, ' ', p.city_key) ~ q.any_spelling
+                       AND concat(' ', p.name_key, ' ', p.trade_key, ' ', p.city_key) !~ q.exact),
+                    p.is_main DESC,
+                    p.area = ANY (p_region) DESC,
+                    p.name_key, p.supplier_id) AS position
+            FROM partial p
+        )
+        SELECT ids || coalesce(array_agg(r.supplier_id ORDER BY r.position)
+                                   FILTER (WHERE r.position <= p_limit - cardinality(ids)), '{}'),
+               count(*) > p_limit - cardinality(ids)
+        INTO ids, v_partial
+        FROM ranked r;
+    END IF;
+
+    IF v_partial THEN
+        more := NULL;  -- partial matches beyond the list: how many is not known
+        more_is_estimate := true;
+    ELSE
+        more := greatest(least(v_count, c_window) - cardinality(ids), 0);
+        more_is_estimate := v_capped;
+    END IF;
+END
+$$;
+
+-- The search as rows of the supplier table, best first (the admin's search and the typeahead).
+CREATE OR REPLACE FUNCTION suppliers_search(p_query text, p_limit integer DEFAULT 10, p_region text[] DEFAULT '{}')
+RETURNS SETOF suppliers_supplier
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT s.* FROM suppliers_search_ids(p_query, p_limit, p_region) AS r
+    CROSS JOIN LATERAL unnest(r.ids) WITH ORDINALITY AS f(id, position)
+    JOIN suppliers_supplier s ON s.id = f.id
+    ORDER BY f.position
+$$;
