@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contract
-from wizzr.models import TenantQuerySet
+from wizzr.models import TenantOwned, TenantQuerySet
 from wizzr.scanning import ScannedFile
 
 ZERO = Decimal("0.00")
@@ -376,7 +376,7 @@ class ContractFollowUp(models.Model):
         return self.accepted_at is None
 
 
-class Settlement(models.Model):
+class Settlement(TenantOwned):
     """The outcome of a contract's SROI obligation, its one place: outcome and shortfall, an optional
     recovery period, then the final outcome with any withholding. Amounts are stored as they were
     when recorded. Written only through ``monitoring.services`` (the coordinator closing a contract,
@@ -389,7 +389,6 @@ class Settlement(models.Model):
     Outcome = ContractFollowUp.Outcome
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organisation = models.ForeignKey("wizzr.Organisation", on_delete=models.PROTECT, related_name="+", db_index=True)
     contract = models.OneToOneField(
         Contract, verbose_name=_("inkoopcontract"), on_delete=models.CASCADE, related_name="settlement"
     )
@@ -452,11 +451,10 @@ class Settlement(models.Model):
         return self.final_shortfall if self.final_shortfall is not None else self.shortfall
 
 
-class ContractStatusChange(models.Model):
+class ContractStatusChange(TenantOwned):
     """One move of a contract's status, with who and when: the timeline of the follow-up."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organisation = models.ForeignKey("wizzr.Organisation", on_delete=models.PROTECT, related_name="+", db_index=True)
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(_("van"), max_length=20, choices=Contract.Status.choices)
     to_status = models.CharField(_("naar"), max_length=20, choices=Contract.Status.choices)
@@ -481,11 +479,10 @@ class ContractStatusChange(models.Model):
         return f"{self.contract}: {self.from_status} → {self.to_status}"
 
 
-class Agreement(models.Model):
+class Agreement(TenantOwned):
     """An SR-invullingsafspraak: a planned activity on a block of the contract's pinned version."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organisation = models.ForeignKey("wizzr.Organisation", on_delete=models.PROTECT, related_name="+", db_index=True)
     contract = models.ForeignKey(
         Contract, verbose_name=_("inkoopcontract"), on_delete=models.CASCADE, related_name="agreements"
     )
@@ -531,7 +528,7 @@ class Agreement(models.Model):
         return f"{self.block.name}: {self.description[:60]}"
 
 
-class Realisation(models.Model):
+class Realisation(TenantOwned):
     """A gerealiseerde invulling: what was actually done, submitted and then assessed.
 
     Candidates are people with a distance to the labour market: only a pseudonymous reference is
@@ -544,7 +541,6 @@ class Realisation(models.Model):
         REJECTED = "rejected", _("afgewezen")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organisation = models.ForeignKey("wizzr.Organisation", on_delete=models.PROTECT, related_name="+", db_index=True)
     contract = models.ForeignKey(
         Contract, verbose_name=_("inkoopcontract"), on_delete=models.CASCADE, related_name="realisations"
     )
@@ -694,7 +690,7 @@ class Evidence(ScannedFile):
         return evidence_root() / self.stored_name
 
 
-class Reminder(models.Model):
+class Reminder(TenantOwned):
     """A reminder sent once to a coordinator; ``key`` makes "once" a database guarantee."""
 
     class Kind(models.TextChoices):
@@ -702,7 +698,6 @@ class Reminder(models.Model):
         BELOW_OBLIGATION = "below_obligation", _("loopt binnen 30 dagen af onder de verplichting")
         NO_FINAL_ASSESSMENT = "no_final_assessment", _("looptijd voorbij zonder eindbeoordeling")
 
-    organisation = models.ForeignKey("wizzr.Organisation", on_delete=models.PROTECT, related_name="+", db_index=True)
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="reminders")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sroi_reminders")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contract
 from monitoring.models import ContractScopedQuerySet, Realisation
-from wizzr.models import Role, TenantQuerySet
+from wizzr.models import Role, TenantOwned, TenantQuerySet
 
 
 class SupplierAccessQuerySet(TenantQuerySet):
@@ -85,7 +85,7 @@ class SupplierAccess(models.Model):
         return self.user_id is None
 
 
-class ReportingPeriod(models.Model):
+class ReportingPeriod(TenantOwned):
     """One report the supplier owes: a regular period of the rhythm, the final report (due one month
     after the end date) or the report of a recovery period."""
 
@@ -101,7 +101,6 @@ class ReportingPeriod(models.Model):
         ASSESSED = "assessed", _("beoordeeld")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organisation = models.ForeignKey("wizzr.Organisation", on_delete=models.PROTECT, related_name="+", db_index=True)
     contract = models.ForeignKey(
         Contract, verbose_name=_("inkoopcontract"), on_delete=models.CASCADE, related_name="reporting_periods"
     )

@@ -172,6 +172,22 @@ class TenantQuerySet(models.QuerySet):
         return self.filter(organisation__memberships__user=user).distinct()
 
 
+class TenantOwned(models.Model):
+    """Abstract base of a row owned by one organisation, the tenant it belongs to.
+
+    The owner is kept for scoping and never shown, hence no reverse relation; a row with history
+    keeps its organisation. Models whose visibility is wider than their own organisation's members
+    bring their own queryset as ``objects``.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", db_index=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
 class Invitation(models.Model):
     """An invitation by an organisation admin; the invitee sets a password through an expiring link."""
 
