@@ -126,6 +126,12 @@ def more_text(more: int | None, *, estimate: bool = False) -> str:
     """The hint below a full list: how many more match, and how to narrow the search."""
     if not more:
         return ""
+    if estimate and more >= _count_cap():
+        return ngettext(
+            "Nog meer dan %(count)s resultaat — typ een plaats of KvK-nummer",
+            "Nog meer dan %(count)s resultaten — typ een plaats of KvK-nummer",
+            more,
+        ) % {"count": _number(more)}
     if estimate:
         return ngettext(
             "Nog ongeveer %(count)s resultaat — typ een plaats of KvK-nummer",
@@ -137,6 +143,13 @@ def more_text(more: int | None, *, estimate: bool = False) -> str:
         "Nog %(count)s resultaten — typ een plaats of KvK-nummer",
         more,
     ) % {"count": _number(more)}
+
+
+def _count_cap() -> int:
+    """Where the search stops counting: a count that reached it is a lower bound."""
+    from suppliers import search
+
+    return getattr(search, "COUNT_CAP", 1000)
 
 
 def _number(value: int) -> str:

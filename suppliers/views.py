@@ -107,6 +107,17 @@ def add(request: HttpRequest) -> HttpResponse:
         "add_url": reverse("suppliers:add"),
         "duplicate": form.duplicate,
         "duplicate_data": json.dumps(supplier_data(form.duplicate)) if form.duplicate else "",
-        "similar": [(s, json.dumps(supplier_data(s))) for s in form.similar],
+        "similar": [_similar(candidate) for candidate in form.similar],
     }
     return render(request, template, ctx)
+
+
+def _similar(candidate) -> tuple[Supplier, str, list[str]]:
+    """A candidate of the duplicate check as the dialog shows it: the establishment, its data for the
+    pick button, and why it looks like the one being added (Dutch reasons from the check)."""
+    if isinstance(candidate, tuple):
+        supplier, reasons = candidate[0], list(candidate[1]) if len(candidate) > 1 else []
+    else:
+        supplier = getattr(candidate, "supplier", candidate)
+        reasons = list(getattr(candidate, "reasons", None) or [])
+    return supplier, json.dumps(supplier_data(supplier)), reasons

@@ -5,6 +5,10 @@
 // Events (bubbling, on the widget's root element [data-supplier-typeahead]):
 //   supplierSelected  detail = the supplier's data (uuid, label, legal_name, address, phone, ...)
 //   supplierCleared   the selection was removed (the text changed or was cleared)
+//
+// A search answer counts only while it answers what is in the field and no add dialog is open: an
+// answer that comes late (the dialog was opened, the text changed) never swaps the list, opens it,
+// changes the message or moves focus.
 (function () {
   "use strict";
   if (window.wizzrSupplierTypeahead) {
@@ -30,6 +34,7 @@
     this.message = root.querySelector("[data-supplier-message]");
     this.card = root.querySelector("[data-supplier-card]");
     this.addButton = root.querySelector("[data-supplier-add]");
+    this.more = root.querySelector("[data-supplier-more]");
     this.timer = null;
     this.sent = null;
     this.active = -1;
@@ -58,6 +63,11 @@
       }
     });
     this.root.addEventListener("supplierResults", function (event) { self.onResults(event.detail || {}); });
+    this.root.addEventListener("htmx:beforeSwap", function (event) {
+      if (event.detail.target === self.listbox && !self.wantsAnswer()) {
+        event.detail.shouldSwap = false; // a late answer: the list keeps what it has
+      }
+    });
     this.root.addEventListener("htmx:responseError", function (event) {
       if (event.detail && event.detail.xhr && event.detail.xhr.status === 429) {
         return; // the supplierResults event already said why
@@ -99,18 +109,34 @@
     window.htmx.ajax("GET", url, { source: this.input, target: this.listbox, swap: "innerHTML" });
   };
 
+  // Whether an answer that arrives now is still wanted: it answers the text in the field and no
+  // add dialog is open over the page.
+  Typeahead.prototype.wantsAnswer = function () {
+    return this.sent !== null && this.input.value.trim() === this.sent && dialogOwner === null;
+  };
+
   Typeahead.prototype.onResults = function (detail) {
-    if (this.sent === null || this.input.value.trim() !== this.sent) {
-      return; // an answer to something the user no longer has in the field
+    if (!this.wantsAnswer()) {
+      return; // an answer to something the user no longer has in the field, or behind the dialog
     }
     this.active = -1;
     this.input.removeAttribute("aria-activedescendant");
+    if (this.more) {
+      this.more.textContent = detail.more || "";
+      this.more.hidden = !detail.more;
+    }
     if (detail.count > 0 && document.activeElement === this.input) {
       this.open();
     } else {
       this.close();
     }
     this.say(detail.message || "", detail.count === 0);
+  };
+
+  // Forget any search that is waiting or under way: its answer, when it comes, is not wanted.
+  Typeahead.prototype.cancelSearch = function () {
+    window.clearTimeout(this.timer);
+    this.sent = null;
   };
 
   Typeahead.prototype.say = function (text, visible) {
@@ -259,6 +285,8 @@
   Typeahead.prototype.openDialog = function () {
     var self = this;
     dialogOwner = this;
+    this.cancelSearch();
+    this.close();
     var host = dialogHost();
     var name = this.selectedLabel === null ? this.input.value.trim() : "";
     var url = this.root.getAttribute("data-add-url") + "?" + new URLSearchParams({ naam: name });
@@ -320,10 +348,11 @@
     closeDialogWith(event.detail);
   });
 
-  // After the dialog's form came back with errors: move focus to what needs attention.
-  document.addEventListener("htmx:afterSettle", function () {
+  // After the dialog's form came back with errors: move focus to what needs attention. Only the
+  // dialog's own answers count (on swap, before anything else can run in between).
+  document.addEventListener("htmx:afterSwap", function (event) {
     var dialog = document.querySelector("#supplier-dialog-host [data-supplier-dialog]");
-    if (!dialog || !dialog.open) {
+    if (!dialog || !dialog.open || !dialog.contains(event.target)) {
       return;
     }
     var alert = dialog.querySelector("[data-dialog-alert]:not([data-focused])");

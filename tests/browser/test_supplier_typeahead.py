@@ -1,12 +1,14 @@
 """The supplier typeahead and the add-supplier dialog in Chromium, keyboard only where it matters."""
 
 import os
+import re
 import tempfile
 
 import pytest
 from playwright.sync_api import expect
 
 from suppliers.models import Supplier
+from suppliers.options import accessible_name
 from tests.suppliers.factories import SupplierFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.urls("tests.suppliers.urls")]
@@ -134,11 +136,59 @@ def test_no_match_is_announced_with_a_pointer_to_the_add_button(form_page):
     assert combobox(page).get_attribute("aria-expanded") == "false"
 
 
+def hold_search_answers(page) -> list:
+    """Hold back every answer of the registry search until the test releases it (``route.continue_()``);
+    ``window.__searchAnswers`` counts the answers the widget has finished handling."""
+    held = []
+    page.route(lambda url: "/zoeken/" in url, lambda route: held.append(route))
+    page.evaluate("""() => {
+        window.__searchAnswers = 0;
+        document.addEventListener('htmx:afterRequest', (event) => {
+            if ((event.detail.pathInfo.requestPath || '').includes('/zoeken/')) { window.__searchAnswers += 1; }
+        });
+    }""")
+    return held
+
+
+def widget_state(page) -> dict:
+    """What a search answer could change in the widget: the field, the list (in the DOM, shown or not),
+    the visible message, the live region and the hint."""
+    return page.evaluate("""() => {
+        const root = document.querySelector('[data-supplier-typeahead]');
+        const input = root.querySelector('[data-supplier-input]');
+        return {
+            value: input.value, expanded: input.getAttribute('aria-expanded'),
+            active: input.getAttribute('aria-activedescendant'),
+            options: root.querySelectorAll('[data-supplier-listbox] [role=option]').length,
+            popover: root.querySelector('[data-supplier-popover]').hidden,
+            message: root.querySelector('[data-supplier-message]').textContent,
+            status: root.querySelector('[data-supplier-status]').textContent,
+            more: root.querySelector('[data-supplier-more]').textContent,
+        };
+    }""")
+
+
+def release(page, held: list) -> None:
+    """Let the held answers through and wait until the widget has handled each of them."""
+    assert held, "no search was held back"
+    handled = page.evaluate("window.__searchAnswers")
+    count = len(held)
+    while held:
+        held.pop(0).continue_()
+    page.wait_for_function("(n) => window.__searchAnswers >= n", arg=handled + count)
+    # And whatever the widget does a moment later (the live region is filled after 50 ms).
+    page.evaluate("() => new Promise((resolve) => setTimeout(resolve, 200))")
+
+
 def test_a_new_supplier_is_added_in_the_dialog_with_the_keyboard_only(form_page, check_page):
     page = form_page
+    # A namesake elsewhere: the search for the typed name has an answer that would open the list.
+    SupplierFactory(legal_name="Hoveniersbedrijf Groenrijk", kvk_number="55500001", city="Zwolle", postcode="8011 AA")
+    held = hold_search_answers(page)
     box = combobox(page)
     box.click()
-    page.keyboard.type("Hoveniersbedrijf Groenrijk", delay=10)
+    with page.expect_request(lambda request: "/zoeken/" in request.url):
+        page.keyboard.type("Hoveniersbedrijf Groenrijk", delay=10)
     page.keyboard.press("Tab")
     add_button = page.get_by_role("button", name="Opdrachtnemer toevoegen die nog niet in de lijst staat")
     expect_focused(add_button)
@@ -146,8 +196,15 @@ def test_a_new_supplier_is_added_in_the_dialog_with_the_keyboard_only(form_page,
     dialog = page.get_by_role("dialog", name="Opdrachtnemer toevoegen")
     dialog.wait_for()
     name = dialog.get_by_label("Statutaire naam")
-    expect_focused(name)
+    expect(name).to_be_focused()
     assert name.input_value() == "Hoveniersbedrijf Groenrijk"
+    # Only now the search for the typed name answers (one match), behind the open dialog: it
+    # changes nothing there, opens no list and leaves focus where it is.
+    before = widget_state(page)
+    release(page, held)
+    expect(name).to_be_focused()
+    assert widget_state(page) == before
+    assert before["value"] == "Hoveniersbedrijf Groenrijk" and before["expanded"] == "false" and before["options"] == 0
     page.screenshot(path=f"{SHOTS}/supplier-dialog-open.png", caret="initial")
     check_page(page)
     # Fill in with Tab and typing only, with a KvK number that is too short.
@@ -172,7 +229,8 @@ def test_a_new_supplier_is_added_in_the_dialog_with_the_keyboard_only(form_page,
     assert dialog.get_by_label("Plaats").input_value() == "Arnhem"
     kvk = dialog.get_by_label("KvK-nummer")
     assert kvk.input_value() == "1234567" and kvk.get_attribute("aria-invalid") == "true"
-    expect_focused(kvk)
+    expect(kvk).to_be_focused()
+    assert box.get_attribute("aria-expanded") == "false" and page.get_by_role("option").count() == 0
     page.screenshot(path=f"{SHOTS}/supplier-dialog-invalid.png", caret="initial")
     check_page(page)
     page.keyboard.press("End")
@@ -183,8 +241,39 @@ def test_a_new_supplier_is_added_in_the_dialog_with_the_keyboard_only(form_page,
     assert supplier.source == Supplier.Source.USER and supplier.postcode == "6821 AB" and supplier.is_main_branch
     assert hidden_value(page) == str(supplier.uuid)
     assert box.input_value() == "Hoveniersbedrijf Groenrijk, Arnhem"
-    expect_focused(box)
+    expect(box).to_be_focused()
     assert "Parkweg 7, 6821 AB Arnhem" in page.locator("[data-supplier-card]").text_content()
+    assert box.get_attribute("aria-expanded") == "false" and page.get_by_role("option").count() == 0
+
+
+def test_a_late_answer_does_not_open_the_list_behind_the_dialog(heuvel_page):
+    page = heuvel_page
+    held = hold_search_answers(page)
+    box = combobox(page)
+    box.click()
+    with page.expect_request(lambda request: "/zoeken/" in request.url):
+        page.keyboard.type("van den heuvel", delay=10)
+    add_button = page.get_by_role("button", name="Opdrachtnemer toevoegen die nog niet in de lijst staat")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog", name="Opdrachtnemer toevoegen")
+    name = dialog.get_by_label("Statutaire naam")
+    expect(name).to_be_focused()
+    before = widget_state(page)
+    release(page, held)  # three matches, answered while the dialog is open
+    expect(name).to_be_focused()
+    assert widget_state(page) == before
+    assert before["expanded"] == "false" and before["options"] == 0
+    page.keyboard.press("Escape")
+    expect(page.locator("[data-supplier-dialog]")).to_have_count(0)
+    expect(add_button).to_be_focused()
+    assert box.get_attribute("aria-expanded") == "false" and box.input_value() == "van den heuvel"
+    # Back in the field, the search is asked again and answered as usual.
+    page.unroute_all()
+    box.focus()
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_role("option")).to_have_count(3)
+    assert box.get_attribute("aria-expanded") == "true"
 
 
 def test_a_duplicate_offers_the_existing_entry_instead(form_page, check_page):
@@ -223,3 +312,154 @@ def test_escape_closes_the_dialog_and_returns_focus_to_the_button(form_page):
     page.keyboard.press("Escape")
     expect(page.locator("[data-supplier-dialog]")).to_have_count(0)
     expect_focused(button)
+
+
+# Bouwbedrijf Van den Heuvel: one company (KvK number), three establishments that must not look alike.
+
+HEUVEL = "Bouwbedrijf Van den Heuvel B.V."
+# The SROI contact the registry knows for the establishment in Ede (none for the others).
+HAS_CONTACT = any(field.name == "contact_name" for field in Supplier._meta.get_fields())
+EDE_CONTACT = {"contact_name": "Eva de Bruin", "contact_email": "e.debruin@vandenheuvel.example", "contact_phone": "0318 123 456"}
+
+
+@pytest.fixture
+def heuvel(db):
+    common = {"legal_name": HEUVEL, "trade_name": "Van den Heuvel Bouw", "kvk_number": "30012345"}
+    return {
+        "arnhem": SupplierFactory(**common, branch_number="000012345678", is_main_branch=True, street="Velperweg",
+                                  house_number="10", postcode="6824 BJ", city="Arnhem"),
+        "ede": SupplierFactory(**common, branch_number="000012345679", is_main_branch=False, street="Galvanistraat",
+                               house_number="5", postcode="6716 AE", city="Ede", **(EDE_CONTACT if HAS_CONTACT else {})),
+        "nijmegen": SupplierFactory(**common, branch_number="000012345680", is_main_branch=False, street="Graafseweg",
+                                    house_number="200", postcode="6532 ZV", city="Nijmegen"),
+    }
+
+
+@pytest.fixture
+def heuvel_page(form_page, heuvel):
+    return form_page
+
+
+# Per option: its box, the boxes of its lines (name, address, numbers), the top of the next option, whether
+# anything overflows it sideways, and per line whether its text shows against the option's background.
+OPTION_BOXES = """
+(listbox) => [...listbox.querySelectorAll('[role=option]')].map((option, i, all) => {
+  const box = option.getBoundingClientRect();
+  const background = getComputedStyle(option).backgroundColor;
+  const lines = [...option.querySelectorAll('.wizzr-typeahead__line')];
+  return {
+    text: option.textContent.trim().replace(/\\s+/g, ' '),
+    box: {top: box.top, bottom: box.bottom, left: box.left, right: box.right},
+    nextTop: all[i + 1] ? all[i + 1].getBoundingClientRect().top : null,
+    overflows: option.scrollWidth > option.clientWidth + 1,
+    lines: lines.map((line) => {
+      const r = line.getBoundingClientRect();
+      return {top: r.top, bottom: r.bottom, left: r.left, right: r.right, text: line.textContent.trim(),
+              visible: line.checkVisibility({checkOpacity: true, checkVisibilityCSS: true}),
+              contrasts: getComputedStyle(line).color !== background};
+    }),
+  };
+})
+"""
+
+
+def assert_options_fully_visible(page, width: int) -> list[dict]:
+    listbox = page.get_by_role("listbox", name="Gevonden opdrachtnemers")
+    options = listbox.evaluate(OPTION_BOXES)
+    assert options, "no options shown"
+    for option in options:
+        box = option["box"]
+        assert box["right"] <= width + 0.5 and box["left"] >= -0.5, (width, option)
+        assert not option["overflows"], (width, option["text"])
+        assert len(option["lines"]) == 3, option
+        for line in option["lines"]:
+            assert line["text"] and line["visible"] and line["contrasts"], (width, line)
+            assert line["bottom"] > line["top"]
+            assert line["top"] >= box["top"] - 0.5 and line["bottom"] <= box["bottom"] + 0.5, (width, line, box)
+            assert line["left"] >= box["left"] - 0.5 and line["right"] <= box["right"] + 0.5, (width, line, box)
+        if option["nextTop"] is not None:
+            assert option["nextTop"] >= box["bottom"] - 0.5, (width, option)
+    return options
+
+
+@pytest.mark.parametrize(("width", "text_zoom"), [(320, 100), (1366, 100), (1366, 200), (640, 200)])
+def test_options_show_everything_that_tells_establishments_apart(heuvel_page, check_page, width, text_zoom):
+    page = heuvel_page
+    page.set_viewport_size({"width": width, "height": 900})
+    if text_zoom != 100:
+        page.evaluate("(zoom) => { document.documentElement.style.fontSize = zoom + '%'; }", text_zoom)
+    combobox(page).click()
+    page.keyboard.type("heuvel", delay=20)
+    listbox = page.get_by_role("listbox", name="Gevonden opdrachtnemers")
+    expect(listbox.get_by_role("option")).to_have_count(3)
+    options = assert_options_fully_visible(page, width)
+    texts = [option["text"] for option in options]
+    assert any("Velperweg 10, 6824 BJ Arnhem" in t and "000012345678" in t and "hoofdvestiging" in t for t in texts)
+    assert any("Galvanistraat 5, 6716 AE Ede" in t and "000012345679" in t and "hoofdvestiging" not in t for t in texts)
+    assert all("KvK 30012345" in t and "Van den Heuvel Bouw" in t for t in texts)
+    # The matched part is marked, in the name and the trade name.
+    assert listbox.locator("mark").first.text_content().lower() == "heuvel"
+    # Screen readers hear name, place and establishment.
+    names = [listbox.get_by_role("option").nth(i).get_attribute("aria-label") for i in range(3)]
+    assert f"{HEUVEL} (Van den Heuvel Bouw), Ede, vestiging 000012345679" in names
+    # The active option keeps everything visible, on every line.
+    for _ in range(3):
+        page.keyboard.press("ArrowDown")
+        assert_options_fully_visible(page, width)
+    if width in (320, 1366) and text_zoom == 100:
+        page.screenshot(path=f"{SHOTS}/supplier-typeahead-heuvel-{width}.png", caret="initial")
+    if text_zoom == 100:
+        check_page(page)
+
+
+def test_the_second_establishment_of_a_company_is_chosen_with_the_keyboard(heuvel_page, heuvel, check_page):
+    page = heuvel_page
+    box = combobox(page)
+    box.focus()
+    page.keyboard.type("van den heuvel", delay=20)
+    listbox = page.get_by_role("listbox", name="Gevonden opdrachtnemers")
+    expect(listbox.get_by_role("option")).to_have_count(3)
+    labels = [listbox.get_by_role("option").nth(i).get_attribute("aria-label") for i in range(3)]
+    second = labels[1]
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    active = page.locator(f"#{box.get_attribute('aria-activedescendant')}")
+    assert active.get_attribute("aria-label") == second
+    page.keyboard.press("Enter")
+    chosen = next(s for s in heuvel.values() if accessible_name(s) == second)
+    assert hidden_value(page) == str(chosen.uuid)
+    assert box.input_value() == f"{HEUVEL}, {chosen.city}"
+    card = page.locator("[data-supplier-card]")
+    expect(card).to_be_visible()
+    expect(card).to_contain_text(chosen.address_line)
+    expect(card).to_contain_text(chosen.branch_number)
+    assert ("hoofdvestiging" in card.inner_text()) == chosen.is_main_branch
+    check_page(page)
+
+
+def test_word_order_and_a_typo_still_find_the_establishment(heuvel_page):
+    page = heuvel_page
+    combobox(page).click()
+    page.keyboard.type("heuvel bouwbedrjf ede", delay=20)
+    option = page.get_by_role("option").first
+    expect(option).to_have_attribute("aria-label", f"{HEUVEL} (Van den Heuvel Bouw), Ede, vestiging 000012345679")
+
+
+def test_more_matches_than_shown_say_how_to_narrow(form_page):
+    page = form_page
+    for n in range(14):
+        SupplierFactory(legal_name=f"Schildersbedrijf Kleur {n:02d}", kvk_number=f"{70000000 + n}",
+                        city="Arnhem" if n % 2 else "Ede")
+    combobox(page).click()
+    page.keyboard.type("schilders", delay=20)
+    listbox = page.get_by_role("listbox", name="Gevonden opdrachtnemers")
+    expect(listbox.get_by_role("option")).to_have_count(10)
+    more = page.locator("[data-supplier-more]")
+    expect(more).to_be_visible()
+    expect(more).to_have_text(re.compile(r"^Nog (ongeveer )?4 resultaten — typ een plaats of KvK-nummer$"))
+    expect(page.locator("[data-supplier-status]")).to_contain_text("typ een plaats of KvK-nummer")
+    # Typing the place narrows the list to the seven in Arnhem, first; no hint is left.
+    page.keyboard.type(" arnhem", delay=20)
+    expect(more).to_be_hidden()
+    labels = [listbox.get_by_role("option").nth(i).get_attribute("aria-label") for i in range(7)]
+    assert all(label.split(", ")[1] == "Arnhem" for label in labels), labels

@@ -103,7 +103,8 @@ class TestOptions:
         assert detail["more"] == "Nog 230 resultaten — typ een plaats of KvK-nummer"
         assert detail["message"].endswith("Nog 230 resultaten — typ een plaats of KvK-nummer.")
         assert more_text(1) == "Nog 1 resultaat — typ een plaats of KvK-nummer"
-        assert more_text(1500, estimate=True) == "Nog ongeveer 1.500 resultaten — typ een plaats of KvK-nummer"
+        assert more_text(150, estimate=True) == "Nog ongeveer 150 resultaten — typ een plaats of KvK-nummer"
+        assert more_text(1000, estimate=True) == "Nog meer dan 1.000 resultaten — typ een plaats of KvK-nummer"
 
     def test_no_hint_when_everything_is_shown(self, heuvel):
         assert event(options_response(heuvel, listbox="lb", searchable=True, more=0))["more"] == ""
