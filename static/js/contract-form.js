@@ -100,3 +100,46 @@
     start();
   }
 })();
+
+// After choosing the supplier: the SROI contact that the registry knows for that establishment is
+// offered in the contact fields. Only fields that are empty, or still hold what an earlier choice
+// offered, are filled: whatever the advisor typed stays.
+(function () {
+  "use strict";
+
+  var FIELDS = { supplier_contact_name: "contact_name", supplier_contact_email: "contact_email", supplier_contact_phone: "contact_phone" };
+
+  function start() {
+    document.querySelectorAll("form[data-contract-form]").forEach(function (form) {
+      var note = form.querySelector("[data-contact-offered]");
+      form.addEventListener("supplierSelected", function (event) {
+        var supplier = event.detail || {};
+        var filled = false;
+        Object.keys(FIELDS).forEach(function (name) {
+          var input = form.querySelector("[name=" + name + "]");
+          if (!input) { return; }
+          var offered = input.getAttribute("data-offered");
+          var untouched = input.value === "" || (offered !== null && input.value === offered);
+          var value = supplier[FIELDS[name]] || "";
+          if (untouched && value) {
+            input.value = value;
+            input.setAttribute("data-offered", value);
+            filled = true;
+          } else if (untouched && offered !== null) {
+            input.value = "";
+            input.removeAttribute("data-offered");
+          }
+        });
+        if (note) {
+          note.textContent = filled ? note.getAttribute("data-message") : "";
+        }
+      });
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

@@ -5,6 +5,7 @@ import re
 import tempfile
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from suppliers.models import Supplier
@@ -463,3 +464,50 @@ def test_more_matches_than_shown_say_how_to_narrow(form_page):
     expect(more).to_be_hidden()
     labels = [listbox.get_by_role("option").nth(i).get_attribute("aria-label") for i in range(7)]
     assert all(label.split(", ")[1] == "Arnhem" for label in labels), labels
+
+
+def choose(page, text: str, label: str) -> None:
+    box = page.get_by_role("combobox", name="Uitvoerende partij")
+    box.fill("")
+    box.press_sequentially(text, delay=20)
+    option = page.get_by_role("option", name=label)
+    expect(option).to_be_visible()
+    option.click()
+    expect(box).to_have_attribute("aria-expanded", "false")
+
+
+def test_the_contract_form_offers_the_registry_contact_and_shows_the_establishment(
+    page, live_server, login, alice, heuvel, check_page
+):
+    login(page, alice)
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}{reverse('contracts:create')}")
+    contact = page.get_by_role("group", name="Contactpersoon SROI bij de opdrachtnemer")
+    name, email, phone = (contact.get_by_label(label) for label in ("Naam", "E-mailadres", "Telefoon"))
+    note = page.locator("[data-contact-offered]")
+    ede, arnhem = accessible_name(heuvel["ede"]), accessible_name(heuvel["arnhem"])
+
+    choose(page, "heuvel ede", ede)
+    card = page.locator("[data-supplier-card]")
+    expect(card).to_contain_text("Galvanistraat 5, 6716 AE Ede")
+    expect(card).to_contain_text("000012345679")
+    expect(name).to_have_value(EDE_CONTACT["contact_name"])
+    expect(email).to_have_value(EDE_CONTACT["contact_email"])
+    expect(phone).to_have_value(EDE_CONTACT["contact_phone"])
+    expect(note).to_have_text("De contactpersoon is ingevuld uit het register. U kunt de gegevens wijzigen.")
+    check_page(page)
+
+    # The advisor overwrites the e-mail address; another establishment without a known contact takes back
+    # only what was offered.
+    email.fill("sroi@vandenheuvel.example")
+    choose(page, "heuvel arnhem", arnhem)
+    expect(card).to_contain_text("Velperweg 10, 6824 BJ Arnhem")
+    expect(card).to_contain_text("hoofdvestiging")
+    expect(name).to_have_value("")
+    expect(phone).to_have_value("")
+    expect(email).to_have_value("sroi@vandenheuvel.example")
+    expect(note).to_have_text("")
+
+    choose(page, "heuvel ede", ede)
+    expect(name).to_have_value(EDE_CONTACT["contact_name"])
+    expect(email).to_have_value("sroi@vandenheuvel.example")
