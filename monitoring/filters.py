@@ -51,7 +51,7 @@ class WorkQueueFilter(django_filters.FilterSet):
     behind = django_filters.BooleanFilter(
         label=_("Loopt achter op schema"), method="filter_behind", widget=forms.CheckboxInput
     )
-    # The reporting periods live in the supplier portal, which answers this filter (``monitoring.panels``).
+    # Monitoring keeps no reporting periods: the app that does answers this filter (``monitoring.panels``).
     reports_overdue = django_filters.BooleanFilter(
         label=_("Rapportage opdrachtnemer te laat"), method="filter_reports_overdue", widget=forms.CheckboxInput
     )

@@ -1,13 +1,16 @@
 """Slots other apps fill on monitoring's pages, and questions they answer about contracts.
 
-Monitoring does not know the apps that build on it (the supplier portal): they register here in
-their ``AppConfig.ready()`` and monitoring renders or asks whatever is registered.
+Monitoring does not know the apps that build on it: they register here in their ``AppConfig.ready()``
+and monitoring renders or asks whatever is registered.
 
 - A contract panel is a callable ``render(*, request, contract) -> str`` that renders its own
   template; the pages named in ``pages`` show it, in the order of registration
   (``{% contract_panels "workspace" contract %}``).
 - A contract filter is a callable ``contracts() -> QuerySet`` of contract ids for which a condition
   holds (the supplier's report is late); list filters narrow to it through ``contracts_where``.
+- A timeline action is an audit action of another app that the contract's timeline shows, with its
+  title and optionally ``detail(*, event, contract) -> str`` for the text beside it. Its audit events
+  carry the contract's uuid in their detail (``{"contract": ...}``).
 """
 
 from __future__ import annotations
@@ -66,3 +69,21 @@ def contracts_where(name: str, queryset: QuerySet) -> QuerySet:
     if contracts is None:
         return queryset.none()
     return queryset.filter(pk__in=contracts())
+
+
+@dataclass(frozen=True)
+class TimelineAction:
+    title: str
+    detail: Callable[..., str] | None = None
+
+
+_timeline_actions: dict[str, TimelineAction] = {}
+
+
+def register_timeline_action(action: str, title, *, detail: Callable[..., str] | None = None) -> None:
+    """Show the audit events ``action`` of a contract on its timeline as ``title`` (lazy text is fine)."""
+    _timeline_actions[action] = TimelineAction(title=title, detail=detail)
+
+
+def timeline_actions() -> dict[str, TimelineAction]:
+    return dict(_timeline_actions)

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contract
+from monitoring import panels
 from monitoring.figures import Track, expected_by_now, with_progress
 from monitoring.models import BuildingBlock, ContractFollowUp
 from suppliers.models import Supplier
@@ -651,9 +652,9 @@ def coordinator_contact(contract: Contract, *, follow_up: ContractFollowUp | Non
     )
 
 
-# What the timeline says about audit events (other actions are not shown). Events of the contract
-# itself are found by its id; events of its attachments, agreements, realisations, supplier access,
-# reporting periods and settlement carry the contract's id in their detail.
+# What the timeline says about audit events (other actions are not shown; other apps register theirs
+# in ``monitoring.panels``). Events of the contract itself are found by its id; events of its
+# attachments, agreements, realisations and settlement carry the contract's id in their detail.
 TIMELINE_ACTIONS = {
     "contract_created": _("Inkoopcontract ingevoerd"),
     "contract_updated": _("Gegevens van het inkoopcontract gewijzigd"),
@@ -667,9 +668,6 @@ TIMELINE_ACTIONS = {
     "agreement_created": _("SR-invullingsafspraak toegevoegd"),
     "agreement_changed": _("SR-invullingsafspraak gewijzigd"),
     "agreement_deleted": _("SR-invullingsafspraak verwijderd"),
-    "supplier_invited": _("Opdrachtnemer uitgenodigd"),
-    "supplier_access_revoked": _("Toegang van de opdrachtnemer ingetrokken"),
-    "reporting_period_submitted": _("Rapportageperiode ingediend"),
     "realisation_submitted": _("Realisatie ingediend"),
     "realisation_corrected": _("Realisatie gecorrigeerd en opnieuw ingediend"),
     "realisation_approved": _("Realisatie goedgekeurd"),
@@ -721,11 +719,9 @@ def _event_detail(event: AuditEvent, contract: Contract, names: dict[str, str]) 
         return names.get(detail.get("coordinator", ""), "")
     if action.startswith("settlement_"):
         return _outcome_label(detail.get("outcome"))
-    if action.startswith("supplier_"):
-        return event.object_repr.split(" → ", 1)[0]  # "<e-mail address> → <contract>"
-    if action == "reporting_period_submitted":
-        period = event.object_repr.removeprefix(contract.contract_number).strip()
-        return f"{period} ({_('niets te melden')})" if detail.get("nothing_to_report") else period
+    registered = panels.timeline_actions().get(action)
+    if registered is not None and registered.detail is not None:
+        return registered.detail(event=event, contract=contract)
     if event.object_type == "contracts.contract":
         return ""
     return event.object_repr
@@ -757,6 +753,7 @@ def timeline(contract: Contract) -> list[Event]:
             )
         )
     key = str(contract.uuid)
+    registered = panels.timeline_actions()
     audit = list(
         AuditEvent.objects.filter(
             Q(object_type="contracts.contract", object_id=key)
@@ -765,7 +762,7 @@ def timeline(contract: Contract) -> list[Event]:
             | Q(object_type="monitoring.realisation", object_id__in=_uuids_as_text(contract.realisations.all()))
             | Q(object_type="monitoring.agreement", object_id__in=_uuids_as_text(contract.agreements.all())),
             organisation_id=contract.organisation_id,
-            action__in=list(TIMELINE_ACTIONS),
+            action__in=[*TIMELINE_ACTIONS, *registered],
             result=AuditEvent.Result.SUCCESS,
         )
         .select_related("actor")
@@ -781,7 +778,7 @@ def timeline(contract: Contract) -> list[Event]:
         events.append(
             Event(
                 at=event.created_at,
-                title=str(TIMELINE_ACTIONS[event.action]),
+                title=str(TIMELINE_ACTIONS.get(event.action) or registered[event.action].title),
                 detail=_event_detail(event, contract, names),
                 actor=_actor_name(event.actor),
                 kind=event.action.split("_")[0],

@@ -14,7 +14,7 @@ from contracts.models import Contract
 
 # Sent inside the transaction of the change, after the contract row is saved, with the keyword
 # arguments ``contract`` (the saved, locked instance), ``from_status``, ``to_status`` and ``by``.
-# Monitoring does not know who listens (the supplier portal opens reporting periods on it).
+# Monitoring does not know who listens (apps that build on it, such as the supplier's reporting cycle).
 contract_status_changed = Signal()
 # Sent inside the transaction of the change with ``contract``, ``rhythm`` (the new reporting rhythm)
 # and ``by``.
