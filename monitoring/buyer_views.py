@@ -27,7 +27,7 @@ from monitoring.figures import contract_figures, schedule
 from monitoring.list_rows import render_rows
 from monitoring.models import ContractFollowUp
 from suppliers.search import clean_input
-from suppliers.views import listbox_id, options_response
+from suppliers.options import listbox_id, options_response
 from wizzr.access import role_required
 from wizzr.audit import audit_record
 from wizzr.models import Role
