@@ -9,6 +9,7 @@ region, add-supplier dialog, address block) through its widget.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -75,15 +76,14 @@ def _is_uuid(value) -> bool:
 
 _POSTCODE = re.compile(r"([1-9][0-9]{3}) ?([A-Za-z]{2})")
 _PHONE = re.compile(r"[0-9 +()-]{6,30}")
-SIMILARITY = 0.5
 
 
 class SupplierAddForm(forms.ModelForm):
     """A company establishment added by a user from the add-supplier dialog.
 
     After ``is_valid()``: ``duplicate`` is the existing establishment with the same KvK + branch
-    number (to offer instead), ``similar`` the establishments with a similar name in the same
-    place (a warning the user can overrule with ``confirm_similar``).
+    number (to offer instead), ``similar`` the establishments that look alike, each a
+    ``SimilarSupplier`` with the reasons (a warning the user can overrule with ``confirm_similar``).
     """
 
     # Wider than the stored numbers: "8765 4321" is accepted and stored as "87654321".
@@ -136,7 +136,7 @@ class SupplierAddForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.duplicate: Supplier | None = None
         self.duplicate_inactive = False
-        self.similar: list[Supplier] = []
+        self.similar: list[SimilarSupplier] = []
         for name in ("street", "house_number", "postcode", "city"):
             self.fields[name].required = True
         self.fields["website"].assume_scheme = "https"
@@ -201,7 +201,15 @@ class SupplierAddForm(forms.ModelForm):
                 )
         name, city = cleaned.get("legal_name"), cleaned.get("city")
         if name and city and not cleaned.get("confirm_similar"):
-            self.similar = similar_suppliers(name=name, trade_name=cleaned.get("trade_name", ""), city=city)
+            self.similar = similar_suppliers(
+                name=name, trade_name=cleaned.get("trade_name", ""), city=city,
+                kvk_number=cleaned.get("kvk_number", ""), branch_number=cleaned.get("branch_number", ""),
+            )
+            if any(_("zelfde KvK-nummer") in candidate.reasons for candidate in self.similar):
+                raise ValidationError(
+                    _("Er staat al een vestiging van dit bedrijf (zelfde KvK-nummer) in het register."),
+                    code="similar",
+                )
             if self.similar:
                 raise ValidationError(
                     _("Er staat al een bedrijf met een vergelijkbare naam in %(city)s in het register.") % {"city": city},
@@ -218,24 +226,127 @@ class SupplierAddForm(forms.ModelForm):
         return
 
 
-def similar_suppliers(*, name: str, trade_name: str = "", city: str, limit: int = 3) -> list[Supplier]:
-    """Active establishments in the same place whose name looks like ``name`` (trigram similarity)."""
+# Words that say what kind of company it is or its legal form, not which company: two names that
+# share only these are not alike ("Schoonmaakbedrijf Çelik B.V." and "Schoonmaakbedrijf Proper Oost
+# B.V."). Normalised (see suppliers_normalise); a typo of one of them is generic too.
+GENERIC_WORDS = frozenset("""
+    bv nv vof cv ua holding groep group stichting cooperatie maatschap vereniging firma fa
+    en zonen zn gebr gebroeders de het van der den ter ten in op t s
+    bouw bouwbedrijf bouwgroep aannemer aannemers aannemersbedrijf bouwonderneming
+    installatie installaties installatiebedrijf installatietechniek techniek technieken technisch
+    elektro elektrotechniek elektrotechnisch loodgieter loodgieters loodgietersbedrijf
+    schilder schilders schildersbedrijf stukadoor stukadoors stukadoorsbedrijf
+    schoonmaak schoonmaakbedrijf schoonmaakdiensten glazenwasser glazenwassers
+    hovenier hoveniers hoveniersbedrijf groen groenvoorziening groenvoorzieningen tuin tuinen
+    transport transportbedrijf logistiek logistics verhuizingen verhuisbedrijf taxi
+    dienst diensten dienstverlening services service projecten project advies adviesbureau
+    ingenieursbureau consultancy management beheer bureau onderhoud
+    bakkerij slagerij cafe restaurant catering horeca
+    detachering uitzendbureau personeel beveiliging beveiligingsbedrijf
+    metaal metaalbewerking constructie constructiebedrijf sloop sloopbedrijf grondverzet wegenbouw
+    dak dakdekker dakdekkers dakdekkersbedrijf timmer timmerbedrijf timmerwerken
+    nederland holland noord oost zuid west centrum regio
+""".split())
+
+
+@dataclass
+class SimilarSupplier:
+    """An establishment that looks like the one being added, and why (Dutch sentences)."""
+
+    supplier: Supplier
+    reasons: list[str]
+
+
+def distinctive_words(*names: str) -> list[str]:
+    """The normalised words of ``names`` that tell one company from another (not GENERIC_WORDS)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT array_agg(DISTINCT w) FROM unnest(string_to_array(suppliers_normalise(%s), ' ')) AS w"
+            " WHERE length(w) >= 2 AND w !~ '^[0-9]+$' AND NOT w = ANY (%s)",
+            [" ".join(names), sorted(GENERIC_WORDS)],
+        )
+        words = cursor.fetchone()[0] or []
+    return sorted(words)
+
+
+def similar_suppliers(
+    *, name: str, trade_name: str = "", city: str, kvk_number: str = "", branch_number: str = "", limit: int = 3
+) -> list[SimilarSupplier]:
+    """Active establishments that look like the one being added, most alike first, each with its reasons.
+
+    Alike is: another establishment of the same KvK number, or a name that shares the distinctive
+    words (half of them or more; the same word or one typo away, "Jansen"/"Janssen") with an
+    establishment in the same place. Generic trade words and legal forms (GENERIC_WORDS) weigh
+    nothing, so two cleaning companies in one city are not alike for that. (The same KvK and
+    branch number together is not similar but the same: the form refuses it before this check.)
+    """
+    words = distinctive_words(name, trade_name)
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            SELECT id FROM (
-                SELECT id, greatest(similarity(name_key, n.name), similarity(trade_key, n.name),
-                                    similarity(name_key, n.trade), similarity(trade_key, n.trade)) AS score
-                FROM suppliers_supplier,
-                     (SELECT suppliers_normalise(%s) AS name, coalesce(nullif(suppliers_normalise(%s), ''), suppliers_normalise(%s)) AS trade) AS n
-                WHERE is_active AND city_key = suppliers_normalise(%s)
-            ) AS scored
-            WHERE score >= %s
-            ORDER BY score DESC, id
-            LIMIT %s
+            WITH input AS (SELECT unnest(%(words)s::text[]) AS word),
+            spelling AS (  -- each distinctive word and the vocabulary words one typo away from it
+                SELECT i.word, i.word AS spelling FROM input i
+                UNION
+                SELECT i.word, n.word FROM input i
+                CROSS JOIN LATERAL (SELECT v.word FROM suppliers_searchword v WHERE v.frequency > 0
+                                    ORDER BY v.word <-> i.word LIMIT 20) AS n
+                WHERE length(i.word) >= 5 AND suppliers_one_typo(i.word, n.word)
+            ),
+            by_name AS (
+                SELECT c.supplier_id, array_agg(DISTINCT c.spelling) AS spellings, count(DISTINCT c.word) AS matched
+                FROM (
+                    SELECT s.word, s.spelling, e.supplier_id FROM spelling s
+                    CROSS JOIN LATERAL (
+                        SELECT sw.supplier_id FROM suppliers_supplierword sw
+                        WHERE sw.word = s.spelling AND sw.city_key = suppliers_normalise(%(city)s)
+                          AND strpos(concat(' ', sw.name_key, ' ', sw.trade_key, ' '), ' ' || s.spelling || ' ') > 0
+                        LIMIT 200
+                    ) AS e
+                ) AS c
+                GROUP BY c.supplier_id
+                HAVING count(DISTINCT c.word) * 2 >= cardinality(%(words)s::text[])
+            ),
+            same_company AS (
+                SELECT id AS supplier_id FROM suppliers_supplier
+                WHERE %(kvk)s <> '' AND kvk_number = %(kvk)s AND branch_number <> %(branch)s AND is_active
+                LIMIT 20
+            )
+            SELECT s.id, k.supplier_id IS NOT NULL, coalesce(n.spellings, '{}'), coalesce(n.matched, 0),
+                   s.city_key = suppliers_normalise(%(city)s)
+            FROM suppliers_supplier s
+            LEFT JOIN by_name n ON n.supplier_id = s.id
+            LEFT JOIN same_company k ON k.supplier_id = s.id
+            WHERE s.id IN (SELECT supplier_id FROM by_name UNION SELECT supplier_id FROM same_company) AND s.is_active
+            ORDER BY k.supplier_id IS NOT NULL DESC, coalesce(n.matched, 0) DESC, s.id
+            LIMIT %(limit)s
             """,
-            [name, trade_name, name, city, SIMILARITY, limit],
+            {"words": words, "city": city, "kvk": kvk_number or "", "branch": branch_number or "", "limit": limit},
         )
-        ids = [pk for (pk,) in cursor.fetchall()]
-    found = Supplier.objects.in_bulk(ids)
-    return [found[pk] for pk in ids if pk in found]
+        rows = cursor.fetchall()
+    found = Supplier.objects.in_bulk([row[0] for row in rows])
+    similar = []
+    for pk, same_kvk, spellings, _matched, same_city in rows:
+        supplier = found[pk]
+        reasons = []
+        if same_kvk:
+            reasons.append(_("zelfde KvK-nummer"))
+        if spellings:
+            shown = ", ".join(f"‘{_original_word(supplier, word)}’" for word in sorted(spellings))
+            reasons.append(_("naam lijkt op: %(words)s") % {"words": shown})
+        if same_city:
+            reasons.append(_("zelfde plaats"))
+        similar.append(SimilarSupplier(supplier=supplier, reasons=reasons))
+    return similar
+
+
+def _original_word(supplier: Supplier, normalised: str) -> str:
+    """The word of the supplier's name as written ("Çelik") for its normalised form ("celik")."""
+    import unicodedata
+
+    for word in f"{supplier.legal_name} {supplier.trade_name}".split():
+        plain = unicodedata.normalize("NFKD", word)
+        plain = re.sub(r"[^a-z0-9]", "", "".join(ch for ch in plain if not unicodedata.combining(ch)).lower())
+        if plain == normalised:
+            return word.strip(".,;:()")
+    return normalised

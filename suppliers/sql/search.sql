@@ -201,9 +201,10 @@ $$;
 -- The search
 -- ---------------------------------------------------------------------------------------------
 
--- suppliers_search_ids(query, limit, region areas) -> the ids of at most ``limit`` active
--- establishments, best first; ``more``, how many further ones match (counted up to 1,000 on the
--- scan that finds the candidates, never a COUNT over the registry; NULL when unknown);
+-- suppliers_search_ids(query, limit, region areas, window) -> the ids of at most ``limit`` active
+-- establishments, best first; ``more``, how many further ones match (counted up to ``window``,
+-- 1,000 by default, on the scan that finds the candidates, never a COUNT over the registry; NULL
+-- when unknown);
 -- ``more_is_estimate``, whether ``more`` is a lower bound or an estimate; ``terms``, the
 -- normalised words, their variants and the digits searched for (to mark in the list).
 --
@@ -234,7 +235,7 @@ $$;
 --   5. the postcode area is one of the searcher's region areas;
 --   6. alphabetical (legal name), then id.
 CREATE OR REPLACE FUNCTION suppliers_search_ids(
-    p_query text, p_limit integer DEFAULT 10, p_region text[] DEFAULT '{}',
+    p_query text, p_limit integer DEFAULT 10, p_region text[] DEFAULT '{}', p_window integer DEFAULT 1000,
     OUT ids bigint[], OUT more integer, OUT more_is_estimate boolean, OUT terms text[]
 )
 LANGUAGE plpgsql STABLE PARALLEL SAFE
@@ -243,7 +244,7 @@ LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET max_parallel_workers_per_gather = 0
 AS $$
 DECLARE
-    c_window constant integer := 1000;  -- matches ranked (and counted) per search
+    v_window integer;                   -- matches ranked and counted per search: p_window, at most 1,000
     c_scan constant integer := 30000;   -- word-table entries read at most per driver spelling
     c_partial constant integer := 200;  -- entries per word read for partial matches
     c_region_scan constant integer := 5000;  -- entries per driver spelling read for matches in the region
@@ -284,7 +285,8 @@ BEGIN
     more := 0;
     more_is_estimate := false;
     terms := '{}';
-    p_limit := greatest(least(coalesce(p_limit, 10), c_window), 0);
+    p_limit := greatest(least(coalesce(p_limit, 10), 1000), 0);
+    v_window := least(greatest(coalesce(p_window, 1000), p_limit), 1000);
     p_region := coalesce(p_region, '{}');
     IF replace(v_key, ' ', '') !~ '^([0-9]|..)' OR p_limit = 0 THEN
         RETURN;  -- nothing, or a single letter: too little to search for
@@ -301,7 +303,7 @@ BEGIN
                          ORDER BY kvk_number, is_main_branch DESC, branch_number LIMIT p_limit);
             SELECT count(*) INTO v_count FROM (
                 SELECT 1 FROM suppliers_supplier
-                WHERE kvk_number >= v_token AND kvk_number < v_token || '~' LIMIT c_window + 1) AS x;
+                WHERE kvk_number >= v_token AND kvk_number < v_token || '~' LIMIT v_window + 1) AS x;
         ELSIF length(v_token) < 12 THEN
             ids := ARRAY(SELECT id FROM suppliers_supplier
                          WHERE branch_number >= v_token AND branch_number < v_token || '~' AND is_active
@@ -309,11 +311,11 @@ BEGIN
                          ORDER BY branch_number LIMIT p_limit);
             SELECT count(*) INTO v_count FROM (
                 SELECT 1 FROM suppliers_supplier
-                WHERE branch_number >= v_token AND branch_number < v_token || '~' LIMIT c_window + 1) AS x;
+                WHERE branch_number >= v_token AND branch_number < v_token || '~' LIMIT v_window + 1) AS x;
         ELSE
             RETURN;
         END IF;
-        more := greatest(least(v_count, c_window) - cardinality(ids), 0);
+        more := greatest(least(v_count, v_window) - cardinality(ids), 0);
         more_is_estimate := more > 0;
         RETURN;
     END IF;
@@ -390,13 +392,13 @@ BEGIN
                       AND (v_kvk IS NULL OR s.kvk_number = v_kvk)
                       AND (v_branch IS NULL OR s.branch_number = v_branch)
                       AND (v_postcode IS NULL OR s.postcode = v_postcode)
-                    LIMIT c_window + 1
+                    LIMIT v_window + 1
                 ) AS s
             ) AS c
         ) AS r;
         ids := coalesce(ids, '{}');
-        more := greatest(least(v_count, c_window) - cardinality(ids), 0);
-        more_is_estimate := v_count > c_window;
+        more := greatest(least(v_count, v_window) - cardinality(ids), 0);
+        more_is_estimate := v_count > v_window;
         RETURN;
     END IF;
 
@@ -434,7 +436,7 @@ BEGIN
 
     WITH full_matches AS (
         -- Per spelling of the driver: its entries in index order, at most c_scan read, the first
-        -- c_window that have every other word.
+        -- v_window that have every other word.
         SELECT m.* FROM unnest(v_driver_spellings) AS d(spelling)
         CROSS JOIN LATERAL (
             SELECT sw.supplier_id, sw.name_key, sw.trade_key, sw.city_key, sw.is_main, sw.area, sw.scanned
@@ -457,7 +459,7 @@ BEGIN
                   SELECT 1 FROM suppliers_supplier s
                   WHERE s.id = sw.supplier_id
                     AND NOT EXISTS (SELECT 1 FROM unnest(v_numbers) AS n WHERE NOT starts_with(s.kvk_number, n))))
-            LIMIT c_window
+            LIMIT v_window
         ) AS m
     ),
     in_region AS (
@@ -524,7 +526,7 @@ BEGIN
     )
     SELECT coalesce(array_agg(r.supplier_id ORDER BY r.position) FILTER (WHERE r.position <= p_limit), '{}'),
            count(*)::integer,
-           (SELECT count(*) >= c_window OR coalesce(max(scanned), 0) >= c_scan FROM full_matches)
+           (SELECT count(*) >= v_window OR coalesce(max(scanned), 0) >= c_scan FROM full_matches)
     INTO ids, v_count, v_capped
     FROM ranked r;
 
@@ -570,7 +572,7 @@ BEGIN
         more := NULL;  -- partial matches beyond the list: how many is not known
         more_is_estimate := true;
     ELSE
-        more := greatest(least(v_count, c_window) - cardinality(ids), 0);
+        more := greatest(least(v_count, v_window) - cardinality(ids), 0);
         more_is_estimate := v_capped;
     END IF;
 END
