@@ -371,10 +371,6 @@ class ContractFollowUp(models.Model):
     def __str__(self) -> str:
         return str(self.contract)
 
-    @property
-    def is_new(self) -> bool:
-        return self.accepted_at is None
-
 
 class Settlement(TenantOwned):
     """The outcome of a contract's SROI obligation, its one place: outcome and shortfall, an optional
@@ -441,10 +437,6 @@ class Settlement(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.contract}: {self.get_outcome_display()}"
-
-    @property
-    def current_outcome(self) -> str:
-        return self.final_outcome or self.outcome
 
     @property
     def current_shortfall(self):
