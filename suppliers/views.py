@@ -25,10 +25,10 @@ from suppliers.models import Supplier
 # listbox_id and options_response also answer the narrower pickers; they live in suppliers.options.
 from suppliers.options import listbox_id, options_response, supplier_data  # noqa: F401
 from suppliers.ratelimit import rate_limited
-from suppliers.search import search_suppliers
+from suppliers.search import region_hint, search_suppliers
 from wizzr.audit import audit_record
 from wizzr.models import Role
-from wizzr.tenancy import current_roles
+from wizzr.tenancy import current_organisation, current_roles
 
 REGISTRY_ROLES = {Role.ADVISOR, Role.COORDINATOR}
 
@@ -55,7 +55,8 @@ def search(request: HttpRequest) -> HttpResponse:
             "supplierResults",
             {"count": 0, "message": _("U zoekt te snel achter elkaar. Wacht even en probeer het opnieuw.")},
         )
-    result = search_suppliers(request.GET.get("q"))
+    # Establishments in the region of the user's organisation rank first among equals.
+    result = search_suppliers(request.GET.get("q"), region=region_hint(current_organisation(request)))
     return options_response(
         result.suppliers,
         listbox=listbox,

@@ -276,6 +276,7 @@ DECLARE
     v_c4 text;
     v_mask bigint := 0;
     v_place text;
+    v_plain boolean;               -- every word required and without variants: all candidates match all
     v_capped boolean := false;
     v_partial boolean := false;
     v_count integer;
@@ -365,6 +366,9 @@ BEGIN
         v_required_exact := v_exact;
         v_required_spellings := ARRAY(SELECT substr(p, 3, length(p) - 3) FROM unnest(v_any) AS p);
     END IF;
+
+    v_plain := cardinality(v_required) = cardinality(v_words)
+               AND NOT EXISTS (SELECT 1 FROM unnest(v_any) AS p WHERE strpos(p, '|') > 0);
 
     -- A place typed on its own ranks the establishments in that place first.
     IF v_kvk IS NULL AND v_branch IS NULL AND v_postcode IS NULL AND cardinality(v_numbers) = 0
@@ -514,11 +518,15 @@ BEGIN
                      WHEN NOT EXISTS (SELECT 1 FROM unnest(v_required_exact) AS p
                                       WHERE concat(' ', c.name_key, ' ', c.trade_key) !~ p) THEN 2
                      ELSE 3 END,
-                (SELECT count(*) FROM unnest(v_any) AS p
-                 WHERE concat(' ', c.name_key, ' ', c.trade_key, ' ', c.city_key) ~ p) DESC,
-                (SELECT count(*) FROM unnest(v_any, v_exact) AS p(any_spelling, exact)
-                 WHERE concat(' ', c.name_key, ' ', c.trade_key, ' ', c.city_key) ~ p.any_spelling
-                   AND concat(' ', c.name_key, ' ', c.trade_key, ' ', c.city_key) !~ p.exact),
+                -- (Every candidate here has every required word; with no optional words and no
+                -- variants, all have all words and none a typo: nothing to count.)
+                CASE WHEN v_plain THEN 0 ELSE
+                    (SELECT count(*) FROM unnest(v_any) AS p
+                     WHERE concat(' ', c.name_key, ' ', c.trade_key, ' ', c.city_key) ~ p) END DESC,
+                CASE WHEN v_plain THEN 0 ELSE
+                    (SELECT count(*) FROM unnest(v_any, v_exact) AS p(any_spelling, exact)
+                     WHERE concat(' ', c.name_key, ' ', c.trade_key, ' ', c.city_key) ~ p.any_spelling
+                       AND concat(' ', c.name_key, ' ', c.trade_key, ' ', c.city_key) !~ p.exact) END,
                 c.is_main DESC,
                 c.area = ANY (p_region) DESC,
                 c.name_key, c.supplier_id) AS position

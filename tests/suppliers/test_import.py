@@ -206,3 +206,19 @@ def test_the_contact_person_columns_are_optional_and_imported(tmp_path):
     assert (supplier.contact_name, supplier.contact_email, supplier.contact_phone) == (
         "A. de Vries", "a.devries@contact.example", "06 12345678")
     assert Supplier.objects.get(kvk_number="45000002").contact_name == ""
+
+
+def test_the_faker_registry_is_importable_and_has_companies_with_several_establishments():
+    from collections import Counter
+
+    from suppliers.synthetic import FakerRegistry
+
+    rows = list(FakerRegistry(3000, seed=5))
+    assert len(rows) == 3000 and all(len(row) == len(importer.COLUMNS) for row in rows)
+    assert all(not isinstance(importer.clean_row(row), str) for row in rows)
+    assert len({(row[0], row[1]) for row in rows}) == 3000  # KvK + branch number unique
+    sizes = Counter(Counter(row[0] for row in rows).values())
+    companies = sum(sizes.values())
+    several = sum(count for size, count in sizes.items() if 2 <= size <= 20)
+    assert 0.08 < several / companies < 0.25 and max(sizes) <= 20
+    assert rows == list(FakerRegistry(3000, seed=5))  # seeded

@@ -251,3 +251,14 @@ class TestAddDialog:
         assert add(client).status_code == 403
         assert not Supplier.objects.exists()
 
+
+
+def test_the_search_prefers_the_region_of_the_users_organisation(advisor_client, arnhem):
+    SupplierFactory(legal_name="Aardbei Schoonmaak", postcode="1011 AB", city="Amsterdam")
+    SupplierFactory(legal_name="Bes Schoonmaak", postcode="6811 AB", city="Arnhem")
+    body = search(advisor_client, "schoonmaak").content.decode()
+    assert body.index("Aardbei Schoonmaak") < body.index("Bes Schoonmaak")  # no region known: alphabetical
+    arnhem.postcode = "6811 GD"
+    arnhem.save()
+    body = search(advisor_client, "schoonmaak").content.decode()
+    assert body.index("Bes Schoonmaak") < body.index("Aardbei Schoonmaak")
