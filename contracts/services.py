@@ -182,7 +182,7 @@ def _notification_context(contract: Contract, by: User) -> dict:
         "contract_number": contract.contract_number,
         "title": contract.title,
         "organisation": contract.organisation.name,
-        "supplier": contract.supplier.display_name,
+        "supplier": contract.supplier.establishment_label,
         "supplier_kvk": contract.supplier.kvk_number,
         "start_date": formats.date_format(contract.start_date, "j F Y"),
         "end_date": formats.date_format(contract.end_date, "j F Y"),

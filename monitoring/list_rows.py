@@ -131,7 +131,7 @@ def _row(contract: Contract, t: dict[str, str], *, show_organisation: bool, help
             <a class="utrecht-link mb-table__number" href="{link}">{number}</a>
             <span class="mb-table__sub">{escape(contract.title)}</span>{organisation}
           </td>
-          <td class="utrecht-table__cell" data-label="{t["supplier"]}">{escape(contract.supplier_name)}</td>
+          <td class="utrecht-table__cell" data-label="{t["supplier"]}">{escape(contract.supplier_name)}<span class="mb-table__org">{escape(contract.supplier_establishment)}</span></td>
           <td class="utrecht-table__cell mb-nowrap" data-label="{t["term"]}">{escape(start)} –<br>{escape(end)}</td>
           <td class="utrecht-table__cell" data-label="{t["status"]}">
             {status}

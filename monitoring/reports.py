@@ -26,7 +26,7 @@ from contracts.models import Contract
 from monitoring import panels
 from monitoring.figures import Track, expected_by_now, with_progress
 from monitoring.models import BuildingBlock, ContractFollowUp
-from suppliers.models import Supplier
+from suppliers.models import Supplier, establishment_text
 from wizzr.models import AuditEvent, Membership, Organisation, Role, User
 
 ZERO = Decimal("0.00")
@@ -144,7 +144,8 @@ def _percent(part, whole) -> Decimal | None:
 def decorate(contract: Contract) -> Contract:
     """Set what a row shows besides the figures: ``progress`` (approved as a percentage of the
     obligation; None without an obligation and for concepts), ``bar_width`` (0–100),
-    ``elapsed_share`` (percentage of the term passed), ``supplier_name``, ``coordinator_name``,
+    ``elapsed_share`` (percentage of the term passed), ``supplier_name`` with ``supplier_establishment``
+    (place and which establishment: one company can have several), ``coordinator_name``,
     ``track_state`` and ``is_behind`` (``monitoring.figures.track_state``), ``expected_now`` and ``arrears``."""
     has_obligation = contract.obligation_amount is not None and contract.obligation_amount > 0
     contract.progress = _percent(contract.approved_amount, contract.obligation_amount) if has_obligation else None
@@ -154,12 +155,18 @@ def decorate(contract: Contract) -> Contract:
     contract.elapsed_share = _percent(contract.elapsed_days, contract.term_days) or ZERO
     if not hasattr(contract, "supplier_name"):  # page_rows annotates these; contract_rows joins them
         contract.supplier_name = contract.supplier.display_name
+        contract.supplier_city = contract.supplier.city
+        contract.supplier_branch = contract.supplier.branch_number
+        contract.supplier_is_main = contract.supplier.is_main_branch
         contract.organisation_name = contract.organisation.name
         try:
             coordinator = contract.follow_up.coordinator  # select_related: no query
         except ContractFollowUp.DoesNotExist:
             coordinator = None
         contract.coordinator_name = coordinator.name if coordinator else ""
+    contract.supplier_establishment = " · ".join(
+        part for part in (contract.supplier_city, establishment_text(contract.supplier_branch, contract.supplier_is_main)) if part
+    )
     contract.track_state = Track(contract.track_state)  # annotated by with_progress
     contract.is_behind = contract.track_state == Track.BEHIND
     contract.expected_now = expected_by_now(
@@ -208,6 +215,9 @@ def _page_rows_query(ids: list[int], today: date) -> QuerySet[Contract]:
     return with_progress(Contract.objects.filter(pk__in=ids), today=today).annotate(
         organisation_name=F("organisation__name"),
         supplier_name=SUPPLIER_NAME,
+        supplier_city=F("supplier__city"),
+        supplier_branch=F("supplier__branch_number"),
+        supplier_is_main=F("supplier__is_main_branch"),
         coordinator_name=Coalesce(F("follow_up__coordinator__name"), Value("")),
     )
 

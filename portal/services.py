@@ -106,7 +106,7 @@ def supplier_invite(
             # One person, one name: the coordinator was shown the account's name before sending.
             name = existing.name
         access = SupplierAccess(organisation=company, contract=contract, email=email, name=name, invited_by=by)
-        context = {**_contract_context(contract), "name": name, "company": company.name, "invited_by": by.name}
+        context = {**_contract_context(contract), "name": name, "company": contract.supplier.establishment_label, "invited_by": by.name}
         if existing is not None:
             access.user = existing
             access.save()
@@ -504,7 +504,7 @@ def notify_submission(*, period: ReportingPeriod, by: User) -> None:
         template="realisation_submitted",
         context={
             **_period_context(period),
-            "company": contract.supplier.legal_name,
+            "company": contract.supplier.establishment_label,
             "submitted_by": by.name or by.email,
             "count": len(values),
             "total": euro(sum(values, ZERO)),

@@ -119,12 +119,17 @@ class Supplier(models.Model):
         "(hoofdvestiging 000012345678)". One company (KvK number) can have several establishments.
         """
         label = f"{self.legal_name}, {self.city}" if self.city else self.legal_name
-        kind = _("hoofdvestiging") if self.is_main_branch else _("vestiging")
-        if self.branch_number:
-            return f"{label} ({kind} {self.branch_number})"
-        if self.is_main_branch:
-            return f"{label} ({kind})"
-        return label
+        establishment = establishment_text(self.branch_number, self.is_main_branch)
+        return f"{label} ({establishment})" if establishment else label
+
+
+def establishment_text(branch_number: str, is_main_branch: bool) -> str:
+    """Which establishment of its company a supplier is: "vestiging 000012345678",
+    "hoofdvestiging 000012345678", "hoofdvestiging", or "" when nothing tells."""
+    kind = _("hoofdvestiging") if is_main_branch else _("vestiging")
+    if branch_number:
+        return f"{kind} {branch_number}"
+    return str(kind) if is_main_branch else ""
 
 
 class SupplierWord(models.Model):

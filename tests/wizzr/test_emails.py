@@ -406,6 +406,23 @@ def check_link(link: str, mail_name: str, world: World) -> str:
     return path
 
 
+# Mails that name the supplier: one company (KvK number) can have several establishments, so they name
+# the establishment (Supplier.establishment_label), never the company name alone.
+NAMES_SUPPLIER = {"contract_handed_over", "realisation_submitted"}
+
+
+def check_establishment_named(mail_name: str, text: str, html: str, world: World, language: str) -> None:
+    supplier = world.contract.supplier
+    with translation.override(language):
+        label = supplier.establishment_label
+    assert supplier.branch_number and supplier.branch_number in label and supplier.city in label
+    for part, shown in ((text, label), (html, html_lib.escape(label))):
+        if mail_name in NAMES_SUPPLIER:
+            assert shown in part, f"{mail_name} does not name the establishment {label!r}:\n{part}"
+        elif supplier.legal_name in html_lib.unescape(part):
+            assert shown in part, f"{mail_name} names the supplier without its establishment:\n{part}"
+
+
 def missing_values_shown():
     """Templates show a marker for a variable the context lacks (instead of nothing)."""
     templates = copy.deepcopy(settings.TEMPLATES)
@@ -465,6 +482,7 @@ def test_the_mail_reads_well_in_both_parts(mail_name, scenario, language, world)
         assert f'<html lang="{language}">' in html
         name = row.recipient.name if row.recipient else row.context["name"]
         assert name in text and html_lib.escape(name) in html
+        check_establishment_named(mail_name, text, html, world, language)
         for link in links_of(text, html):
             path = check_link(link, mail_name, world)
             # The recipient opens it (an invitee has no account yet).
