@@ -511,3 +511,38 @@ def test_the_contract_form_offers_the_registry_contact_and_shows_the_establishme
     choose(page, "heuvel ede", ede)
     expect(name).to_have_value(EDE_CONTACT["contact_name"])
     expect(email).to_have_value("sroi@vandenheuvel.example")
+
+
+def test_the_duplicate_check_explains_why_an_establishment_looks_alike(heuvel_page, heuvel, check_page):
+    page = heuvel_page
+    page.get_by_role("button", name="Opdrachtnemer toevoegen die nog niet in de lijst staat").click()
+    dialog = page.get_by_role("dialog", name="Opdrachtnemer toevoegen")
+    dialog.get_by_label("Statutaire naam").fill("Van den Heuvel Bouw")
+    dialog.get_by_label("KvK-nummer").fill("30012345")
+    dialog.get_by_label("Vestigingsnummer").fill("000012345699")
+    dialog.get_by_label("Straat").fill("Stationsweg")
+    dialog.get_by_label("Huisnummer").fill("1")
+    dialog.get_by_label("Postcode").fill("6711 PM")
+    dialog.get_by_label("Plaats").fill("Ede")
+    dialog.get_by_role("button", name="Opdrachtnemer toevoegen").click()
+    alert = dialog.get_by_role("alert")
+    expect(alert).to_be_focused()
+    ede = heuvel["ede"]
+    pick = dialog.get_by_role("button", name=f"Kies {ede.establishment_label}")
+    expect(pick).to_be_visible()
+    # Why: the reasons sit beside the candidate, and the pick button is described by them.
+    candidate = dialog.locator(".wizzr-dialog__candidate").filter(has_text="000012345679")
+    expect(candidate.get_by_role("button")).to_have_accessible_name(f"Kies {ede.establishment_label}")
+    expect(candidate).to_contain_text("Galvanistraat 5, 6716 AE Ede")
+    expect(candidate).to_contain_text("Waarom deze lijkt op wat u invult:")
+    expect(candidate.get_by_role("listitem")).to_contain_text(["zelfde KvK-nummer"])
+    assert "zelfde plaats" in candidate.inner_text()
+    described = pick.evaluate("(button) => document.getElementById(button.getAttribute('aria-describedby')).textContent")
+    assert described == "Waarom deze lijkt op wat u invult:"
+    page.screenshot(path=f"{SHOTS}/supplier-dialog-similar.png", caret="initial", full_page=True)
+    check_page(page)
+    pick.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-supplier-dialog]")).to_have_count(0)
+    assert hidden_value(page) == str(ede.uuid)
+    assert not Supplier.objects.filter(branch_number="000012345699").exists()
