@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from django_htmx.http import trigger_client_event
 
 from suppliers.models import Supplier
+from suppliers.search import COUNT_CAP
 
 DEFAULT_LISTBOX = "supplier-listbox"
 _LISTBOX_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,80}")
@@ -98,9 +99,9 @@ def supplier_data(supplier: Supplier) -> dict:
         "email": supplier.email,
         "website": supplier.website,
         # The registry's contact for social return, where it knows one: offered in the contract form.
-        "contact_name": getattr(supplier, "contact_name", "") or "",
-        "contact_email": getattr(supplier, "contact_email", "") or "",
-        "contact_phone": getattr(supplier, "contact_phone", "") or "",
+        "contact_name": supplier.contact_name,
+        "contact_email": supplier.contact_email,
+        "contact_phone": supplier.contact_phone,
     }
 
 
@@ -126,7 +127,7 @@ def more_text(more: int | None, *, estimate: bool = False) -> str:
     """The hint below a full list: how many more match, and how to narrow the search."""
     if not more:
         return ""
-    if estimate and more >= _count_cap():
+    if estimate and more >= COUNT_CAP:  # the search stopped counting there: a lower bound
         return ngettext(
             "Nog meer dan %(count)s resultaat — typ een plaats of KvK-nummer",
             "Nog meer dan %(count)s resultaten — typ een plaats of KvK-nummer",
@@ -143,13 +144,6 @@ def more_text(more: int | None, *, estimate: bool = False) -> str:
         "Nog %(count)s resultaten — typ een plaats of KvK-nummer",
         more,
     ) % {"count": _number(more)}
-
-
-def _count_cap() -> int:
-    """Where the search stops counting: a count that reached it is a lower bound."""
-    from suppliers import search
-
-    return getattr(search, "COUNT_CAP", 1000)
 
 
 def _number(value: int) -> str:

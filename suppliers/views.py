@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import trigger_client_event
 
-from suppliers.forms import SupplierAddForm
+from suppliers.forms import SimilarSupplier, SupplierAddForm
 from suppliers.models import Supplier
 
 # listbox_id and options_response also answer the narrower pickers; they live in suppliers.options.
@@ -62,9 +62,9 @@ def search(request: HttpRequest) -> HttpResponse:
         listbox=listbox,
         searchable=result.searchable,
         query=result.query,
-        highlight_terms=getattr(result, "highlight_terms", None) or (),
-        more=getattr(result, "more", 0) or 0,
-        more_is_estimate=bool(getattr(result, "more_is_estimate", False)),
+        highlight_terms=result.highlight_terms,
+        more=result.more,
+        more_is_estimate=result.more_is_estimate,
     )
 
 
@@ -113,12 +113,7 @@ def add(request: HttpRequest) -> HttpResponse:
     return render(request, template, ctx)
 
 
-def _similar(candidate) -> tuple[Supplier, str, list[str]]:
+def _similar(candidate: SimilarSupplier) -> tuple[Supplier, str, list[str]]:
     """A candidate of the duplicate check as the dialog shows it: the establishment, its data for the
-    pick button, and why it looks like the one being added (Dutch reasons from the check)."""
-    if isinstance(candidate, tuple):
-        supplier, reasons = candidate[0], list(candidate[1]) if len(candidate) > 1 else []
-    else:
-        supplier = getattr(candidate, "supplier", candidate)
-        reasons = list(getattr(candidate, "reasons", None) or [])
-    return supplier, json.dumps(supplier_data(supplier)), reasons
+    pick button, and why it looks like the one being added (the check's reasons)."""
+    return candidate.supplier, json.dumps(supplier_data(candidate.supplier)), list(candidate.reasons)

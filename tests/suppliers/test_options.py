@@ -131,3 +131,28 @@ class TestEstablishmentLabel:
 
     def test_without_a_branch_number(self):
         assert SupplierFactory(legal_name="Jansen", city="Zwolle", branch_number="", is_main_branch=False).establishment_label == "Jansen, Zwolle"
+
+
+class TestThroughTheSearch:
+    @pytest.fixture
+    def advisor_client(self, client, alice):
+        client.force_login(alice)
+        return client
+
+    def search(self, client, q):
+        from django.urls import reverse
+
+        return client.get(reverse("suppliers:search"), {"q": q, "listbox": "lb"}, HTTP_HX_REQUEST="true")
+
+    def test_word_order_and_a_typo_mark_the_words_as_they_are_written(self, advisor_client, heuvel):
+        body = self.search(advisor_client, "heuvel bouwbedrjf ede").content.decode()
+        first = options(body)[0]
+        assert 'aria-label="Bouwbedrijf Van den Heuvel B.V. (Van den Heuvel Bouw), Ede, vestiging 000012345679"' in first
+        assert "<mark>Bouwbedrijf</mark>" in first and "<mark>Heuvel</mark>" in first and "<mark>Ede</mark>" in first
+
+    def test_more_matches_than_shown_are_counted_and_hinted(self, advisor_client):
+        for n in range(13):
+            SupplierFactory(legal_name=f"Schildersbedrijf Kleur {n:02d}", kvk_number=f"{71000000 + n}")
+        detail = event(self.search(advisor_client, "schilders"))
+        assert detail["count"] == 10
+        assert detail["more"] == "Nog 3 resultaten — typ een plaats of KvK-nummer"
