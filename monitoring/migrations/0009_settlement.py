@@ -1,8 +1,8 @@
 """The outcome of a contract's SROI obligation gets one place: ``Settlement`` in monitoring.
 
 Contracts closed with an outcome on the follow-up get a settled ``Settlement`` with the same outcome
-and reason; the amounts are what was approved when the follow-up was closed. The supplier portal's
-own settlements are moved in by its next migration."""
+and reason; the amounts are what was approved when the follow-up was closed. The settlements
+recorded after a final report are copied in by the migration of the app that kept them until now."""
 
 from decimal import Decimal
 
