@@ -8,6 +8,7 @@ that matched the input is wrapped in ``<mark>`` by :func:`highlight` after escap
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -35,8 +36,11 @@ def listbox_id(request: HttpRequest) -> str:
     return listbox if _LISTBOX_ID.fullmatch(listbox) else DEFAULT_LISTBOX
 
 
+@functools.lru_cache(maxsize=8192)
 def normalise(text: str) -> str:
     """Lower case without accents: the form in which the search compares words ("Café" -> "cafe")."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
@@ -53,29 +57,34 @@ def highlight(text: str, terms: Iterable[str]) -> SafeString:
     piece of ``text`` is escaped before any markup is added, so a name cannot inject markup.
     """
     text = text or ""
-    terms = sorted({normalise(t) for t in terms if t}, key=len, reverse=True)
+    terms = sorted({normalise(t) for t in terms if t}, key=len, reverse=True) if not isinstance(terms, tuple) else terms
     if not terms:
         return conditional_escape(text)
     pieces: list[str] = []
     position = 0
     for match in _WORD.finditer(text):
         word = match.group()
-        folded = [normalise(ch) for ch in word]
-        normalised = "".join(folded)
+        normalised = normalise(word)
         term = next((t for t in terms if normalised.startswith(t)), None)
         if term is None:
             continue
-        # How many characters of the original word make up the matched prefix.
-        length, covered = 0, 0
-        while length < len(word) and covered < len(term):
-            covered += len(folded[length])
-            length += 1
-        start, end = match.start(), match.start() + length
+        start, end = match.start(), match.start() + _prefix_length(word, term)
         pieces.append(str(conditional_escape(text[position:start])))
         pieces.append(f"<mark>{conditional_escape(text[start:end])}</mark>")
         position = end
     pieces.append(str(conditional_escape(text[position:])))
     return mark_safe("".join(pieces))  # noqa: S308 - every piece of text was escaped above
+
+
+def _prefix_length(word: str, term: str) -> int:
+    """How many characters of ``word`` make up the prefix that normalises to ``term``."""
+    if word.isascii():
+        return len(term)
+    length = covered = 0
+    while length < len(word) and covered < len(term):
+        covered += len(normalise(word[length]))
+        length += 1
+    return length
 
 
 def supplier_data(supplier: Supplier) -> dict:
@@ -166,7 +175,7 @@ def options_response(
     """The typeahead's options for ``suppliers``, with the ``supplierResults`` event that tells the
     widget how many there are, what to announce (``empty_message`` when nothing matched) and, when
     more match than are shown, the hint how to narrow the search (``more``)."""
-    terms = list(highlight_terms) or query_terms(query)
+    terms = tuple(sorted({normalise(t) for t in (list(highlight_terms) or query_terms(query)) if t}, key=len, reverse=True))
     hint = more_text(more, estimate=more_is_estimate) if suppliers else ""
     if suppliers:
         message = ngettext(
@@ -185,7 +194,7 @@ def options_response(
     options = [
         {
             "id": f"{listbox}-{index}",
-            "supplier": supplier,
+            "is_main": supplier.is_main_branch,
             "name": highlight(supplier.legal_name, terms),
             "trade_name": highlight(supplier.trade_name, terms)
             if supplier.trade_name and supplier.trade_name != supplier.legal_name
@@ -199,7 +208,8 @@ def options_response(
         }
         for index, supplier in enumerate(suppliers)
     ]
-    response = HttpResponse(render_to_string("suppliers/_typeahead_options.html", {"options": options}))
+    words = {"kvk": _("KvK"), "branch": _("vestigingsnummer"), "main": _("hoofdvestiging")}
+    response = HttpResponse(render_to_string("suppliers/_typeahead_options.html", {"options": options, "words": words}))
     # After the swap: the widget opens the list once the options are in it.
     return trigger_client_event(
         response,
