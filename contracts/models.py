@@ -32,9 +32,10 @@ class ContractQuerySet(TenantQuerySet):
             return self.none()
         member_of = Membership.objects.filter(user=user).values("organisation_id")
         coordinates = Membership.objects.filter(user=user, role=Role.COORDINATOR).values("organisation_id")
+        served = Organisation.objects.filter(served_by_id__in=coordinates).values("pk")
+        # By organisation id alone (no join per contract): the lists count and sort every visible row.
         return self.filter(
-            Q(organisation_id__in=member_of)
-            | (Q(organisation__served_by_id__in=coordinates) & ~Q(status=Contract.Status.DRAFT))
+            Q(organisation_id__in=member_of) | (Q(organisation_id__in=served) & ~Q(status=Contract.Status.DRAFT))
         )
 
     def with_obligation(self) -> ContractQuerySet:
