@@ -13,9 +13,7 @@ served by ``bench-steunpunt``) and is generated with COPY the first time; later 
    own queries; consolidated totals summed contract by contract), in the same run,
 3. serves the app with gunicorn (production settings, DEBUG off, a logged-in advisor with MFA)
    and loads it with wrk (or, without wrk, a small threaded Python client): 16 connections. Every
-   page first as the product runs (the page cache on: one URL requested over and over is its best
-   case), then the list and the consolidated page with the page cache off, where every request
-   computes its page. The targets are checked on the first.
+   request computes its page. The targets are checked on these figures.
 
 Run: ``make bench BENCH_ARGS=monitoring`` (``python -m bench monitoring``; options ``--monitoring-fresh``,
 ``--monitoring-remove``, ``--monitoring-workers N``, ``--monitoring-seconds S``), or on its own:
@@ -196,8 +194,9 @@ def _generate(authority, service_point, coordinators, *, stdout) -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
+    from catalogue.models import BuildingBlock
     from contracts.models import Contract
-    from monitoring.models import Agreement, BuildingBlock, ContractFollowUp, Realisation
+    from monitoring.models import Agreement, ContractFollowUp, Realisation
     from suppliers.models import Supplier
 
     rng = random.Random(20261127)
@@ -689,8 +688,7 @@ def _backend_pids() -> list[int]:
 
 
 def measure_http(advisor, *, workers: int, seconds: int, stdout) -> dict:
-    """Every page under gunicorn as the product runs (the page cache on), then the list and the
-    consolidated page again with the page cache off: what a page costs when it must be computed."""
+    """Every page under gunicorn as the product runs: each request computes its page."""
     from django.conf import settings
     from django.utils.crypto import get_random_string
 
@@ -715,12 +713,7 @@ def measure_http(advisor, *, workers: int, seconds: int, stdout) -> dict:
         "cores": os.cpu_count(),
         "load_generator": "wrk" if shutil.which("wrk") else "python",
     }
-    stdout.write("  with the page cache (as configured by default):\n")
     result.update(_measure_pages(env, pages, cookie, workers=workers, seconds=seconds, stdout=stdout))
-    stdout.write("  without the page cache (MONITORING_PAGE_CACHE_ENTRIES=0): every request computes its page\n")
-    uncached = {name: pages[name] for name in ("list", "consolidated")}
-    env = {**env, "MONITORING_PAGE_CACHE_ENTRIES": "0"}
-    result["uncached"] = _measure_pages(env, uncached, cookie, workers=workers, seconds=seconds, stdout=stdout)
     return result
 
 
@@ -735,7 +728,7 @@ def _measure_pages(env: dict, pages: dict, cookie: str, *, workers: int, seconds
             raise SystemExit(f"the list page did not answer as the logged-in advisor (status {status})")
         servers = _server_pids(port)
         for name, path in pages.items():
-            for _ in range(20):  # warm-up: connections, plans, template caches (and the page cache)
+            for _ in range(20):  # warm-up: connections, plans, template caches
                 _get(port, path, cookie)
             # The page's own response time: one request at a time, nothing queued in front of it.
             single = []
