@@ -6,6 +6,7 @@ register it in ``SUITES``. Results are printed and written to ``bench/results/``
 
 SUITES = {
     "suppliers": "bench.suppliers",
+    "monitoring": "bench.monitoring",
     "load": "bench.load",
     "knowledgebase": "bench.knowledgebase",
     "reliability": "bench.reliability",

@@ -55,7 +55,7 @@ def add_arguments(parser) -> None:
     group.add_argument("--load-scale", choices=["national", "tiny"], default="national",
                        help="national (default) or tiny (a few hundred rows, to try the suite)")
     group.add_argument("--load-rate", type=float, default=TARGET_RATE, help="arrival rate, requests/s (default 80)")
-    group.add_argument("--load-seconds", type=float, default=120, help="measured seconds of the mixed phase (default 120)")
+    group.add_argument("--load-mixed-seconds", type=float, default=120, help="measured seconds of the mixed phase (default 120)")
     group.add_argument("--load-warmup", type=float, default=20, help="unmeasured seconds before each phase (default 20)")
     group.add_argument("--load-ratio-seconds", type=float, default=30,
                        help="measured seconds of the empty-page and 10 k list phases (default 30)")
@@ -221,7 +221,7 @@ def build_plan(scale: loaddata.Scale, args) -> dict:
         "login_concurrency": args.load_workers,
         "login_timeout": 1800,
         "phases": [
-            ["mixed", args.load_seconds, args.load_warmup],
+            ["mixed", args.load_mixed_seconds, args.load_warmup],
             ["empty", args.load_ratio_seconds, min(args.load_warmup, 10)],
             ["list10k", args.load_ratio_seconds, min(args.load_warmup, 10)],
         ],
@@ -332,14 +332,17 @@ sys.stdout.write(out.getvalue())
 """
 
 
-def profile(database_url: str) -> str:
+def profile(database_url: str) -> str | None:
     """cProfile of the list and the contract page in a process with the production settings."""
     from bench.server import production_env
 
     env = production_env(database_url, WORK_DIR / "static", WIZZR_REQUIRE_MFA="1")
     print("Profiling the list and a contract page in process …", flush=True)
-    text = subprocess.run([sys.executable, "-c", PROFILE_SCRIPT], cwd=BASE_DIR, env=env, check=True,
-                          capture_output=True, text=True).stdout
+    done = subprocess.run([sys.executable, "-c", PROFILE_SCRIPT], cwd=BASE_DIR, env=env, capture_output=True, text=True)
+    if done.returncode:
+        print(f"  the profile failed:\n{done.stderr[-2000:]}", flush=True)
+        return None
+    text = done.stdout
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / "load-profile-latest.txt"
     path.write_text(text)
