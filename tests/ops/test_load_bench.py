@@ -77,7 +77,7 @@ def test_the_generator_builds_the_shape_and_leaves_its_marker(tiny):
 def _plan():
     from bench.load import build_plan
 
-    args = SimpleNamespace(load_rate=80.0, load_list_rate=20.0, load_seconds=1, load_warmup=1,
+    args = SimpleNamespace(load_rate=80.0, load_list_rate=20.0, load_mixed_seconds=1, load_warmup=1,
                            load_ratio_seconds=1, load_workers=2)
     return build_plan(loaddata.TINY, args)
 
