@@ -183,6 +183,9 @@ BEGIN
     LOOP
         FOREACH v_shift IN ARRAY ARRAY[0, 1, -1] LOOP
             v_cut := left(v_candidate, length(p_word) + v_shift);
+            -- A start shorter than the word only as a whole word: "jansenn" -> "jansen", but
+            -- "jansen" not -> "janse" (which would stand for every word that starts so).
+            CONTINUE WHEN v_shift < 0 AND length(v_candidate) <> length(p_word) - 1;
             IF length(v_cut) = length(p_word) + v_shift AND suppliers_one_typo(p_word, v_cut)
                AND NOT starts_with(v_cut, p_word)
                AND NOT EXISTS (SELECT 1 FROM unnest(v_kept) AS k WHERE starts_with(v_cut, k)) THEN
@@ -245,7 +248,10 @@ SET max_parallel_workers_per_gather = 0
 AS $$
 DECLARE
     v_window integer;                   -- matches ranked and counted per search: p_window, at most 1,000
-    c_scan constant integer := 30000;   -- word-table entries read at most per driver spelling
+    c_scan_first constant integer := 5000;  -- word-table entries read per driver spelling, at first
+    c_scan constant integer := 50000;   -- … and at most, when the first read found fewer than p_limit
+    v_scan integer := c_scan_first;
+    v_full integer;                     -- how many establishments of the scan have every word
     c_partial constant integer := 200;  -- entries per word read for partial matches
     c_region_scan constant integer := 5000;  -- entries per driver spelling read for matches in the region
     v_key text := suppliers_normalise(left(p_query, 100));
@@ -277,7 +283,6 @@ DECLARE
     v_mask bigint := 0;
     v_place text;
     v_plain boolean;               -- every word required and without variants: all candidates match all
-    v_capped boolean := false;
     v_partial boolean := false;
     v_count integer;
     i integer;
@@ -438,30 +443,28 @@ BEGIN
     v_c4 := v_checks[4];
     v_checks := v_checks[5:];
 
+    LOOP
     WITH full_matches AS (
-        -- Per spelling of the driver: its entries in index order, at most c_scan read, the first
-        -- v_window that have every other word.
+        -- Per spelling of the driver: its entries in index order, at most v_scan read, the first
+        -- v_window that have every other word (the signature bits first, then the strings).
         SELECT m.* FROM unnest(v_driver_spellings) AS d(spelling)
         CROSS JOIN LATERAL (
-            SELECT sw.supplier_id, sw.name_key, sw.trade_key, sw.city_key, sw.is_main, sw.area, sw.scanned
-            FROM (
-                SELECT x.supplier_id, x.name_key, x.trade_key, x.city_key, x.is_main, x.area, x.word_bits,
-                       concat(' ', x.name_key, ' ', x.trade_key, ' ', x.city_key) AS words,
-                       row_number() OVER () AS scanned
-                FROM (SELECT * FROM suppliers_supplierword
-                      WHERE word >= d.spelling AND word < d.spelling || '~'
-                      ORDER BY word, name_key, supplier_id
-                      LIMIT c_scan) AS x
-            ) AS sw
-            WHERE (sw.word_bits & v_mask) = v_mask
-              AND (v_c1 IS NULL OR sw.words ~ v_c1)
-              AND (v_c2 IS NULL OR sw.words ~ v_c2)
-              AND (v_c3 IS NULL OR sw.words ~ v_c3)
-              AND (v_c4 IS NULL OR sw.words ~ v_c4)
-              AND (cardinality(v_checks) = 0 OR NOT EXISTS (SELECT 1 FROM unnest(v_checks) AS p WHERE sw.words !~ p))
+            SELECT x.supplier_id, x.name_key, x.trade_key, x.city_key, x.is_main, x.area
+            FROM (SELECT * FROM suppliers_supplierword
+                  WHERE word >= d.spelling AND word < d.spelling || '~'
+                  ORDER BY word, name_key, supplier_id
+                  LIMIT v_scan) AS x
+            WHERE CASE WHEN (x.word_bits & v_mask) <> v_mask THEN false ELSE  -- the cheap test first, always
+                  (v_c1 IS NULL OR concat(' ', x.name_key, ' ', x.trade_key, ' ', x.city_key) ~ v_c1)
+              AND (v_c2 IS NULL OR concat(' ', x.name_key, ' ', x.trade_key, ' ', x.city_key) ~ v_c2)
+              AND (v_c3 IS NULL OR concat(' ', x.name_key, ' ', x.trade_key, ' ', x.city_key) ~ v_c3)
+              AND (v_c4 IS NULL OR concat(' ', x.name_key, ' ', x.trade_key, ' ', x.city_key) ~ v_c4)
+              AND (cardinality(v_checks) = 0 OR NOT EXISTS (
+                  SELECT 1 FROM unnest(v_checks) AS p WHERE concat(' ', x.name_key, ' ', x.trade_key, ' ', x.city_key) !~ p))
+              END
               AND (cardinality(v_numbers) = 0 OR EXISTS (
                   SELECT 1 FROM suppliers_supplier s
-                  WHERE s.id = sw.supplier_id
+                  WHERE s.id = x.supplier_id
                     AND NOT EXISTS (SELECT 1 FROM unnest(v_numbers) AS n WHERE NOT starts_with(s.kvk_number, n))))
             LIMIT v_window
         ) AS m
@@ -470,19 +473,20 @@ BEGIN
         -- When the searcher has a region: up to 200 more matches there, beyond the alphabetical window.
         SELECT m.* FROM unnest(v_driver_spellings) AS d(spelling)
         CROSS JOIN LATERAL (
-            SELECT sw.supplier_id, sw.name_key, sw.trade_key, sw.city_key, sw.is_main, sw.area, 0::bigint AS scanned
-            FROM (SELECT x.*, concat(' ', x.name_key, ' ', x.trade_key, ' ', x.city_key) AS words
-                  FROM (SELECT * FROM suppliers_supplierword
-                        WHERE word >= d.spelling AND word < d.spelling || '~'
-                        ORDER BY word, name_key, supplier_id
-                        LIMIT c_region_scan) AS x) AS sw
-            WHERE sw.area = ANY (p_region)
-              AND (sw.word_bits & v_mask) = v_mask
-              AND (v_c1 IS NULL OR sw.words ~ v_c1)
-              AND (v_c2 IS NULL OR sw.words ~ v_c2)
-              AND (v_c3 IS NULL OR sw.words ~ v_c3)
-              AND (v_c4 IS NULL OR sw.words ~ v_c4)
-              AND (cardinality(v_checks) = 0 OR NOT EXISTS (SELECT 1 FROM unnest(v_checks) AS p WHERE sw.words !~ p))
+            SELECT x.supplier_id, x.name_key, x.trade_key, x.city_key, x.is_main, x.area
+            FROM (SELECT * FROM suppliers_supplierword
+                  WHERE word >= d.spelling AND word < d.spelling || '~'
+                  ORDER BY word, name_key, supplier_id
+                  LIMIT c_region_scan) AS x
+            WHERE x.area = ANY (p_region)
+              AND CASE WHEN (x.word_bits & v_mask) <> v_mask THEN false ELSE  -- the cheap test first, always
+                  (v_c1 IS NULL OR concat(' ', x.name_key, ' ', x.trade_key, ' ', x.city_key) ~ v_c1)
+              AND (v_c2 IS NULL OR concat(' ', x.name_key, ' ', x.trade_key, ' ', x.city_key) ~ v_c2)
+              AND (v_c3 IS NULL OR concat(' ', x.name_key, ' ', x.trade_key, ' ', x.city_key) ~ v_c3)
+              AND (v_c4 IS NULL OR concat(' ', x.name_key, ' ', x.trade_key, ' ', x.city_key) ~ v_c4)
+              AND (cardinality(v_checks) = 0 OR NOT EXISTS (
+                  SELECT 1 FROM unnest(v_checks) AS p WHERE concat(' ', x.name_key, ' ', x.trade_key, ' ', x.city_key) !~ p))
+              END
               AND cardinality(v_numbers) = 0
             LIMIT 200
         ) AS m
@@ -491,14 +495,14 @@ BEGIN
     name_starts AS (
         -- The legal and trade names that start with the input (the supplier table's name indexes).
         (SELECT s.id AS supplier_id, s.name_key, s.trade_key, s.city_key, s.is_main_branch AS is_main,
-                suppliers_postcode_area(s.postcode) AS area, 0::bigint AS scanned
+                suppliers_postcode_area(s.postcode) AS area
          FROM suppliers_supplier s
          WHERE v_place IS NULL AND cardinality(v_numbers) = 0 AND length(v_words_key) >= 2
            AND s.name_key >= v_words_key AND s.name_key < v_words_key || '~' AND s.is_active
          ORDER BY s.name_key, s.id LIMIT 20)
         UNION ALL
         (SELECT s.id, s.name_key, s.trade_key, s.city_key, s.is_main_branch,
-                suppliers_postcode_area(s.postcode), 0::bigint
+                suppliers_postcode_area(s.postcode)
          FROM suppliers_supplier s
          WHERE v_place IS NULL AND cardinality(v_numbers) = 0 AND length(v_words_key) >= 2
            AND s.trade_key >= v_words_key AND s.trade_key < v_words_key || '~' AND s.is_active
@@ -534,9 +538,13 @@ BEGIN
     )
     SELECT coalesce(array_agg(r.supplier_id ORDER BY r.position) FILTER (WHERE r.position <= p_limit), '{}'),
            count(*)::integer,
-           (SELECT count(*) >= v_window OR coalesce(max(scanned), 0) >= c_scan FROM full_matches)
-    INTO ids, v_count, v_capped
+           (SELECT count(*)::integer FROM full_matches)
+    INTO ids, v_count, v_full
     FROM ranked r;
+    -- A rare combination of common words: read further, once.
+    EXIT WHEN cardinality(ids) >= p_limit OR v_best <= v_scan OR v_scan >= c_scan;
+    v_scan := c_scan;
+    END LOOP;
 
     IF cardinality(ids) = 0 AND cardinality(v_required) > 1 THEN
         -- Nothing matches every word: offer the first entries of each word (and its variants) as
@@ -579,9 +587,18 @@ BEGIN
     IF v_partial THEN
         more := NULL;  -- partial matches beyond the list: how many is not known
         more_is_estimate := true;
-    ELSE
+    ELSIF v_full >= v_window OR v_best = 'Infinity'::double precision AND v_full > 0 AND v_best > v_scan THEN
+        -- The window filled up (or a short prefix was not read to its end): at least this many.
         more := greatest(least(v_count, v_window) - cardinality(ids), 0);
-        more_is_estimate := v_capped;
+        more_is_estimate := true;
+    ELSIF v_best > v_scan THEN
+        -- The scan stopped before the end of the driver's entries: extrapolate its share of
+        -- matches to all of them (the vocabulary knows how many there are).
+        more := greatest(least(round(v_full * v_best / least(v_best, v_scan * cardinality(v_driver_spellings)))::integer
+                               + v_count - v_full, 100000) - cardinality(ids), 0);
+        more_is_estimate := true;
+    ELSE
+        more := greatest(v_count - cardinality(ids), 0);
     END IF;
 END
 $$;
