@@ -72,7 +72,7 @@ def test_an_advisor_enters_a_contract_adds_two_attachments_and_hands_it_over(
     expect(supplier_box).to_have_attribute("aria-expanded", "true")
     check_page(page)
     option.click()
-    expect(page.get_by_text("Industrieweg 14, 6827 AB Arnhem")).to_be_visible()
+    expect(page.locator("[data-supplier-card]").get_by_text("Industrieweg 14, 6827 AB Arnhem")).to_be_visible()
     check_page(page)
     shot(page, "3-form-filled")
     page.get_by_role("button", name="Opslaan en verder naar Bijlagen").click()

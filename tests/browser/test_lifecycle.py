@@ -164,7 +164,7 @@ def test_a_contract_lives_from_entry_to_outcome_across_the_four_roles(
     expect(page.locator("#sroi-obligation")).to_have_text(re.compile(r"€\s?12\.500,00"))
     page.get_by_role("combobox", name="Uitvoerende partij").press_sequentially("van den heuvel", delay=30)
     page.get_by_role("option", name=re.compile("Van den Heuvel.*Arnhem")).click()
-    expect(page.get_by_text("Industrieweg 14, 6827 AB Arnhem")).to_be_visible()
+    expect(page.locator("[data-supplier-card]").get_by_text("Industrieweg 14, 6827 AB Arnhem")).to_be_visible()
     page.get_by_role("button", name="Opslaan en verder naar Bijlagen").click()
     page.get_by_label("Bestand 1").set_input_files(
         files=[{"name": "sroi-afspraken.pdf", "mimeType": "application/pdf", "buffer": samples.PDF}]

@@ -1,8 +1,0 @@
-from django.contrib.postgres.operations import TrigramExtension, UnaccentExtension
-from django.db import migrations
-
-
-class Migration(migrations.Migration):
-    dependencies = [("wizzr", "0001_initial")]
-
-    operations = [TrigramExtension(), UnaccentExtension()]
