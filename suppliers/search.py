@@ -74,16 +74,22 @@ def search_suppliers(
     result = SearchResult(suppliers=[], query=query, searchable=any(ch.isalnum() for ch in query))
     if not result.searchable:
         return result
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT ids, more, more_is_estimate, terms FROM suppliers_search_ids(%s, %s, %s::text[])",
-            [query, limit, _areas(region)],
-        )
-        ids, result.more, result.more_is_estimate, terms = cursor.fetchone()
-    if ids:
-        found = Supplier.objects.in_bulk(ids)
-        result.suppliers = [found[pk] for pk in ids if pk in found]
-    result.highlight_terms = _matched_terms(terms or [], result.suppliers)
+    # One round trip: the suppliers in rank order, each row also carrying the search's figures (one
+    # row of NULL supplier columns when nothing matched).
+    rows = list(Supplier.objects.raw(
+        """
+        SELECT s.*, r.more AS search_more, r.more_is_estimate AS search_more_is_estimate, r.terms AS search_terms
+        FROM suppliers_search_ids(%s, %s, %s::text[]) AS r
+        LEFT JOIN LATERAL unnest(r.ids) WITH ORDINALITY AS f(id, position) ON true
+        LEFT JOIN suppliers_supplier AS s ON s.id = f.id
+        ORDER BY f.position
+        """,
+        [query, limit, _areas(region)],
+    ))
+    if rows:
+        result.more, result.more_is_estimate = rows[0].search_more, bool(rows[0].search_more_is_estimate)
+        result.suppliers = [row for row in rows if row.pk is not None]
+        result.highlight_terms = _matched_terms(rows[0].search_terms or [], result.suppliers)
     return result
 
 
