@@ -231,3 +231,15 @@ def test_the_merge_confirmation_shows_what_uses_each_supplier(client, staff, reg
 def test_there_is_no_bulk_delete_of_the_registry(client, staff, registry):
     body = client.get(reverse(CHANGELIST)).content.decode()
     assert 'value="delete_selected"' not in body and 'value="merge_suppliers"' in body
+
+
+def test_the_registrys_contact_person_is_shown_and_kept(client, staff, registry):
+    response = client.post(reverse("admin:suppliers_supplier_add"), _add_data(
+        branch_number="000012345998", contact_name="A. de Vries", contact_email="a.devries@rijn.example",
+        contact_phone="06 12345678"))
+    assert response.status_code == 302
+    added = Supplier.objects.get(branch_number="000012345998")
+    assert (added.contact_name, added.contact_email, added.contact_phone) == (
+        "A. de Vries", "a.devries@rijn.example", "06 12345678")
+    body = client.get(reverse("admin:suppliers_supplier_change", args=[added.pk])).content.decode()
+    assert "Contactpersoon" in body and 'value="A. de Vries"' in body
