@@ -285,6 +285,7 @@ DECLARE
     v_plain boolean;               -- every word required and without variants: all candidates match all
     v_partial boolean := false;
     v_count integer;
+    v_candidates bigint[];
     i integer;
 BEGIN
     ids := '{}';
@@ -383,31 +384,48 @@ BEGIN
     END IF;
 
     IF v_kvk IS NOT NULL OR v_branch IS NOT NULL OR v_postcode IS NOT NULL THEN
-        -- An identifier selects the candidates (a company's establishments, one establishment or
-        -- the establishments at a postcode); the words rank them.
-        SELECT r.ids, r.total INTO ids, v_count FROM (
-            SELECT array_agg(c.id ORDER BY c.position) FILTER (WHERE c.position <= p_limit) AS ids,
-                   count(*)::integer AS total
-            FROM (
-                SELECT s.id, row_number() OVER (ORDER BY
-                        (SELECT count(*) FROM unnest(v_any) AS p
-                         WHERE concat(' ', s.name_key, ' ', s.trade_key, ' ', s.city_key) ~ p) DESC,
-                        s.is_main_branch DESC,
-                        suppliers_postcode_area(s.postcode) = ANY (p_region) DESC,
-                        s.name_key, s.branch_number, s.id) AS position
-                FROM (
-                    SELECT * FROM suppliers_supplier s
-                    WHERE s.is_active
-                      AND (v_kvk IS NULL OR s.kvk_number = v_kvk)
-                      AND (v_branch IS NULL OR s.branch_number = v_branch)
-                      AND (v_postcode IS NULL OR s.postcode = v_postcode)
-                    LIMIT v_window + 1
-                ) AS s
-            ) AS c
-        ) AS r;
-        ids := coalesce(ids, '{}');
-        more := greatest(least(v_count, v_window) - cardinality(ids), 0);
-        more_is_estimate := v_count > v_window;
+        -- An identifier selects the candidates (one establishment, a company's establishments or
+        -- the establishments at a postcode): each its own statement on its own index, so that
+        -- no plan has to serve all three. At most 200 (and the main establishments) are ranked.
+        IF v_branch IS NOT NULL THEN
+            v_candidates := ARRAY(SELECT id FROM suppliers_supplier
+                                  WHERE branch_number = v_branch AND is_active LIMIT 1);
+        ELSIF v_kvk IS NOT NULL THEN
+            v_candidates := ARRAY(
+                (SELECT id FROM suppliers_supplier WHERE kvk_number = v_kvk AND is_active AND is_main_branch LIMIT 10)
+                UNION
+                (SELECT id FROM suppliers_supplier WHERE kvk_number = v_kvk AND is_active
+                 ORDER BY kvk_number, branch_number LIMIT 200));
+            IF cardinality(v_candidates) >= 200 THEN  -- counted on the index: inactive ones too
+                SELECT count(*) INTO v_count FROM (
+                    SELECT 1 FROM suppliers_supplier WHERE kvk_number = v_kvk LIMIT v_window + 1) AS x;
+            END IF;
+        ELSE
+            v_candidates := ARRAY(SELECT id FROM suppliers_supplier
+                                  WHERE postcode = v_postcode AND is_active LIMIT 200);
+            IF cardinality(v_candidates) >= 200 THEN
+                SELECT count(*) INTO v_count FROM (
+                    SELECT 1 FROM suppliers_supplier WHERE postcode = v_postcode LIMIT v_window + 1) AS x;
+            END IF;
+        END IF;
+        -- The words rank them.
+        SELECT coalesce(array_agg(c.id ORDER BY c.position) FILTER (WHERE c.position <= p_limit), '{}'),
+               count(*)::integer
+        INTO ids, v_full
+        FROM (
+            SELECT s.id, row_number() OVER (ORDER BY
+                    (SELECT count(*) FROM unnest(v_any) AS p
+                     WHERE concat(' ', s.name_key, ' ', s.trade_key, ' ', s.city_key) ~ p) DESC,
+                    s.is_main_branch DESC,
+                    suppliers_postcode_area(s.postcode) = ANY (p_region) DESC,
+                    s.name_key, s.branch_number, s.id) AS position
+            FROM suppliers_supplier s
+            WHERE s.id = ANY (v_candidates)
+              AND (v_kvk IS NULL OR s.kvk_number = v_kvk)
+              AND (v_postcode IS NULL OR s.postcode = v_postcode)
+        ) AS c;
+        more := greatest(least(greatest(coalesce(v_count, 0), v_full), v_window) - cardinality(ids), 0);
+        more_is_estimate := coalesce(v_count, 0) > v_full;
         RETURN;
     END IF;
 
