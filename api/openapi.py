@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from catalogue.models import BuildingBlock
 from contracts.models import Contract
 from monitoring.annual import FIRST_YEAR
 from monitoring.figures import Track
-from monitoring.models import BuildingBlock
 
 MONEY = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "description": "EUR excl. btw, twee decimalen"}
 NULLABLE_MONEY = {"type": ["string", "null"], "pattern": r"^-?\d+\.\d{2}$"}

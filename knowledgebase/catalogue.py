@@ -1,6 +1,6 @@
 """The ``[[bouwblokken]]`` placeholder: the building-block catalogues as Markdown, from live data.
 
-Catalogues are maintained by administrators (``monitoring``); the knowledge-base article shows
+Catalogues are maintained by administrators (``catalogue``); the knowledge-base article shows
 whatever version is in force today, so it never goes stale.
 """
 
@@ -12,7 +12,9 @@ import re
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from catalogue.models import Catalogue
 from knowledgebase.markdown import register_placeholder
+from wizzr.units import euro
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|#])")
 
@@ -26,14 +28,7 @@ def md_text(value: str) -> str:
 @register_placeholder("bouwblokken")
 def building_blocks(language: str) -> str:
     """Markdown tables of each catalogue's version in force today, with bonuses; a notice if none."""
-    try:
-        from monitoring.models import Catalogue
-        from monitoring.values import euro
-    except ImportError:  # pragma: no cover - monitoring is installed in every configuration we ship
-        Catalogue = euro = None
     with translation.override(language):
-        if Catalogue is None:
-            return _("*Het overzicht van de bouwblokken is op dit moment niet beschikbaar.*")
         today = timezone.localdate()
         parts: list[str] = []
         catalogues = Catalogue.objects.select_related("region").order_by("region__name", "name")

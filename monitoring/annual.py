@@ -23,9 +23,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from catalogue.models import BuildingBlock
 from contracts.models import Contract
 from monitoring.figures import with_progress
-from monitoring.models import BuildingBlock, Realisation
+from monitoring.models import Realisation
 from monitoring.reports import Bucket, Consolidated, chart, consolidated, share
 from monitoring.templatetags.monitoring_tags import amount
 from wizzr.models import Organisation

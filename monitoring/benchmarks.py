@@ -32,9 +32,10 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from catalogue.models import BuildingBlock, Region
 from contracts.models import Contract
 from monitoring.figures import with_progress
-from monitoring.models import BenchmarkFigure, BuildingBlock, Realisation, Region
+from monitoring.models import BenchmarkFigure, Realisation
 from wizzr.models import Organisation
 
 MIN_ORGANISATIONS = 5
@@ -267,8 +268,8 @@ DEMO_PEERS = [
 def _demo_peers() -> int:
     from monitoring import seed as demo
     from monitoring import services
-    from monitoring.values import add_months
     from wizzr.models import User
+    from wizzr.units import add_months
 
     service_point = Organisation.objects.filter(slug="steunpunt-sroi-midden-gelderland").first()
     sanne = User.objects.filter(email=demo.MG_COORDINATOR).first()

@@ -13,10 +13,8 @@ from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from contracts.forms import DutchDecimalField
-from contracts.models import Contract
-from monitoring.models import Agreement, Bonus, BuildingBlock, CatalogueVersion, ContractFollowUp, Realisation
-from monitoring.values import (
+from catalogue.models import Bonus, BuildingBlock, CatalogueVersion
+from catalogue.values import (
     MAX_HOURS,
     MAX_HOURS_PER_WEEK,
     MAX_MONTHS,
@@ -25,6 +23,9 @@ from monitoring.values import (
     Valuation,
     activity_value,
 )
+from contracts.forms import DutchDecimalField
+from contracts.models import Contract
+from monitoring.models import Agreement, ContractFollowUp, Realisation
 from wizzr.bounds import MONEY_MAX, MONEY_TOO_LARGE
 
 QUANTITY_FIELDS = ("persons", "hours_per_week", "months", "hours", "invoice_amount")

@@ -1,9 +1,8 @@
-"""Monitoring: building-block catalogues (reference data) and the coordinator's follow-up of contracts.
+"""Monitoring: the coordinator's follow-up of contracts.
 
-Catalogues are regional reference data shared by every tenant. A region's catalogue has versions;
-a contract pins the version in force when it was handed over, and the values of its agreements
-and realisations are stored when they are saved, so that a later version (or a correction of a
-block) never changes the figures of older contracts.
+A contract pins the catalogue version (``catalogue.models``) in force when it was handed over, and
+the values of its agreements and realisations are stored when they are saved, so that a later
+version (or a correction of a block) never changes the figures of older contracts.
 """
 
 from __future__ import annotations
@@ -13,285 +12,17 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from catalogue.models import Bonus, BuildingBlock, CatalogueVersion, Region
 from contracts.models import Contract
 from wizzr.models import TenantOwned, TenantQuerySet
 from wizzr.scanning import ScannedFile
 
 ZERO = Decimal("0.00")
-
-
-class Region(models.Model):
-    """A region with one building-block catalogue, and the SROI service points that work with it."""
-
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(_("naam"), max_length=120, unique=True)
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    service_points = models.ManyToManyField(
-        "wizzr.Organisation",
-        verbose_name=_("servicepunten"),
-        related_name="sroi_regions",
-        blank=True,
-        limit_choices_to={"kind": "service_point"},
-        help_text=_("De SROI-servicepunten die met het bouwblokkenmodel van deze regio werken."),
-    )
-
-    class Meta:
-        verbose_name = _("regio")
-        verbose_name_plural = _("regio's")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Catalogue(models.Model):
-    """The building-block model (bouwblokkenmodel) of a region."""
-
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    region = models.OneToOneField(Region, verbose_name=_("regio"), on_delete=models.PROTECT, related_name="catalogue")
-    name = models.CharField(_("naam"), max_length=160)
-
-    class Meta:
-        verbose_name = _("bouwblokkenmodel")
-        verbose_name_plural = _("bouwblokkenmodellen")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class CatalogueVersionQuerySet(models.QuerySet):
-    def published(self) -> CatalogueVersionQuerySet:
-        """The versions that can be in force; drafts never are."""
-        return self.filter(status=CatalogueVersion.Status.PUBLISHED)
-
-    def in_force_for(self, *, service_point, on) -> CatalogueVersion | None:
-        """Return the published version of the service point's region in force on date ``on``, or None.
-
-        That is the latest published version with ``valid_from`` on or before ``on``; None when the
-        service point has no region or the region has no published version yet.
-        """
-        if service_point is None:
-            return None
-        return (
-            self.published()
-            .filter(catalogue__region__service_points=service_point, valid_from__lte=on)
-            .order_by("-valid_from", "-pk")
-            .first()
-        )
-
-
-class CatalogueVersion(models.Model):
-    """One version of a catalogue. A draft is prepared in the admin (see ``monitoring.catalogue``);
-    publishing fixes its valid-from date and freezes it with its blocks and bonuses, so that the
-    contracts that pin it never see a value change. Versions made in code (the shipped catalogues)
-    are published."""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("concept")
-        PUBLISHED = "published", _("gepubliceerd")
-
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    catalogue = models.ForeignKey(
-        Catalogue, verbose_name=_("bouwblokkenmodel"), on_delete=models.PROTECT, related_name="versions"
-    )
-    label = models.CharField(_("versie"), max_length=80, help_text=_("Bijvoorbeeld ‘V05 april 2023’."))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED)
-    valid_from = models.DateField(
-        _("geldig vanaf"), null=True, blank=True, help_text=_("Wordt vastgesteld bij het publiceren.")
-    )
-    notes = models.TextField(_("toelichting"), blank=True)
-
-    objects = CatalogueVersionQuerySet.as_manager()
-
-    # What a published version keeps for good.
-    FROZEN_FIELDS = ("catalogue_id", "label", "status", "valid_from", "notes")
-
-    class Meta:
-        verbose_name = _("versie bouwblokkenmodel")
-        verbose_name_plural = _("versies bouwblokkenmodel")
-        ordering = ["catalogue__name", "-valid_from"]
-        constraints = [
-            models.UniqueConstraint(fields=["catalogue", "label"], name="catalogueversion_unique_label"),
-            models.UniqueConstraint(
-                fields=["catalogue", "valid_from"],
-                condition=Q(status="published"),
-                name="catalogueversion_unique_valid_from",
-            ),
-            models.CheckConstraint(
-                condition=Q(status="draft") | Q(valid_from__isnull=False),
-                name="catalogueversion_published_has_valid_from",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.catalogue.name} {self.label}"
-
-    @property
-    def is_published(self) -> bool:
-        return self.status == self.Status.PUBLISHED
-
-    def clean(self) -> None:
-        if self.pk is None:
-            return
-        stored = CatalogueVersion.objects.filter(pk=self.pk, status=self.Status.PUBLISHED).first()
-        if stored and any(getattr(stored, name) != getattr(self, name) for name in self.FROZEN_FIELDS):
-            raise ValidationError(FROZEN_MESSAGE)
-
-
-FROZEN_MESSAGE = _("Een gepubliceerde versie ligt vast. Maak een nieuwe versie op basis van deze.")
-
-
-def refuse_frozen_version(part: models.Model) -> None:
-    """Refuse a new or changed block or bonus of a published version (``part.clean``)."""
-    if part.version_id is not None and CatalogueVersion.objects.published().filter(pk=part.version_id).exists():
-        raise ValidationError(FROZEN_MESSAGE)
-    if part.pk is not None:
-        stored_version = type(part).objects.filter(pk=part.pk).values_list("version_id", flat=True).first()
-        if stored_version and CatalogueVersion.objects.published().filter(pk=stored_version).exists():
-            raise ValidationError(FROZEN_MESSAGE)
-
-
-class BuildingBlock(models.Model):
-    """A valued SROI activity in one catalogue version (see ``monitoring.values``)."""
-
-    class Category(models.TextChoices):
-        EMPLOYMENT = "employment", _("werkgelegenheid")
-        LEARN_WORK = "learn_work", _("leerwerktraject")
-        INTERNSHIP = "internship", _("stage en werkervaring")
-        SOCIAL_PURCHASING = "social_purchasing", _("sociaal inkopen")
-        SOCIAL_ACTIVITY = "social_activity", _("maatschappelijke activiteit")
-
-    class Unit(models.TextChoices):
-        PER_YEAR = "per_year", _("per jaar (naar rato uren per week ÷ 36 en maanden)")
-        PER_MONTH = "per_month", _("per maand")
-        PER_LEARN_WORK_YEAR = "per_learn_work_year", _("per leerwerkjaar (naar rato maanden)")
-        PER_HOUR = "per_hour", _("per uur")
-        INVOICE_PERCENTAGE = "invoice_percentage", _("percentage van het factuurbedrag excl. btw")
-
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    version = models.ForeignKey(
-        CatalogueVersion, verbose_name=_("versie"), on_delete=models.PROTECT, related_name="blocks"
-    )
-    name = models.CharField(_("naam"), max_length=200)
-    category = models.CharField(_("categorie"), max_length=20, choices=Category.choices)
-    unit = models.CharField(_("eenheid"), max_length=20, choices=Unit.choices)
-    value = models.DecimalField(
-        _("waarde"),
-        max_digits=12,
-        decimal_places=2,
-        validators=[MinValueValidator(ZERO)],
-        help_text=_("Bedrag in euro per eenheid; bij ‘percentage van het factuurbedrag’ het percentage (0–100)."),
-    )
-    counting_months = models.PositiveSmallIntegerField(
-        _("telduur in maanden"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1)],
-        help_text=_("Alleen bij ‘per jaar’: hoe lang een plaatsing ten hoogste meetelt. Leeg = altijd."),
-    )
-    description = models.TextField(_("toelichting"), blank=True)
-    position = models.PositiveSmallIntegerField(_("volgorde"), default=0)
-
-    class Meta:
-        verbose_name = _("bouwblok")
-        verbose_name_plural = _("bouwblokken")
-        ordering = ["version", "position", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["version", "name"], name="buildingblock_unique_name_per_version"),
-            models.CheckConstraint(condition=Q(value__gte=0), name="buildingblock_value_not_negative"),
-            models.CheckConstraint(
-                condition=~Q(unit="invoice_percentage") | Q(value__lte=100),
-                name="buildingblock_percentage_at_most_100",
-            ),
-            models.CheckConstraint(
-                condition=Q(counting_months__isnull=True) | Q(unit="per_year"),
-                name="buildingblock_counting_only_per_year",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def clean(self) -> None:
-        refuse_frozen_version(self)
-
-    @property
-    def counts_always(self) -> bool:
-        return self.unit == self.Unit.PER_YEAR and self.counting_months is None
-
-    @property
-    def takes_bonuses(self) -> bool:
-        return self.unit == self.Unit.PER_YEAR
-
-    @property
-    def value_label(self) -> str:
-        """The value with its unit in words, e.g. ‘€ 30.000,00 per jaar, telt 24 maanden’."""
-        from monitoring.values import block_value_label
-
-        return block_value_label(self)
-
-
-class Bonus(models.Model):
-    """An addition to per-year blocks of a version (e.g. 50-plus, permanent contract, status holder)."""
-
-    class Kind(models.TextChoices):
-        AGE = "age", _("leeftijd")
-        PERMANENT_CONTRACT = "permanent_contract", _("vast contract")
-        STATUS_HOLDER = "status_holder", _("statushouder of taalachterstand")
-        OTHER = "other", _("overig")
-
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    version = models.ForeignKey(
-        CatalogueVersion, verbose_name=_("versie"), on_delete=models.PROTECT, related_name="bonuses"
-    )
-    name = models.CharField(_("naam"), max_length=200)
-    kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices)
-    value = models.DecimalField(
-        _("waarde per jaar"),
-        max_digits=12,
-        decimal_places=2,
-        validators=[MinValueValidator(ZERO)],
-        help_text=_("Komt bovenop een bouwblok ‘per jaar’, naar rato van uren en maanden zoals dat bouwblok."),
-    )
-    min_age = models.PositiveSmallIntegerField(
-        _("vanaf leeftijd"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(15), MaxValueValidator(80)],
-        help_text=_("Alleen bij een leeftijdsbonus; dan is het geboortejaar van de kandidaat nodig."),
-    )
-    position = models.PositiveSmallIntegerField(_("volgorde"), default=0)
-
-    class Meta:
-        verbose_name = _("bonus")
-        verbose_name_plural = _("bonussen")
-        ordering = ["version", "position", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["version", "name"], name="bonus_unique_name_per_version"),
-            models.CheckConstraint(condition=Q(value__gte=0), name="bonus_value_not_negative"),
-            models.CheckConstraint(
-                condition=(Q(kind="age") & Q(min_age__isnull=False)) | (~Q(kind="age") & Q(min_age__isnull=True)),
-                name="bonus_min_age_only_for_age",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def clean(self) -> None:
-        refuse_frozen_version(self)
-
-    @property
-    def needs_birth_year(self) -> bool:
-        return self.kind == self.Kind.AGE
 
 
 # Follow-up of handed-over contracts --------------------------------------------------------------
@@ -711,7 +442,7 @@ class ContractTotal(models.Model):
     """Per contract: the sums of its agreements (planned) and of its approved and submitted realisations.
 
     Kept by PostgreSQL triggers on ``monitoring_agreement`` and ``monitoring_realisation``
-    (migration 0004), so every write path keeps it right, bulk updates included. Lists sort and
+    (migration 0002_contract_totals), so every write path keeps it right, bulk updates included. Lists sort and
     filter on these figures without summing 100,000 realisations per request. Read-only for Python.
     """
 

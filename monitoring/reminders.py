@@ -21,8 +21,8 @@ from contracts.models import Contract
 from monitoring.figures import with_progress
 from monitoring.models import Reminder
 from monitoring.services import coordinators_of
-from monitoring.values import euro
 from wizzr.notifications import notify
+from wizzr.units import euro
 
 NO_AGREEMENTS_AFTER_DAYS = 14
 ENDING_WITHIN_DAYS = 30

@@ -22,10 +22,11 @@ from django.db.models.functions import Cast, Coalesce, ExtractYear, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from catalogue.models import BuildingBlock
 from contracts.models import Contract
 from monitoring import panels
 from monitoring.figures import Track, expected_by_now, with_progress
-from monitoring.models import BuildingBlock, ContractFollowUp
+from monitoring.models import ContractFollowUp
 from suppliers.models import Supplier, establishment_text
 from wizzr.models import AuditEvent, Membership, Organisation, Role, User
 
@@ -417,7 +418,7 @@ FROM (SELECT bt.block_id, SUM(bt.planned) AS planned, SUM(bt.approved) AS approv
       FROM monitoring_contractblocktotal bt
       WHERE bt.contract_id IN (SELECT id FROM c)
       GROUP BY bt.block_id) x
-JOIN monitoring_buildingblock b ON b.id = x.block_id
+JOIN {blocks} b ON b.id = x.block_id
 GROUP BY b.category
 UNION ALL
 (SELECT 'supplier', NULL, NULL, supplier_id::text, COUNT(*), COALESCE(SUM(contract_value), 0), SUM(obligation), SUM(planned),
@@ -466,7 +467,7 @@ def consolidated(contracts: QuerySet[Contract], *, today: date | None = None, be
     today = today or timezone.localdate()
     contracts_sql, contracts_params = _consolidated_rows(contracts, today=today).query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(CONSOLIDATED_SQL.format(contracts=contracts_sql), [*contracts_params, behind_limit])
+        cursor.execute(CONSOLIDATED_SQL.format(contracts=contracts_sql, blocks=BuildingBlock._meta.db_table), [*contracts_params, behind_limit])
         rows = cursor.fetchall()
 
     status_buckets = _buckets(Contract.Status.choices)

@@ -16,12 +16,13 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone, translation
 
+from catalogue.models import Region
 from contracts.models import Contract
 from monitoring import services
-from monitoring.models import Agreement, ContractStatusChange, Realisation, Region
-from monitoring.values import add_months
+from monitoring.models import Agreement, ContractStatusChange, Realisation
 from suppliers.models import Supplier
 from wizzr.models import Membership, Organisation, Role, User
+from wizzr.units import add_months
 
 REGIONS = {
     "oost-nederland": ["steunpunt-sroi-midden-gelderland"],

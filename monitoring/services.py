@@ -15,11 +15,12 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from catalogue.models import CatalogueVersion
+from catalogue.values import activity_value
 from contracts.models import Contract
 from monitoring.models import (
     Agreement,
     Assessment,
-    CatalogueVersion,
     ContractFollowUp,
     ContractStatusChange,
     Evidence,
@@ -28,10 +29,10 @@ from monitoring.models import (
     evidence_root,
 )
 from monitoring.signals import contract_status_changed, reporting_rhythm_changed
-from monitoring.values import activity_value, euro
 from wizzr.audit import audit_record
 from wizzr.models import Organisation, Role, User
 from wizzr.notifications import notify
+from wizzr.units import euro
 from wizzr.uploads import ValidatedUpload, discard, store
 
 S = Contract.Status
@@ -522,7 +523,7 @@ def prior_months(*, realisation: Realisation) -> Decimal:
 
 def realisation_valuation(*, realisation: Realisation, bonuses: Iterable):
     """Value a (possibly unsaved) realisation with ``activity_value``; used for the preview and on save."""
-    from monitoring.values import months_between
+    from wizzr.units import months_between
 
     realisation.months = months_between(realisation.period_start, realisation.period_end)
     return activity_value(

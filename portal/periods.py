@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from monitoring.values import add_months
+from wizzr.units import add_months
 
 RHYTHM_MONTHS = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
 REGULAR = "regular"

@@ -19,11 +19,11 @@ from django.utils import timezone, translation
 from contracts.models import Contract
 from monitoring import services as monitoring_services
 from monitoring.models import Agreement, Realisation
-from monitoring.values import add_months
 from portal import services
 from portal.models import ReportingPeriod, SupplierAccess
 from suppliers.models import Supplier
 from wizzr.models import Membership, Organisation, Role, User
+from wizzr.units import add_months
 
 SUPPLIER_EMAIL = "leverancier@bouwbedrijf.example"
 SUPPLIER_NAME = "Sanne van den Heuvel"

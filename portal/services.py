@@ -20,13 +20,13 @@ from contracts.models import Contract
 from monitoring import services as monitoring_services
 from monitoring.models import Realisation, Settlement
 from monitoring.services import WorkflowError
-from monitoring.values import euro
 from portal.access import existing_supplier_contact
 from portal.models import PeriodRealisation, ReportingPeriod, SupplierAccess
 from portal.periods import REGULAR, PlannedPeriod, due_date_for, schedule
 from wizzr.audit import audit_record
 from wizzr.models import Invitation, Membership, Organisation, Role, User
 from wizzr.notifications import notify
+from wizzr.units import euro
 from wizzr.uploads import ValidatedUpload
 
 S = Contract.Status

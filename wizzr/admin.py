@@ -221,7 +221,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
-    """Append-only for everyone, superusers included; the database refuses changes too (migration 0004)."""
+    """Append-only for everyone, superusers included; the database refuses changes too (migration 0003_audit_append_only)."""
 
     list_display = ["created_at", "action", "result", "actor", "organisation", "object_repr", "origin"]
     list_filter = ["action", "result"]

@@ -307,7 +307,7 @@ class AuditEvent(models.Model):
         DENIED = "denied", _("geweigerd")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    # The log is append-only (a database trigger refuses UPDATE and DELETE, migration 0004): an
+    # The log is append-only (a database trigger refuses UPDATE and DELETE, migration 0003_audit_append_only): an
     # organisation with history is kept, and deleting a person's account only clears the link to them.
     organisation = models.ForeignKey(
         Organisation,

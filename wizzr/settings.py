@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "wizzr",
     "suppliers",
     "contracts",
+    "catalogue",
     "monitoring",
     "knowledgebase",
     "portal",

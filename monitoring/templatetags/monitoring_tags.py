@@ -10,7 +10,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from monitoring import exports, panels, values
+from catalogue import values
+from monitoring import exports, panels
+from wizzr import units
 
 register = template.Library()
 
@@ -20,7 +22,7 @@ def euro(amount) -> str:
     """‘€ 12.345,67’ that does not break across lines; an empty value shows as a dash."""
     if amount is None or amount == "":
         return "—"
-    return format_html('<span class="wizzr-nowrap">{}</span>', values.euro(Decimal(str(amount))))
+    return format_html('<span class="wizzr-nowrap">{}</span>', units.euro(Decimal(str(amount))))
 
 
 def _num(value) -> str:
@@ -54,7 +56,7 @@ def quantity(row) -> str:
     if unit == values.PER_HOUR and row.hours is not None:
         parts.append(_("%(h)s uur") % {"h": _num(row.hours)})
     if unit == values.INVOICE_PERCENTAGE and row.invoice_amount is not None:
-        parts.append(_("factuur %(amount)s") % {"amount": values.euro(row.invoice_amount)})
+        parts.append(_("factuur %(amount)s") % {"amount": units.euro(row.invoice_amount)})
     return " × ".join(parts) if parts else "—"
 
 

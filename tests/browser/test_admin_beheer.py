@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from monitoring.models import CatalogueVersion
+from catalogue.models import CatalogueVersion
+from tests.catalogue.factories import ship_catalogues
 from tests.contracts.factories import ContractFactory
 from tests.factories import UserFactory
 from tests.knowledgebase.factories import ArticleFactory
-from tests.monitoring.factories import ship_catalogues
 from wizzr.models import Invitation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -41,7 +41,7 @@ def test_a_new_catalogue_version_is_drafted_edited_previewed_and_published(
     current = CatalogueVersion.objects.get(catalogue__region__slug="utrecht")
     login(page, superuser)
 
-    page.goto(url(live_server, "admin:monitoring_catalogueversion_change", current.pk))
+    page.goto(url(live_server, "admin:catalogue_catalogueversion_change", current.pk))
     expect(page.get_by_text("Deze versie is gepubliceerd")).to_be_visible()
     expect(page.get_by_role("button", name="Opslaan", exact=True)).to_have_count(0)
     check_page(page, ADMIN_WIDGETS)

@@ -7,10 +7,10 @@ Every page state is checked for CSP violations and axe (WCAG 2.1 AA).
 import pytest
 from playwright.sync_api import expect
 
+from catalogue.models import BuildingBlock
 from monitoring.benchmarks import benchmarks_compute
-from monitoring.models import BuildingBlock
+from tests.catalogue.factories import RegionFactory
 from tests.factories import AuthorityFactory
-from tests.monitoring.factories import RegionFactory
 from tests.monitoring_buyer.factories import block
 from tests.monitoring_buyer.test_benchmarks import TOO_FEW, contract_with
 

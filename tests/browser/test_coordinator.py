@@ -11,10 +11,11 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
+from catalogue.models import Region
 from contracts.models import Contract
-from monitoring.models import Agreement, Realisation, Region
+from monitoring.models import Agreement, Realisation
+from tests.catalogue.factories import ship_catalogues
 from tests.contracts.factories import ContractFactory
-from tests.monitoring.factories import ship_catalogues
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

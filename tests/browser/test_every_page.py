@@ -437,8 +437,8 @@ def staff_tour(t: Tour) -> None:
     t.state("admin supplier merge")
     t.visit("admin:suppliers_supplier_change", "admin supplier", object_id=w["contract"].supplier.pk)
     # Catalogue versions: a published one is view-only; a new version based on it is a draft with editable blocks.
-    t.visit("admin:monitoring_catalogueversion_changelist", "admin catalogue versions")
-    t.visit("admin:monitoring_catalogueversion_change", "admin published catalogue version",
+    t.visit("admin:catalogue_catalogueversion_changelist", "admin catalogue versions")
+    t.visit("admin:catalogue_catalogueversion_change", "admin published catalogue version",
             object_id=w["block"].version.pk)
     t.page.get_by_role("button", name="Nieuwe versie op basis van deze").click()
     t.page.wait_for_load_state("networkidle")
@@ -473,7 +473,7 @@ def beheer_tour(t: Tour) -> None:
     expect(t.page.locator("#content-main form")).to_have_count(0)
     expect(t.page.get_by_text("INK-2026-0042")).not_to_have_count(0)
     t.visit("admin:suppliers_supplier_change", "admin supplier (view only)", object_id=w["contract"].supplier.pk)
-    t.visit("admin:monitoring_catalogueversion_change", "admin catalogue version (view only)",
+    t.visit("admin:catalogue_catalogueversion_change", "admin catalogue version (view only)",
             object_id=w["block"].version.pk)
     t.visit("admin:knowledgebase_article_change", "admin article (view only)", object_id=w["article"].pk)
     t.visit("admin:wizzr_user_change", "admin user (view only)", object_id=w["alice"].pk)

@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 
 from knowledgebase.content import load_shipped
 from knowledgebase.models import Article, Category, HelpRequest
+from tests.catalogue.factories import ship_catalogues
 from tests.contracts.factories import ContractFactory
-from tests.monitoring.factories import ship_catalogues
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

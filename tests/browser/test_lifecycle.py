@@ -27,14 +27,14 @@ from django.utils import translation
 from django.utils.module_loading import import_string
 from playwright.sync_api import expect
 
+from catalogue.models import Region
 from contracts.models import Contract
-from monitoring.models import Region
-from monitoring.values import add_months
 from portal.models import ReportingPeriod
+from tests.catalogue.factories import ship_catalogues
 from tests.contracts import samples
 from tests.contracts.factories import SupplierFactory
-from tests.monitoring.factories import ship_catalogues
 from wizzr.models import User
+from wizzr.units import add_months
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

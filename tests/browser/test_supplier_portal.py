@@ -18,13 +18,14 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from catalogue.models import Region
 from monitoring import services as monitoring_services
-from monitoring.models import Region
-from monitoring.values import add_months
 from portal import services
 from portal.models import ReportingPeriod
+from tests.catalogue.factories import ship_catalogues
 from tests.contracts.factories import ContractFactory, SupplierFactory
-from tests.monitoring.factories import agreement_for, ship_catalogues
+from tests.monitoring.factories import agreement_for
+from wizzr.units import add_months
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,7 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from monitoring.values import activity_value, block_value_label, months_between
+from catalogue.values import activity_value, block_value_label
+from wizzr.units import months_between
 
 
 def block(unit: str, value: str, counting_months: int | None = None) -> SimpleNamespace:

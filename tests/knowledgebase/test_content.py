@@ -13,7 +13,7 @@ from django.utils import translation
 from knowledgebase.content import CATEGORIES, load_shipped, shipped_articles
 from knowledgebase.models import Article, Audience, Category, HelpRequest
 from knowledgebase.seed import seed_demo
-from tests.monitoring.factories import ship_catalogues
+from tests.catalogue.factories import ship_catalogues
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ def test_the_coordinator_article_is_only_for_coordinators(shipped):
 
 
 def test_the_building_block_article_shows_the_catalogue_data_and_follows_changes(client, alice, shipped):
-    from monitoring.models import BuildingBlock, CatalogueVersion
+    from catalogue.models import BuildingBlock, CatalogueVersion
 
     client.force_login(alice)
     url = reverse("knowledgebase:article", args=["bouwblokkenmodel"])

@@ -60,7 +60,7 @@ def test_plain_text_drops_markup_and_placeholders():
 
 @pytest.mark.django_db
 def test_the_building_block_placeholder_renders_the_catalogue_in_force():
-    from monitoring.models import BuildingBlock, Catalogue, CatalogueVersion, Region
+    from catalogue.models import BuildingBlock, Catalogue, CatalogueVersion, Region
 
     region = Region.objects.create(name="Testregio", slug="testregio")
     catalogue = Catalogue.objects.create(region=region, name="Bouwblokken Testregio")

@@ -6,12 +6,12 @@ from decimal import Decimal
 
 import pytest
 
+from catalogue.models import CatalogueVersion, Region
 from contracts.models import Contract
 from monitoring import services
-from monitoring.models import CatalogueVersion, Region
+from tests.catalogue.factories import ship_catalogues
 from tests.contracts.factories import ContractFactory
 from tests.factories import member
-from tests.monitoring.factories import ship_catalogues
 from wizzr.models import Role
 
 

@@ -16,9 +16,9 @@ def staff(client):
 
 
 def test_staff_add_a_version_with_blocks_in_admin(client, staff, v05):
-    from monitoring.models import CatalogueVersion
+    from catalogue.models import CatalogueVersion
 
-    url = reverse("admin:monitoring_catalogueversion_add")
+    url = reverse("admin:catalogue_catalogueversion_add")
     data = {
         "catalogue": v05.catalogue.pk, "label": "V06 januari 2027", "valid_from": "2027-01-01", "notes": "",
         "blocks-TOTAL_FORMS": "1", "blocks-INITIAL_FORMS": "0",
@@ -34,12 +34,15 @@ def test_staff_add_a_version_with_blocks_in_admin(client, staff, v05):
 
 
 def test_a_pinned_version_shows_its_values_read_only(client, staff, contract, v05, per_year_block):
-    html = client.get(reverse("admin:monitoring_catalogueversion_change", args=[v05.pk])).content.decode()
+    html = client.get(reverse("admin:catalogue_catalogueversion_change", args=[v05.pk])).content.decode()
     assert 'name="blocks-0-value"' not in html
-    html = client.get(reverse("admin:monitoring_buildingblock_change", args=[per_year_block.pk])).content.decode()
+    html = client.get(reverse("admin:catalogue_buildingblock_change", args=[per_year_block.pk])).content.decode()
     assert 'name="value"' not in html
 
 
 def test_the_follow_up_admin_pages_open(client, staff, contract):
-    for name in ["contractfollowup", "realisation", "reminder", "region", "catalogue", "buildingblock", "catalogueversion"]:
-        assert client.get(reverse(f"admin:monitoring_{name}_changelist")).status_code == 200
+    for name in [
+        "monitoring_contractfollowup", "monitoring_realisation", "monitoring_reminder",
+        "catalogue_region", "catalogue_catalogue", "catalogue_buildingblock", "catalogue_catalogueversion",
+    ]:
+        assert client.get(reverse(f"admin:{name}_changelist")).status_code == 200

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from monitoring import values
+from catalogue import values
 from monitoring.models import Agreement, Realisation
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError
 
-from monitoring.models import Bonus, BuildingBlock, Catalogue, CatalogueVersion, Region
-from tests.monitoring.factories import BlockFactory, VersionFactory
+from catalogue.models import Bonus, BuildingBlock, Catalogue, CatalogueVersion, Region
+from tests.catalogue.factories import BlockFactory, VersionFactory
 
 pytestmark = pytest.mark.django_db
 

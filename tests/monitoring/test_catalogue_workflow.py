@@ -9,13 +9,14 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from monitoring.catalogue import (
+from catalogue.models import BuildingBlock, CatalogueVersion
+from catalogue.versions import (
     CatalogueError,
     catalogue_version_copy,
     catalogue_version_preview,
     catalogue_version_publish,
 )
-from monitoring.models import BuildingBlock, CatalogueVersion, ContractFollowUp
+from monitoring.models import ContractFollowUp
 from tests.contracts.factories import ContractFactory
 from tests.factories import UserFactory
 from wizzr.models import AuditEvent
@@ -32,7 +33,7 @@ def staff(client):
 
 @pytest.fixture
 def utrecht_v1(other_service_point):
-    from monitoring.models import Region
+    from catalogue.models import Region
 
     Region.objects.get(slug="utrecht").service_points.add(other_service_point)
     return CatalogueVersion.objects.get(catalogue__region__slug="utrecht")
@@ -163,11 +164,11 @@ def test_the_preview_counts_contracts_that_keep_their_version_and_those_that_get
 
 
 def test_the_copy_button_makes_a_draft_and_opens_it(client, staff, utrecht_v1):
-    response = client.post(reverse("admin:monitoring_catalogueversion_copy", args=[utrecht_v1.pk]))
+    response = client.post(reverse("admin:catalogue_catalogueversion_copy", args=[utrecht_v1.pk]))
 
     draft = CatalogueVersion.objects.get(status="draft")
     assert response.status_code == 302
-    assert response["Location"] == reverse("admin:monitoring_catalogueversion_change", args=[draft.pk])
+    assert response["Location"] == reverse("admin:catalogue_catalogueversion_change", args=[draft.pk])
     assert draft.blocks.count() == 10 and draft.bonuses.count() == 3
     html = client.get(response["Location"]).content.decode()
     assert "Dit is een concept" in html
@@ -177,7 +178,7 @@ def test_the_copy_button_makes_a_draft_and_opens_it(client, staff, utrecht_v1):
 
 def test_the_copy_action_in_the_list_copies_the_chosen_version(client, staff, utrecht_v1):
     response = client.post(
-        reverse("admin:monitoring_catalogueversion_changelist"),
+        reverse("admin:catalogue_catalogueversion_changelist"),
         {"action": "copy_versions", "_selected_action": [utrecht_v1.pk]},
     )
     assert response.status_code == 302
@@ -185,7 +186,7 @@ def test_the_copy_action_in_the_list_copies_the_chosen_version(client, staff, ut
 
 
 def test_a_published_version_is_read_only_in_the_admin(client, staff, utrecht_v1):
-    url = reverse("admin:monitoring_catalogueversion_change", args=[utrecht_v1.pk])
+    url = reverse("admin:catalogue_catalogueversion_change", args=[utrecht_v1.pk])
     html = client.get(url).content.decode()
     assert "Deze versie is gepubliceerd" in html
     assert 'name="blocks-0-value"' not in html
@@ -197,7 +198,7 @@ def test_a_published_version_is_read_only_in_the_admin(client, staff, utrecht_v1
     utrecht_v1.refresh_from_db()
     assert utrecht_v1.label != "Gewijzigd"
     block = utrecht_v1.blocks.first()
-    assert client.post(reverse("admin:monitoring_buildingblock_change", args=[block.pk]), {}).status_code == 403
+    assert client.post(reverse("admin:catalogue_buildingblock_change", args=[block.pk]), {}).status_code == 403
 
 
 def test_a_draft_is_edited_with_its_blocks(client, staff, draft):
@@ -216,7 +217,7 @@ def test_a_draft_is_edited_with_its_blocks(client, staff, draft):
                      f"bonuses-{i}-name": b.name, f"bonuses-{i}-kind": b.kind, f"bonuses-{i}-value": b.value,
                      f"bonuses-{i}-min_age": b.min_age or ""})
 
-    response = client.post(reverse("admin:monitoring_catalogueversion_change", args=[draft.pk]), data)
+    response = client.post(reverse("admin:catalogue_catalogueversion_change", args=[draft.pk]), data)
 
     assert response.status_code == 302, response.content.decode()[:3000]
     draft.refresh_from_db()
@@ -226,7 +227,7 @@ def test_a_draft_is_edited_with_its_blocks(client, staff, draft):
 
 def test_the_publish_page_previews_and_publishes(client, staff, draft, utrecht):
     ContractFactory(organisation=utrecht, handed_over=True)
-    url = reverse("admin:monitoring_catalogueversion_publish", args=[draft.pk])
+    url = reverse("admin:catalogue_catalogueversion_publish", args=[draft.pk])
 
     html = client.get(url).content.decode()
     assert "Geldt voor nieuwe contracten vanaf" in html
@@ -253,8 +254,8 @@ def test_each_version_shows_how_many_contracts_use_it_with_a_link(client, staff,
     ContractFactory(organisation=utrecht, handed_over=True)
     link = reverse("admin:monitoring_contractfollowup_changelist") + f"?catalogue_version__id__exact={utrecht_v1.pk}"
 
-    listing = client.get(reverse("admin:monitoring_catalogueversion_changelist")).content.decode()
-    page = client.get(reverse("admin:monitoring_catalogueversion_change", args=[utrecht_v1.pk])).content.decode()
+    listing = client.get(reverse("admin:catalogue_catalogueversion_changelist")).content.decode()
+    page = client.get(reverse("admin:catalogue_catalogueversion_change", args=[utrecht_v1.pk])).content.decode()
 
     for html in (listing, page):
         assert f'<a href="{link.replace("&", "&amp;")}">1 inkoopcontract</a>' in html
@@ -262,7 +263,7 @@ def test_each_version_shows_how_many_contracts_use_it_with_a_link(client, staff,
 
 
 def test_a_version_added_in_the_admin_starts_as_a_draft(client, staff, utrecht_v1):
-    response = client.post(reverse("admin:monitoring_catalogueversion_add"), {
+    response = client.post(reverse("admin:catalogue_catalogueversion_add"), {
         "catalogue": utrecht_v1.catalogue_id, "label": "V9", "notes": "",
         "blocks-TOTAL_FORMS": "0", "blocks-INITIAL_FORMS": "0", "bonuses-TOTAL_FORMS": "0", "bonuses-INITIAL_FORMS": "0",
     })

@@ -8,8 +8,9 @@ import pytest
 from contracts.models import Contract
 from monitoring import services
 from monitoring.models import ContractFollowUp, ContractStatusChange
+from tests.catalogue.factories import BlockFactory, VersionFactory
 from tests.contracts.factories import ContractFactory
-from tests.monitoring.factories import BlockFactory, VersionFactory, agreement_for
+from tests.monitoring.factories import agreement_for
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from catalogue.models import BuildingBlock
 from contracts.models import Contract
-from monitoring.models import BuildingBlock, ContractFollowUp, ContractStatusChange, Realisation
+from monitoring.models import ContractFollowUp, ContractStatusChange, Realisation
 from tests.contracts.factories import ContractFactory, SupplierFactory
 from tests.factories import mark_reauthenticated
 from tests.monitoring_buyer.factories import agreement, block, realisation

@@ -7,8 +7,9 @@ stored values, so these helpers store them as given. Both inherit the contract's
 import datetime
 from decimal import Decimal
 
-from monitoring.models import Agreement, BuildingBlock, Realisation
-from tests.monitoring.factories import BlockFactory
+from catalogue.models import BuildingBlock
+from monitoring.models import Agreement, Realisation
+from tests.catalogue.factories import BlockFactory
 
 
 def block(category: str = BuildingBlock.Category.EMPLOYMENT, **fields) -> BuildingBlock:

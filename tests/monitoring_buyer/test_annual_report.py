@@ -12,10 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
+from catalogue.models import BuildingBlock
 from contracts.models import Contract
 from monitoring import annual
 from monitoring.annual_pdf import StaticFilesFetcher
-from monitoring.models import BuildingBlock, Realisation
+from monitoring.models import Realisation
 from tests.contracts.factories import ContractFactory
 from tests.monitoring_buyer.conftest import follow
 from tests.monitoring_buyer.factories import agreement, block, realisation, settlement

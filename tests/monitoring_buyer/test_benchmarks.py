@@ -9,13 +9,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from catalogue.models import BuildingBlock
 from contracts.models import Contract
 from monitoring.benchmarks import MIN_ORGANISATIONS, benchmarks_compute, organisation_values
-from monitoring.models import BenchmarkFigure, BuildingBlock, Realisation
+from monitoring.models import BenchmarkFigure, Realisation
 from monitoring.tasks import compute_benchmarks
+from tests.catalogue.factories import RegionFactory, ship_catalogues
 from tests.contracts.factories import ContractFactory
 from tests.factories import AuthorityFactory, ServicePointFactory, member
-from tests.monitoring.factories import RegionFactory, ship_catalogues
 from tests.monitoring_buyer.conftest import follow
 from tests.monitoring_buyer.factories import block, realisation
 from wizzr.models import AuditEvent, Role

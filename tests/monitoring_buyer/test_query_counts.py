@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from catalogue.models import BuildingBlock
 from contracts.models import Contract
-from monitoring.models import BuildingBlock
 from tests.contracts.factories import AttachmentFactory, ContractFactory, SupplierFactory
 from tests.factories import member
 from tests.monitoring_buyer.conftest import days, follow

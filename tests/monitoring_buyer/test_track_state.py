@@ -10,10 +10,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from catalogue.models import BuildingBlock
 from contracts.models import Contract
 from monitoring import reports
 from monitoring.figures import Track, contract_figures, schedule, with_progress
-from monitoring.models import BuildingBlock
 from tests.contracts.factories import ContractFactory
 from tests.monitoring_buyer.conftest import days, follow
 from tests.monitoring_buyer.factories import block, realisation, settlement

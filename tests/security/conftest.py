@@ -26,11 +26,12 @@ from knowledgebase.models import HelpRequest, HelpRequestAttachment
 from monitoring import services as monitoring_services
 from portal import services as portal_services
 from portal.models import PeriodRealisation, ReportingPeriod
+from tests.catalogue.factories import ship_catalogues
 from tests.contracts import samples
 from tests.contracts.factories import AttachmentFactory, ContractFactory, SupplierFactory
 from tests.factories import AuthorityFactory, ServicePointFactory, UserFactory, member
 from tests.knowledgebase.factories import ArticleFactory, HelpRequestFactory
-from tests.monitoring.factories import realisation_for, ship_catalogues
+from tests.monitoring.factories import realisation_for
 from tests.portal.conftest import TODAY, invite, running_contract
 from wizzr.invitations import token_hash as _token_hash
 from wizzr.models import Invitation, Notification, Role
@@ -48,8 +49,8 @@ def masked(response) -> tuple[int, bytes]:
 
 def build_world() -> dict:
     """The personas (same names, organisations and roles as ``tests/conftest.py``) and Arnhem's running contract."""
+    from catalogue.models import CatalogueVersion, Region
     from contracts.models import ImportBatch
-    from monitoring.models import CatalogueVersion, Region
 
     ship_catalogues()
     w: dict = {}

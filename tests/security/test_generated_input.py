@@ -69,7 +69,7 @@ EXCLUDED = {
 }
 
 # Domain apps whose tables must not change when a request is refused.
-DOMAIN_APPS = {"wizzr", "contracts", "monitoring", "portal", "knowledgebase", "suppliers"}
+DOMAIN_APPS = {"wizzr", "contracts", "catalogue", "monitoring", "portal", "knowledgebase", "suppliers"}
 
 NUMBERLIKE = [
     "", " ", "\t\n ", "\x00", "1\x00", "\x001", "0", "-0", "+0", "-0,00", "0,0", "-1", "-0,01", "1", "+5",

@@ -27,13 +27,14 @@ from django.test import Client, override_settings
 from django.urls import resolve, reverse
 from django.utils import translation
 
+from catalogue.models import BuildingBlock
 from contracts.models import Contract
 from contracts.services import contract_hand_over
 from knowledgebase import services as knowledgebase_services
 from knowledgebase.models import HelpRequest
 from monitoring import reminders
 from monitoring import services as monitoring_services
-from monitoring.models import Assessment, BuildingBlock, Realisation
+from monitoring.models import Assessment, Realisation
 from portal import services as portal_services
 from portal.models import ReportingPeriod
 from tests.contracts.factories import ContractFactory, SupplierFactory
