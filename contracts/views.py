@@ -15,7 +15,6 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -276,9 +275,7 @@ def hand_over(request: HttpRequest, uuid: UUID) -> HttpResponse:
             target = reverse("contracts:handed_over", args=[contract.uuid])
             return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
         template = "contracts/hand_over_dialog.html" if request.htmx else "contracts/contract_confirm_handover.html"
-        response = render(request, template, _handover_ctx(contract))
-        patch_vary_headers(response, ("HX-Request",))
-        return response
+        return render(request, template, _handover_ctx(contract))
     try:
         services.contract_hand_over(contract=contract, by=request.user, request=request)
     except services.NoServicePoint:

@@ -16,7 +16,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -54,10 +53,8 @@ def _wants_partial(request: HttpRequest) -> bool:
 def _render(request: HttpRequest, template: str, ctx: dict, partial: str) -> HttpResponse:
     is_partial = _wants_partial(request)
     ctx["is_partial"] = is_partial
-    response = render(request, f"{template}#{partial}" if is_partial else template, ctx)
-    # The same URL answers a whole page or a fragment: caches must keep them apart.
-    patch_vary_headers(response, ("HX-Request",))
-    return response
+    # The same URL answers a whole page or a fragment: wizzr.headers adds Vary: HX-Request to both.
+    return render(request, f"{template}#{partial}" if is_partial else template, ctx)
 
 
 def _list_filter(request: HttpRequest) -> ContractListFilter:
