@@ -60,6 +60,9 @@ def highlight(text: str, terms: Iterable[str]) -> SafeString:
     terms = sorted({normalise(t) for t in terms if t}, key=len, reverse=True) if not isinstance(terms, tuple) else terms
     if not terms:
         return conditional_escape(text)
+    folded = normalise(text)
+    if not any(term in folded for term in terms):
+        return conditional_escape(text)  # no word of it can start with a term
     pieces: list[str] = []
     position = 0
     for match in _WORD.finditer(text):
