@@ -223,10 +223,12 @@ $$;
 --
 -- Candidates: the rarest word (with its variants) drives an ordered range scan of the word table,
 -- where every entry is checked for the other words (signature bits, then the strings) on the
--- index tuple itself. The first 1,000 matches in index order (alphabetical per word) are ranked,
--- plus the names that start with the input (the supplier table's name indexes), plus, when a
--- region is given, up to 200 further matches in that region. When no establishment matches every
--- word, the first 200 entries of each word of three or more letters are offered as partial matches.
+-- index tuple itself. Up to 1,000 matches are counted; the first 200 in index order (alphabetical
+-- per word) are ranked, plus the names that start with the input (the supplier table's name
+-- indexes), plus, when a region is given, up to 200 further matches in that region. A common word
+-- is read for its first 5,000 entries (50,000 when those give fewer than ``limit``); the count of
+-- the rest is then extrapolated. When no establishment matches every word, the first 200 entries
+-- of each word of three or more letters are offered as partial matches.
 --
 -- Ranking, each key breaking the ties of the one before:
 --   1. the legal or trade name is the input (0), starts with it (1), or has every word as a word
@@ -252,6 +254,7 @@ DECLARE
     c_scan constant integer := 50000;   -- … and at most, when the first read found fewer than p_limit
     v_scan integer := c_scan_first;
     v_full integer;                     -- how many establishments of the scan have every word
+    c_rank constant integer := 200;     -- matches ranked per search (the first in index order)
     c_partial constant integer := 200;  -- entries per word read for partial matches
     c_region_scan constant integer := 5000;  -- entries per driver spelling read for matches in the region
     v_key text := suppliers_normalise(left(p_query, 100));
@@ -283,6 +286,12 @@ DECLARE
     v_mask bigint := 0;
     v_place text;
     v_plain boolean;               -- every word required and without variants: all candidates match all
+    -- For the ranking, inline (a sub-select per candidate costs more than the rest): per word, up
+    -- to six, the pattern of the word or a variant (v_a) and of the word itself (v_e); and one
+    -- pattern that every required word starts a word of the name (lookaheads, any order).
+    v_a1 text; v_a2 text; v_a3 text; v_a4 text; v_a5 text; v_a6 text;
+    v_e1 text; v_e2 text; v_e3 text; v_e4 text; v_e5 text; v_e6 text;
+    v_name_all text;
     v_partial boolean := false;
     v_count integer;
     v_candidates bigint[];
@@ -375,6 +384,9 @@ BEGIN
 
     v_plain := cardinality(v_required) = cardinality(v_words)
                AND NOT EXISTS (SELECT 1 FROM unnest(v_any) AS p WHERE strpos(p, '|') > 0);
+    v_a1 := v_any[1]; v_a2 := v_any[2]; v_a3 := v_any[3]; v_a4 := v_any[4]; v_a5 := v_any[5]; v_a6 := v_any[6];
+    v_e1 := v_exact[1]; v_e2 := v_exact[2]; v_e3 := v_exact[3]; v_e4 := v_exact[4]; v_e5 := v_exact[5]; v_e6 := v_exact[6];
+    v_name_all := '^' || (SELECT string_agg('(?=.*' || p || ')', '') FROM unnest(v_required_exact) AS p);
 
     -- A place typed on its own ranks the establishments in that place first.
     IF v_kvk IS NULL AND v_branch IS NULL AND v_postcode IS NULL AND cardinality(v_numbers) = 0
@@ -414,8 +426,12 @@ BEGIN
         INTO ids, v_full
         FROM (
             SELECT s.id, row_number() OVER (ORDER BY
-                    (SELECT count(*) FROM unnest(v_any) AS p
-                     WHERE concat(' ', s.name_key, ' ', s.trade_key, ' ', s.city_key) ~ p) DESC,
+                    coalesce((concat(' ', s.name_key, ' ', s.trade_key, ' ', s.city_key) ~ v_a1)::integer, 0)
+                     + coalesce((concat(' ', s.name_key, ' ', s.trade_key, ' ', s.city_key) ~ v_a2)::integer, 0)
+                     + coalesce((concat(' ', s.name_key, ' ', s.trade_key, ' ', s.city_key) ~ v_a3)::integer, 0)
+                     + coalesce((concat(' ', s.name_key, ' ', s.trade_key, ' ', s.city_key) ~ v_a4)::integer, 0)
+                     + coalesce((concat(' ', s.name_key, ' ', s.trade_key, ' ', s.city_key) ~ v_a5)::integer, 0)
+                     + coalesce((concat(' ', s.name_key, ' ', s.trade_key, ' ', s.city_key) ~ v_a6)::integer, 0) DESC,
                     s.is_main_branch DESC,
                     suppliers_postcode_area(s.postcode) = ANY (p_region) DESC,
                     s.name_key, s.branch_number, s.id) AS position
@@ -528,8 +544,11 @@ BEGIN
          ORDER BY s.trade_key, s.id LIMIT 20)
     ),
     candidates AS (
+        -- The first c_rank matches in index order are ranked (all of them are counted), with the
+        -- names that start with the input and the matches in the region.
         SELECT DISTINCT ON (supplier_id) *
-        FROM (SELECT * FROM full_matches UNION ALL SELECT * FROM in_region UNION ALL SELECT * FROM name_starts) AS u
+        FROM ((SELECT * FROM full_matches LIMIT c_rank) UNION ALL SELECT * FROM in_region
+              UNION ALL SELECT * FROM name_starts) AS u
         ORDER BY supplier_id
     ),
     ranked AS (
@@ -537,25 +556,35 @@ BEGIN
                 CASE WHEN v_place IS NOT NULL THEN CASE WHEN c.city_key = v_place THEN 0 ELSE 3 END
                      WHEN c.name_key = v_words_key OR c.trade_key = v_words_key THEN 0
                      WHEN starts_with(c.name_key, v_words_key) OR (c.trade_key <> '' AND starts_with(c.trade_key, v_words_key)) THEN 1
-                     WHEN NOT EXISTS (SELECT 1 FROM unnest(v_required_exact) AS p
-                                      WHERE concat(' ', c.name_key, ' ', c.trade_key) !~ p) THEN 2
+                     WHEN concat(' ', c.name_key, ' ', c.trade_key) ~ v_name_all THEN 2
                      ELSE 3 END,
                 -- (Every candidate here has every required word; with no optional words and no
                 -- variants, all have all words and none a typo: nothing to count.)
-                CASE WHEN v_plain THEN 0 ELSE
-                    (SELECT count(*) FROM unnest(v_any) AS p
-                     WHERE concat(' ', c.name_key, ' ', c.trade_key, ' ', c.city_key) ~ p) END DESC,
-                CASE WHEN v_plain THEN 0 ELSE
-                    (SELECT count(*) FROM unnest(v_any, v_exact) AS p(any_spelling, exact)
-                     WHERE concat(' ', c.name_key, ' ', c.trade_key, ' ', c.city_key) ~ p.any_spelling
-                       AND concat(' ', c.name_key, ' ', c.trade_key, ' ', c.city_key) !~ p.exact) END,
+                CASE WHEN v_plain THEN 0 ELSE w.matched END DESC,
+                CASE WHEN v_plain THEN 0 ELSE w.typos END,
                 c.is_main DESC,
                 c.area = ANY (p_region) DESC,
                 c.name_key, c.supplier_id) AS position
         FROM candidates c
+        CROSS JOIN LATERAL (
+            SELECT coalesce((x.t ~ v_a1)::integer, 0)
+                 + coalesce((x.t ~ v_a2)::integer, 0)
+                 + coalesce((x.t ~ v_a3)::integer, 0)
+                 + coalesce((x.t ~ v_a4)::integer, 0)
+                 + coalesce((x.t ~ v_a5)::integer, 0)
+                 + coalesce((x.t ~ v_a6)::integer, 0) AS matched,
+                   coalesce((x.t ~ v_a1 AND x.t !~ v_e1)::integer, 0)
+                 + coalesce((x.t ~ v_a2 AND x.t !~ v_e2)::integer, 0)
+                 + coalesce((x.t ~ v_a3 AND x.t !~ v_e3)::integer, 0)
+                 + coalesce((x.t ~ v_a4 AND x.t !~ v_e4)::integer, 0)
+                 + coalesce((x.t ~ v_a5 AND x.t !~ v_e5)::integer, 0)
+                 + coalesce((x.t ~ v_a6 AND x.t !~ v_e6)::integer, 0) AS typos
+            FROM (SELECT concat(' ', c.name_key, ' ', c.trade_key, ' ', c.city_key) AS t) AS x
+        ) AS w
     )
     SELECT coalesce(array_agg(r.supplier_id ORDER BY r.position) FILTER (WHERE r.position <= p_limit), '{}'),
-           count(*)::integer,
+           -- every candidate: the full matches beyond the ranked ones too
+           count(*)::integer + greatest((SELECT count(*)::integer FROM full_matches) - c_rank, 0),
            (SELECT count(*)::integer FROM full_matches)
     INTO ids, v_count, v_full
     FROM ranked r;
@@ -585,15 +614,24 @@ BEGIN
         ),
         ranked AS (
             SELECT p.supplier_id, row_number() OVER (ORDER BY
-                    (SELECT count(*) FROM unnest(v_any) AS q
-                     WHERE concat(' ', p.name_key, ' ', p.trade_key, ' ', p.city_key) ~ q) DESC,
-                    (SELECT count(*) FROM unnest(v_any, v_exact) AS q(any_spelling, exact)
-                     WHERE concat(' ', p.name_key, ' ', p.trade_key, ' ', p.city_key) ~ q.any_spelling
-                       AND concat(' ', p.name_key, ' ', p.trade_key, ' ', p.city_key) !~ q.exact),
-                    p.is_main DESC,
-                    p.area = ANY (p_region) DESC,
+                    w.matched DESC, w.typos, p.is_main DESC, p.area = ANY (p_region) DESC,
                     p.name_key, p.supplier_id) AS position
             FROM partial p
+            CROSS JOIN LATERAL (
+                SELECT coalesce((x.t ~ v_a1)::integer, 0)
+                     + coalesce((x.t ~ v_a2)::integer, 0)
+                     + coalesce((x.t ~ v_a3)::integer, 0)
+                     + coalesce((x.t ~ v_a4)::integer, 0)
+                     + coalesce((x.t ~ v_a5)::integer, 0)
+                     + coalesce((x.t ~ v_a6)::integer, 0) AS matched,
+                       coalesce((x.t ~ v_a1 AND x.t !~ v_e1)::integer, 0)
+                     + coalesce((x.t ~ v_a2 AND x.t !~ v_e2)::integer, 0)
+                     + coalesce((x.t ~ v_a3 AND x.t !~ v_e3)::integer, 0)
+                     + coalesce((x.t ~ v_a4 AND x.t !~ v_e4)::integer, 0)
+                     + coalesce((x.t ~ v_a5 AND x.t !~ v_e5)::integer, 0)
+                     + coalesce((x.t ~ v_a6 AND x.t !~ v_e6)::integer, 0) AS typos
+                FROM (SELECT concat(' ', p.name_key, ' ', p.trade_key, ' ', p.city_key) AS t) AS x
+            ) AS w
         )
         SELECT ids || coalesce(array_agg(r.supplier_id ORDER BY r.position)
                                    FILTER (WHERE r.position <= p_limit - cardinality(ids)), '{}'),
