@@ -390,10 +390,13 @@ def _registry_inputs() -> dict[str, list[str]]:
     seeded registry): a postcode alone and with a name word, a KvK number inside text."""
     from suppliers.models import Supplier
 
-    rows = list(
-        Supplier.objects.filter(is_active=True).exclude(postcode="").order_by("id")
-        .values_list("legal_name", "postcode", "kvk_number", "city")[1000:700_000:100_000]
-    )
+    first = Supplier.objects.order_by("id").values_list("id", flat=True).first() or 0
+    rows = [
+        Supplier.objects.filter(is_active=True, id__gte=first + 1000 + 100_000 * k).exclude(postcode="")
+        .order_by("id").values_list("legal_name", "postcode", "kvk_number", "city").first()
+        for k in range(6)
+    ]
+    rows = [row for row in rows if row]
     postcodes, kvk = [], []
     for index, (legal, postcode, number, city) in enumerate(rows[:6]):
         word = next((w for w in legal.split() if len(w) > 3), legal.split()[0]).lower()
