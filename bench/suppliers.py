@@ -377,9 +377,10 @@ def _measure_naive(
             own = timed(text)
             by_text[text] = statistics.median(own)
             samples += own
-        timings[name] = samples
-        print(f"  ILIKE     {name:14} median {statistics.median(samples):9.1f} ms", flush=True)
-    for text in extra:
+        if samples:
+            timings[name] = samples
+            print(f"  ILIKE     {name:14} median {statistics.median(samples):9.1f} ms", flush=True)
+    for text in extra if repeat > 0 else ():
         if text not in by_text:
             by_text[text] = statistics.median(timed(text))
     return timings, by_text
@@ -525,13 +526,14 @@ def _p95(samples: list[float]) -> float:
 def _summarise(typeahead: dict, naive: dict, all_inputs: dict[str, list[str]]) -> dict:
     classes = {}
     for name in all_inputs:
-        t_median, n_median = statistics.median(typeahead[name]), statistics.median(naive[name])
+        t_median = statistics.median(typeahead[name])
+        n_median = statistics.median(naive[name]) if naive.get(name) else None
         classes[name] = {
             "typeahead_median_ms": round(t_median, 2),
             "typeahead_p95_ms": round(_p95(typeahead[name]), 2),
-            "ilike_median_ms": round(n_median, 1),
-            "ratio_median": round(n_median / t_median, 1),
-            "samples": [len(typeahead[name]), len(naive[name])],
+            "ilike_median_ms": round(n_median, 1) if n_median is not None else None,
+            "ratio_median": round(n_median / t_median, 1) if n_median is not None else None,
+            "samples": [len(typeahead[name]), len(naive.get(name, []))],
         }
     return classes
 
@@ -556,11 +558,12 @@ def _report(result: dict) -> bool:
             marks = []
             if c["typeahead_p95_ms"] > TARGET_P95_MS:
                 marks.append("p95")
-            if cls in RARE and c["ratio_median"] < TARGET_RATIO:
+            if cls in RARE and c["ratio_median"] is not None and c["ratio_median"] < TARGET_RATIO:
                 marks.append("ratio")
             ok = ok and not marks
             marks_seen += marks
-            cell = f"{c['typeahead_median_ms']:.1f} / {c['typeahead_p95_ms']:.1f} ms / {c['ratio_median']:.0f}×"
+            ratio = "–" if c["ratio_median"] is None else f"{c['ratio_median']:.0f}×"
+            cell = f"{c['typeahead_median_ms']:.1f} / {c['typeahead_p95_ms']:.1f} ms / {ratio}"
             line += f"{cell + (' ←' if marks else ''):>40}"
         print(line)
     if marks_seen:

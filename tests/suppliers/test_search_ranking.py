@@ -223,3 +223,20 @@ def test_any_input_gives_a_normal_answer(builders, text, region):
     result = search_suppliers(text, region=region)
     assert isinstance(result.suppliers, list) and len(result.suppliers) <= 10
     assert result.more is None or result.more >= 0
+
+
+def test_more_is_extrapolated_when_a_common_word_is_read_only_in_part(db):
+    # "bakkerij" and "ede" both start more than the 5,000 word-table entries a first read takes;
+    # the 100 bakeries in Ede are spread over the alphabet, so the first read meets about 90 of them
+    # and the count of the rest is extrapolated from the vocabulary's frequencies.
+    Supplier.objects.bulk_create(
+        Supplier(legal_name=f"Bakkerij {n:05d}", kvk_number=f"{47000000 + n}", city="Zwolle" if n % 55 else "Ede")
+        for n in range(5500)
+    )
+    Supplier.objects.bulk_create(
+        Supplier(legal_name=f"Slagerij {n:05d}", kvk_number=f"{48000000 + n}", city="Ede") for n in range(5500)
+    )
+    result = search_suppliers("bakkerij ede")
+    assert len(result.suppliers) == 10
+    assert result.more_is_estimate
+    assert 70 <= result.more <= 120  # 90 more in truth
