@@ -317,7 +317,7 @@ def agreement_preview(request: HttpRequest, uuid: UUID) -> HttpResponse:
     contract = get_contract_to_change(request, uuid)
     form = _agreement_form(request, contract)
     form.is_valid()
-    return render(request, "monitoring/_value_preview.html", {"form": form, "valuation": form.valuation, "kind": "agreement"})
+    return render(request, "_value_preview.html", {"form": form, "valuation": form.valuation, "kind": "agreement"})
 
 
 # Realisations ----------------------------------------------------------------------------------
@@ -409,7 +409,7 @@ def realisation_preview(request: HttpRequest, uuid: UUID) -> HttpResponse:
         instance = Realisation.objects.filter(contract=contract, uuid=_uuid_or_none(request.POST["realisation"])).first()
     form = _realisation_form(request, contract, instance)
     form.is_valid()
-    return render(request, "monitoring/_value_preview.html", {"form": form, "valuation": form.valuation, "kind": "realisation"})
+    return render(request, "_value_preview.html", {"form": form, "valuation": form.valuation, "kind": "realisation"})
 
 
 def _uuid_or_none(value: str) -> UUID | None:

@@ -259,7 +259,7 @@ def realisation_preview(request: HttpRequest, uuid: UUID) -> HttpResponse:
     instance = Realisation.objects.filter(contract=contract, uuid=_uuid_or_none(request.POST.get("realisation", ""))).first()
     form = _realisation_form(request, contract, period, instance)
     form.is_valid()
-    return render(request, "monitoring/_value_preview.html", {"form": form, "valuation": form.valuation, "kind": "realisation"})
+    return render(request, "_value_preview.html", {"form": form, "valuation": form.valuation, "kind": "realisation"})
 
 
 def _uuid_or_none(value: str) -> UUID | None:
