@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -28,7 +28,7 @@ from contracts.forms import (
     organisation_members,
 )
 from contracts.models import Attachment, Contract, ImportBatch
-from wizzr.access import has_role
+from wizzr.access import get_visible_or_404, has_role
 from wizzr.models import Role, User
 from wizzr.scanning import held_response
 from wizzr.tenancy import current_roles
@@ -39,16 +39,15 @@ logger = logging.getLogger(__name__)
 
 def _get_contract(request: HttpRequest, uuid: UUID) -> Contract:
     """Return the contract ``uuid`` if the user may see it; raise Http404 otherwise (also for other tenants)."""
-    return get_object_or_404(
-        Contract.objects.visible_to(request.user).select_related("organisation", "organisation__served_by", "supplier"),
-        uuid=uuid,
+    return get_visible_or_404(
+        Contract.objects.select_related("organisation", "organisation__served_by", "supplier"), request, uuid=uuid
     )
 
 
 def _get_attachment(request: HttpRequest, contract: Contract, uuid: UUID) -> Attachment:
     """Return attachment ``uuid`` of ``contract`` if the user may see it; raise Http404 otherwise."""
-    return get_object_or_404(
-        Attachment.objects.visible_to(request.user).filter(contract=contract).select_related("uploaded_by"), uuid=uuid
+    return get_visible_or_404(
+        Attachment.objects.filter(contract=contract).select_related("uploaded_by"), request, uuid=uuid
     )
 
 
@@ -310,7 +309,7 @@ def _import_organisation_or_403(request: HttpRequest):
 
 
 def _get_batch(request: HttpRequest, uuid: UUID) -> ImportBatch:
-    return get_object_or_404(ImportBatch.objects.visible_to(request.user).select_related("organisation"), uuid=uuid)
+    return get_visible_or_404(ImportBatch.objects.select_related("organisation"), request, uuid=uuid)
 
 
 @login_required

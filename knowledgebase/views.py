@@ -30,7 +30,7 @@ from knowledgebase.models import (
     serving_service_point,
 )
 from knowledgebase.search import Mode, search_articles
-from wizzr.access import has_role, organisations_with_role, role_required
+from wizzr.access import get_visible_or_404, has_role, organisations_with_role, role_required
 from wizzr.models import Role
 from wizzr.scanning import held_response
 from wizzr.tenancy import current_roles
@@ -131,7 +131,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
     """Store (or change) the user's "Was dit artikel nuttig?" answer."""
-    article = get_object_or_404(Article.objects.visible_to(request.user), slug=slug)
+    article = get_visible_or_404(Article, request, slug=slug)
     existing = ArticleFeedback.objects.filter(article=article, user=request.user).first()
     form = FeedbackForm(request.POST, instance=existing, prefix="feedback")
     saved = form.is_valid()
@@ -239,8 +239,8 @@ def help_request_create(request: HttpRequest) -> HttpResponse:
 @parse_uploads_strictly
 def change_request_create(request: HttpRequest, contract_uuid: UUID) -> HttpResponse:
     """Wijziging doorgeven: the help-request form for one contract, with its current data shown."""
-    contract = get_object_or_404(
-        Contract.objects.visible_to(request.user).select_related("organisation", "supplier"), uuid=contract_uuid
+    contract = get_visible_or_404(
+        Contract.objects.select_related("organisation", "supplier"), request, uuid=contract_uuid
     )
     if not has_role(request, contract.organisation_id):
         # Coordinators see the contract but change it themselves; only the buyer passes changes on.
@@ -309,10 +309,11 @@ def _get_help_request(request: HttpRequest, uuid: UUID) -> HelpRequest:
 
     Raises Http404 otherwise, the same answer as for an id that does not exist.
     """
-    return get_object_or_404(
-        HelpRequest.objects.visible_to(request.user).select_related(
+    return get_visible_or_404(
+        HelpRequest.objects.select_related(
             "asker", "organisation", "service_point", "contract", "category", "applied_by"
         ),
+        request,
         uuid=uuid,
     )
 
@@ -415,7 +416,7 @@ def change_request_apply(request: HttpRequest, uuid: UUID) -> HttpResponse:
         raise Http404
     if not services.is_coordinator_for(request, help_request):
         raise PermissionDenied
-    contract = get_object_or_404(Contract.objects.visible_to(request.user), pk=help_request.contract_id)
+    contract = get_visible_or_404(Contract, request, pk=help_request.contract_id)
     form_class = contract_change_form_class()
     if help_request.applied_at is not None:
         messages.info(request, _("Deze wijziging is al doorgevoerd."))

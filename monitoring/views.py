@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Case, Value, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,7 +29,7 @@ from monitoring.filters import WorkQueueFilter
 from monitoring.forms import AgreementForm, AssignForm, CloseForm, RealisationForm, RejectForm, RhythmForm
 from monitoring.models import Agreement, Assessment, Evidence, Realisation, Settlement
 from monitoring.reports import timeline
-from wizzr.access import role_required
+from wizzr.access import get_visible_or_404, role_required
 from wizzr.models import Role
 from wizzr.scanning import held_response
 from wizzr.uploads import ACCEPT, allowed_types_text, parse_uploads_strictly, validate_uploads
@@ -276,7 +276,7 @@ def agreement_create(request: HttpRequest, uuid: UUID) -> HttpResponse:
 
 
 def _get_agreement(request: HttpRequest, contract: Contract, agreement_uuid: UUID) -> Agreement:
-    return get_object_or_404(Agreement.objects.visible_to(request.user).filter(contract=contract), uuid=agreement_uuid)
+    return get_visible_or_404(Agreement.objects.filter(contract=contract), request, uuid=agreement_uuid)
 
 
 @login_required
@@ -384,8 +384,10 @@ def realisation_create(request: HttpRequest, uuid: UUID) -> HttpResponse:
 
 
 def _get_realisation(request: HttpRequest, contract: Contract, realisation_uuid: UUID) -> Realisation:
-    realisations = Realisation.objects.visible_to(request.user).filter(contract=contract)
-    return get_object_or_404(realisations.select_related("block", "agreement", "submitted_by", "assessed_by"), uuid=realisation_uuid)
+    realisations = Realisation.objects.filter(contract=contract).select_related(
+        "block", "agreement", "submitted_by", "assessed_by"
+    )
+    return get_visible_or_404(realisations, request, uuid=realisation_uuid)
 
 
 @login_required
@@ -491,8 +493,8 @@ def _after_assessment(request: HttpRequest, contract: Contract, realisation: Rea
 
 
 def _get_evidence(request: HttpRequest, contract: Contract, evidence_uuid: UUID) -> Evidence:
-    evidence = Evidence.objects.visible_to(request.user).filter(realisation__contract=contract)
-    return get_object_or_404(evidence.select_related("realisation"), uuid=evidence_uuid)
+    evidence = Evidence.objects.filter(realisation__contract=contract).select_related("realisation")
+    return get_visible_or_404(evidence, request, uuid=evidence_uuid)
 
 
 @login_required

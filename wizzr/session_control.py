@@ -18,7 +18,11 @@ def session_keys_of(user_id) -> list[str]:
     """
     wanted = str(user_id)
     live = Session.objects.filter(expire_date__gt=timezone.now()).only("session_key", "session_data")
-    return [session.session_key for session in live.iterator(chunk_size=500) if str(session.get_decoded().get(SESSION_KEY, "")) == wanted]
+    return [
+        session.session_key
+        for session in live.iterator(chunk_size=500)
+        if str(session.get_decoded().get(SESSION_KEY, "")) == wanted
+    ]
 
 
 def end_sessions_of(user_id, *, keep_current: bool = True) -> int:
