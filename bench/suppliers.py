@@ -406,7 +406,7 @@ def _registry_inputs() -> dict[str, list[str]]:
     return {"postcode": postcodes, "kvk in text": kvk}
 
 
-def _measure_more_cost(all_inputs: dict[str, list[str]], repeat: int = 5) -> dict[str, dict]:
+def _measure_more_cost(all_inputs: dict[str, list[str]], repeat: int = 3) -> dict[str, dict]:
     """In process, per class: the search as the typeahead runs it (ranking and counting a window of
     up to 1,000 matches) against the same search ranking only the ten it shows (window 10)."""
     from django.db import connection
