@@ -15,8 +15,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 
 CORE = "wizzr"
@@ -284,31 +282,14 @@ def code_template_references():
                 yield app, f"{path.relative_to(ROOT)}:{node.lineno}", node.value
 
 
-def _foreign_templates() -> list[tuple[str, str, str]]:
-    """Templates (and Python code) of one app that use another app's templates."""
+def test_templates_use_their_own_app_or_shared_ones():
+    """Templates (and Python code) of one app use only their own app's templates or shared ones."""
     found = []
     for app, where, ref in [*template_references(), *code_template_references()]:
         owner = ref.split("/")[0] if "/" in ref else None
         if owner in APPS and owner != app:
-            found.append((app, owner, f"{where}: {app} -> {ref}"))
-    return found
-
-
-# Template edges being removed by work in progress elsewhere; the test below fails while they are there.
-TEMPLATES_IN_PROGRESS = {
-    ("portal", "monitoring"): "the portal's pages show monitoring's parts through shared partials or registered panels",
-}
-
-
-def test_templates_use_their_own_app_or_shared_ones():
-    found = [line for app, owner, line in _foreign_templates() if (app, owner) not in TEMPLATES_IN_PROGRESS]
+            found.append(f"{where}: {app} -> {ref}")
     assert not found, "templates of one app include or extend another app's templates:\n" + "\n".join(found)
-
-
-@pytest.mark.parametrize("pair", sorted(TEMPLATES_IN_PROGRESS), ids=lambda pair: f"{pair[0]}-templates-not-{pair[1]}")
-def test_template_edge_being_removed(pair):
-    found = [line for app, owner, line in _foreign_templates() if (app, owner) == pair]
-    assert not found, f"{TEMPLATES_IN_PROGRESS[pair]}; still included:\n" + "\n".join(found)
 
 
 # Migrations ----------------------------------------------------------------------------------------
