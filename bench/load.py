@@ -234,11 +234,14 @@ def build_plan(scale: loaddata.Scale, args) -> dict:
 def count_queries() -> dict:
     """The SQL statements of the list (10 and 100 rows) and of a contract page (few and many
     realisations), in process, beyond those of an empty page of the same session."""
+    import logging
+
     from django.db import connection
     from django.db.models import Count
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    logging.getLogger("wizzr.request").setLevel(logging.WARNING)
     M = loaddata.model
     Contract, Membership = M("Contract"), M("Membership")
     advisor = Membership.objects.filter(role="advisor", user__email__endswith="@load.example").order_by("pk").first().user

@@ -419,7 +419,8 @@ class Generator:
         shares = [rng.random() + 0.2 for _ in self.agreed]
         total = sum(shares)
         counts = [int(s.realisations * share / total) for share in shares]
-        counts[0] += s.realisations - sum(counts)
+        for n in range(s.realisations - sum(counts)):  # what the rounding left, one each
+            counts[n % len(counts)] += 1
 
         def rows():
             for (pk, organisation_id, _status, start, end, obligation, _supplier), count in zip(self.agreed, counts, strict=True):
