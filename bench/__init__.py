@@ -10,4 +10,5 @@ SUITES = {
     "load": "bench.load",
     "knowledgebase": "bench.knowledgebase",
     "reliability": "bench.reliability",
+    "listcpu": "bench.listcpu",
 }

@@ -190,7 +190,7 @@ def _copy(model, rows: list[dict]) -> None:
             copy.write_row([value(f, row) for f in fields])
 
 
-def _generate(authority, service_point, coordinators, *, stdout) -> None:
+def _generate(authority, service_point, coordinators, *, stdout, realisations: int = REALISATIONS) -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
@@ -310,11 +310,11 @@ def _generate(authority, service_point, coordinators, *, stdout) -> None:
             "pk", "contract_id", "block_id"
         ):
             agreements_of.setdefault(contract_id, []).append((pk, block_id))
-        # 100,000 realisations spread over the contracts with agreements.
+        # ``realisations`` (100,000 by default) spread over the contracts with agreements.
         shares = [rng.random() + 0.2 for _ in agreed]
         total = sum(shares)
-        counts = [int(REALISATIONS * s / total) for s in shares]
-        counts[0] += REALISATIONS - sum(counts)
+        counts = [int(realisations * s / total) for s in shares]
+        counts[0] += realisations - sum(counts)
         realisation_rows = []
         for (pk, _status, start, end, obligation), count in zip(agreed, counts, strict=True):
             span = max((min(end, today) - start).days, 1)
