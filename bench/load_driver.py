@@ -27,7 +27,7 @@ import random
 import re
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import gevent
@@ -42,6 +42,7 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 PLAN: dict = {}
 STATE = {"mode": "login", "phase": None}
 SAMPLES: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+ERRORS: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
 LOGGED_IN: list[int] = [0, 0]  # succeeded, failed
 LOGIN_RETRIES: list[int] = [0]
 # Logging in costs the server a PBKDF2 hash (the production hasher, about 0.8 s of CPU): the people
@@ -270,6 +271,8 @@ def _record(request_type, name, response_time, response_length, exception, **_kw
     phase = STATE["phase"]
     if phase is not None:
         SAMPLES[phase][name].append((response_time, exception is not None, request_type))
+        if exception is not None:
+            ERRORS[phase][name][str(exception)[:160]] += 1
 
 
 # CPU accounting -------------------------------------------------------------------------------------
@@ -323,6 +326,7 @@ def used(before: dict, after: dict, kind: str) -> float:
 
 def measure(phase: str, seconds: float) -> dict:
     SAMPLES.pop(phase, None)
+    ERRORS.pop(phase, None)
     before = snapshot()
     STATE["phase"] = phase
     gevent.sleep(seconds)
@@ -342,6 +346,7 @@ def measure(phase: str, seconds: float) -> dict:
             "p99_ms": _percentile(times, 99),
             "max_ms": round(times[-1], 1) if times else None,
             "writes": sum(1 for _t, _f, method in samples if method == "POST"),
+            "error_kinds": dict(ERRORS[phase][name].most_common(3)),
         }
     server, database = used(before, after, "server"), used(before, after, "database")
     requests = max(all_requests, 1)
