@@ -4,6 +4,7 @@ choice: the field shows an error and the page shows the contracts without that f
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import uuid
 from collections import OrderedDict
@@ -13,6 +14,7 @@ from html import escape
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.db.models import Max, Min, Q, QuerySet
 from django.forms.utils import flatatt
 from django.utils import timezone
@@ -29,6 +31,7 @@ ALL = "alle"
 UNASSIGNED = "geen"
 PER_PAGE_CHOICES = (10, 25, 50, 100)
 DEFAULT_PER_PAGE = 25
+YEAR_SPAN_SECONDS = 300  # how long the year filter's span is kept (see ScopedFilterSet.years)
 # Filters that apply as soon as they change carry mb-autofilter (the search field waits for typing to pause).
 SELECT = {"class": "utrecht-select utrecht-select--html-select mb-autofilter"}
 
@@ -146,9 +149,19 @@ class ScopedFilterSet(django_filters.FilterSet):
             self.form.fields["status"].choices = statuses
 
     def years(self) -> list[int]:
-        """The years the user's contracts span, newest first (one aggregate query); the current year
-        when there are none."""
-        span = self.queryset.aggregate(first=Min("start_date"), last=Max("end_date"))
+        """The years the user's contracts span, newest first; the current year when there are none.
+
+        The span is an aggregate over every visible contract (a scan of all of them), so it is kept
+        in the cache for a few minutes, keyed by the query (the user's visible contracts). Staleness
+        is harmless: a year that just came or went is offered, or missing, for at most that long,
+        and choosing any year filters the contracts as they are now."""
+        contracts = self.queryset.order_by()
+        sql, params = contracts.query.sql_with_params()  # names the user and what they may see
+        key = "monitoring:years:" + hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
+        span = cache.get(key)
+        if span is None:
+            span = contracts.aggregate(first=Min("start_date"), last=Max("end_date"))
+            cache.set(key, span, YEAR_SPAN_SECONDS)
         if span["first"] is None or span["last"] is None:
             this_year = timezone.localdate().year
             return [this_year]

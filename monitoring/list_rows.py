@@ -46,7 +46,10 @@ def _texts() -> dict[str, str]:
         "help": gettext("Stel een hulpvraag"),
         "attachments": gettext("Bijlagen en overdragen"),
         "of_term": gettext("van de looptijd"),
+        "actions": gettext("Acties voor %(number)s"),
     }
+    # The status labels too: ``get_status_display`` per row would translate every label of the choices.
+    texts.update({f"status:{value}": label for value, label in Contract.Status.choices})
     return {key: escape(value) for key, value in texts.items()}
 
 
@@ -69,7 +72,7 @@ def _row(contract: Contract, t: dict[str, str], *, show_organisation: bool, help
     else:
         status = (
             f'<span class="wizzr-status wizzr-status--{escape(contract.status)}">'
-            f"{escape(contract.get_status_display())}</span>"
+            f"{t.get(f'status:{contract.status}') or escape(contract.status)}</span>"
         )
     if contract.obligation_amount is None:
         obligation = f'<span class="wizzr-muted">{t["unknown"]}</span>'
@@ -123,7 +126,7 @@ def _row(contract: Contract, t: dict[str, str], *, show_organisation: bool, help
                 f'\n                <li role="none"><a class="mb-menu__item" role="menuitem" tabindex="-1" '
                 f'href="{escape(help_url)}?contract={uuid}">{_icon("question")}{t["help"]}</a></li>'
             )
-    actions = escape(gettext("Acties voor %(number)s") % {"number": contract.contract_number})
+    actions = t["actions"] % {"number": number}  # both escaped
     start, end = contract.term_text
     return f"""
         <tr class="utrecht-table__row{" mb-row--behind" if behind else ""}">
