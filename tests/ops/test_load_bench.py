@@ -41,6 +41,11 @@ def test_totp_codes_are_the_ones_allauth_accepts():
 
 @pytest.fixture
 def tiny(db):
+    # The generator relies on the shipped catalogues, as in a database fresh from the migrations; a
+    # transactional test run earlier (the browser tests) flushes them.
+    from tests.catalogue.factories import ship_catalogues
+
+    ship_catalogues()
     info = loaddata.generate(loaddata.TINY, say=lambda message: None)
     return info
 
