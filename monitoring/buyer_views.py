@@ -25,8 +25,8 @@ from monitoring.buyer_filters import PER_PAGE_CHOICES, ContractListFilter, Scope
 from monitoring.figures import contract_figures, schedule
 from monitoring.list_rows import render_rows
 from monitoring.models import ContractFollowUp
-from suppliers.search import clean_input
 from suppliers.options import listbox_id, options_response
+from suppliers.search import clean_input
 from wizzr.access import role_required
 from wizzr.audit import audit_record
 from wizzr.models import Role
