@@ -8,7 +8,6 @@ the rows of the page, and the consolidated figures from a few grouped aggregates
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -223,37 +222,13 @@ def _page_rows_query(ids: list[int], today: date) -> QuerySet[Contract]:
     )
 
 
-# Stand-ins for the values of one page while its query is compiled: no other parameter of the
-# query is a negative integer or this date.
-_ANY_DAY = date(1, 1, 1)
-
-
-@functools.lru_cache(maxsize=128)
-def _page_rows_sql(count: int) -> tuple[str, tuple]:
-    """The SQL of ``_page_rows_query`` for ``count`` ids, compiled once per process. Compiling the
-    figures of ``with_progress`` costs several milliseconds; a page's rows are this query with its
-    own ids and date put in the stand-ins' places."""
-    return _page_rows_query([-n for n in range(1, count + 1)], _ANY_DAY).query.sql_with_params()
-
-
 def page_rows(ids: list[int], *, today: date | None = None) -> list[Contract]:
     """The contracts ``ids`` (already checked for visibility) with their figures, in the order of
     ``ids``, decorated (see ``decorate``). One query."""
     if not ids:
         return []
-    today = today or timezone.localdate()
-    sql, stand_ins = _page_rows_sql(len(ids))
-
-    def put(value):
-        if isinstance(value, date) and value == _ANY_DAY:
-            return today
-        if type(value) is int and value < 0:
-            return ids[-value - 1]
-        return value
-
-    params = [put(value) for value in stand_ins]
     order = {pk: index for index, pk in enumerate(ids)}
-    rows = Contract.objects.raw(sql, params)
+    rows = _page_rows_query(ids, today or timezone.localdate())
     return [decorate(row) for row in sorted(rows, key=lambda row: order[row.pk])]
 
 
