@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString
 
 WORKSPACE = "workspace"  # the coordinator's follow-up of one contract
 BUYER = "buyer"  # the buyer's page of one contract
@@ -39,7 +40,8 @@ _filters: dict[str, Callable[[], QuerySet]] = {}
 
 
 def register_contract_panel(name: str, render: Callable[..., str], *, pages: Iterable[str] = (WORKSPACE,)) -> None:
-    """Show ``render(request=..., contract=...)`` on the contract pages in ``pages``. Registering a
+    """Show ``render(request=..., contract=...)`` (safe HTML, e.g. from ``render_to_string``; plain text
+    is escaped) on the contract pages in ``pages``. Registering a
     name again replaces the panel (``ready()`` may run more than once in tests)."""
     pages = tuple(pages)
     unknown = set(pages) - set(PAGES)
@@ -51,7 +53,8 @@ def register_contract_panel(name: str, render: Callable[..., str], *, pages: Ite
 def contract_panels(*, page: str, request: HttpRequest, contract) -> list[SafeString]:
     """The HTML of the panels registered for ``page``, rendered for ``contract``."""
     return [
-        mark_safe(panel.render(request=request, contract=contract))  # each panel renders its own (escaped) template
+        # A panel renders its own template (safe HTML); anything else it returns is escaped.
+        conditional_escape(panel.render(request=request, contract=contract))
         for panel in _panels.values()
         if page in panel.pages
     ]

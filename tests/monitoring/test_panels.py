@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from monitoring import panels, services
 from monitoring.models import Settlement
@@ -31,7 +32,7 @@ def test_a_registered_panel_renders_on_the_workspace_and_not_on_the_buyer_page(c
 
     def render(*, request, contract):
         seen.append((request.user.pk, contract.pk))
-        return '<section data-testid="test-panel">&lt;panel&gt;</section>'
+        return mark_safe('<section data-testid="test-panel">&lt;panel&gt;</section>')  # as render_to_string gives
 
     registry.register_contract_panel("test", render, pages=(panels.WORKSPACE,))
     client.force_login(carol)
@@ -41,6 +42,14 @@ def test_a_registered_panel_renders_on_the_workspace_and_not_on_the_buyer_page(c
     client.force_login(alice)
     html = client.get(reverse("monitoring:contract", args=[accepted.uuid])).content.decode()
     assert "test-panel" not in html
+
+
+def test_a_panel_that_returns_plain_text_is_escaped(client, carol, accepted, registry):
+    registry.register_contract_panel("test", lambda **kwargs: "<b>not html</b>", pages=(panels.WORKSPACE,))
+    client.force_login(carol)
+    html = client.get(reverse("monitoring:workspace", args=[accepted.uuid])).content.decode()
+    assert "&lt;b&gt;not html&lt;/b&gt;" in html
+    assert "<b>not html</b>" not in html
 
 
 def test_a_panel_for_an_unknown_page_is_refused(registry):
