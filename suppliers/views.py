@@ -23,7 +23,7 @@ from suppliers.forms import SimilarSupplier, SupplierAddForm
 from suppliers.models import Supplier
 
 # listbox_id and options_response also answer the narrower pickers; they live in suppliers.options.
-from suppliers.options import listbox_id, options_response, supplier_data  # noqa: F401
+from suppliers.options import listbox_id, options_response, supplier_data
 from suppliers.ratelimit import rate_limited
 from suppliers.search import region_hint, search_suppliers
 from wizzr.audit import audit_record
