@@ -482,7 +482,10 @@ class Generator:
     def knowledge_base(self) -> None:
         Article, Category, HelpRequest = model("Article"), model("Category"), model("HelpRequest")
         rng = self.rng
-        categories = list(Category.objects.all())
+        # The shipped categories, or one of its own when a database has none (a flushed test database).
+        categories = list(Category.objects.all()) or [
+            Category.objects.create(slug="load-algemeen", name_nl="Algemeen", name_en="General")
+        ]
         subjects = ["bouwblok", "leerwerktraject", "rapportage", "verplichting", "inkoop", "statushouder",
                     "stageplaats", "werkervaring", "vast contract", "bonus", "eindafrekening", "herstelperiode"]
         for n in range(self.scale.articles):
