@@ -6,13 +6,17 @@ This is reference data shared by every tenant; it knows nothing of contracts.
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GistIndex
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Func, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from wizzr.scanning import ScannedFile
 
 
 def _search_key(field: str) -> Func:
@@ -179,3 +183,93 @@ class SearchWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+def pso_certificate_root() -> Path:
+    """The folder holding PSO certificate files: inside PRIVATE_MEDIA_ROOT, never served directly."""
+    return Path(settings.PRIVATE_MEDIA_ROOT) / "pso_certificates"
+
+
+class PsoCertificateQuerySet(models.QuerySet):
+    def valid_on(self, day) -> PsoCertificateQuerySet:
+        """The checked certificates that cover ``day`` (valid from and until both count)."""
+        return self.filter(checked_at__isnull=False, valid_from__lte=day, valid_until__gte=day)
+
+    def of_company(self, kvk_number: str) -> PsoCertificateQuerySet:
+        return self.filter(kvk_number=kvk_number)
+
+
+class PsoCertificate(ScannedFile):
+    """A PSO certificate (Prestatieladder Socialer Ondernemen) of a company.
+
+    A certificate covers the company (its KvK number), so every establishment of it. Only a
+    certificate that a coordinator checked counts; the file is the evidence, kept outside any served
+    folder like other uploads. ``organisation`` is the service point that recorded it.
+    """
+
+    class Level(models.TextChoices):
+        STEP_1 = "step_1", _("trede 1")
+        STEP_2 = "step_2", _("trede 2")
+        STEP_3 = "step_3", _("trede 3")
+        PSO_30 = "pso_30", _("30+")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kvk_number = models.CharField(_("KvK-nummer"), max_length=8, db_collation="C", db_index=True)
+    level = models.CharField(_("niveau"), max_length=10, choices=Level.choices)
+    valid_from = models.DateField(_("geldig vanaf"))
+    valid_until = models.DateField(_("geldig tot en met"))
+    organisation = models.ForeignKey(
+        "wizzr.Organisation", verbose_name=_("vastgelegd door servicepunt"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    stored_name = models.CharField(max_length=100, unique=True, editable=False)
+    display_name = models.CharField(_("bestandsnaam"), max_length=255)
+    size = models.PositiveBigIntegerField(_("grootte"))
+    content_type = models.CharField(_("bestandstype"), max_length=100)
+    sha256 = models.CharField(max_length=64, editable=False)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("gecontroleerd door"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+",
+    )
+    checked_at = models.DateTimeField(_("gecontroleerd op"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("vastgelegd door"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("vastgelegd op"), default=timezone.now)
+
+    objects = PsoCertificateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("PSO-certificaat")
+        verbose_name_plural = _("PSO-certificaten")
+        ordering = ["kvk_number", "-valid_from", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kvk_number__regex=r"^[0-9]{8}$"), name="psocertificate_kvk_8_digits"),
+            models.CheckConstraint(
+                condition=Q(valid_until__gt=F("valid_from")),
+                name="psocertificate_until_after_from",
+                violation_error_message=_("De einddatum van de geldigheid moet na de begindatum liggen."),
+            ),
+            models.CheckConstraint(condition=Q(size__gt=0), name="psocertificate_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"PSO {self.get_level_display()} — KvK {self.kvk_number}"
+
+    def clean(self) -> None:
+        if self.valid_from and self.valid_until and self.valid_until <= self.valid_from:
+            raise ValidationError(
+                {"valid_until": _("De einddatum van de geldigheid moet na de begindatum liggen.")}
+            )
+
+    @property
+    def path(self) -> Path:
+        return pso_certificate_root() / self.stored_name
+
+    @property
+    def is_checked(self) -> bool:
+        return self.checked_at is not None
+
+    def covers(self, day) -> bool:
+        return self.is_checked and self.valid_from <= day <= self.valid_until
