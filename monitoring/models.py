@@ -14,6 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -285,6 +286,18 @@ class Realisation(TenantOwned):
     invoice_amount = models.DecimalField(
         _("factuurbedrag excl. btw"), max_digits=14, decimal_places=2, null=True, blank=True
     )
+    # Social purchasing is accounted for per invoice of a social company from the registry; the
+    # period of such a realisation is the invoice date. Empty for every other block.
+    invoice_number = models.CharField(_("factuurnummer"), max_length=50, blank=True)
+    invoice_date = models.DateField(_("factuurdatum"), null=True, blank=True)
+    social_company = models.ForeignKey(
+        "suppliers.Supplier",
+        verbose_name=_("sociaal bedrijf"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="social_purchases",
+    )
     candidate_reference = models.CharField(_("kenmerk kandidaat"), max_length=20, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("geboortejaar"), null=True, blank=True)
     bonuses = models.ManyToManyField(Bonus, verbose_name=_("bonussen"), blank=True, related_name="realisations")
@@ -329,9 +342,32 @@ class Realisation(TenantOwned):
                 condition=~Q(status="rejected") | ~Q(rejection_reason=""),
                 name="realisation_rejection_has_reason",
             ),
+            # An invoice is complete (number, date, company, an amount above zero) or there is none.
+            models.CheckConstraint(
+                condition=Q(social_company__isnull=True, invoice_number="", invoice_date__isnull=True)
+                | (
+                    Q(social_company__isnull=False, invoice_date__isnull=False, invoice_amount__gt=0)
+                    & ~Q(invoice_number="")
+                ),
+                name="realisation_invoice_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(invoice_date__isnull=True) | Q(period_start=F("invoice_date"), period_end=F("invoice_date")),
+                name="realisation_invoice_dates_period",
+            ),
+            # An invoice counts once: its number is not used again for the same social company
+            # (whatever the contract), unless the earlier realisation was rejected.
+            models.UniqueConstraint(
+                F("social_company"),
+                Lower("invoice_number"),
+                condition=Q(social_company__isnull=False) & ~Q(status="rejected"),
+                name="realisation_invoice_once_per_company",
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.invoice_number:
+            return f"{self.block.name} {self.invoice_number} {self.period_start:%d-%m-%Y}"
         return f"{self.block.name} {self.period_start:%d-%m-%Y}–{self.period_end:%d-%m-%Y}"
 
     @property
