@@ -44,28 +44,46 @@ class ContractQuerySet(TenantQuerySet):
 
 
 # The SROI obligation of a contract: the fixed amount when one was agreed, else the contract value
-# times the SROI percentage, rounded half up to cents; unknown (None / NULL) without either. Written
+# times the SROI percentage, rounded half up to cents; unknown (None / NULL) without either; less the
+# contract's discount on the obligation (a percentage), again rounded half up to cents. Written
 # for Python (``Contract.sroi_obligation``, used where one contract is entered or shown) and for SQL
 # (``obligation_sql``, the only SQL form: lists, totals, filters and reports annotate it), side by
 # side; tests/contracts/test_obligation_rule.py holds the two to the same answers over many cases.
 
 
-def obligation_of(*, fixed: Decimal | None, value: Decimal | None, percentage: Decimal | None) -> Decimal | None:
-    """The obligation rule in Python."""
+def obligation_of(
+    *,
+    fixed: Decimal | None,
+    value: Decimal | None,
+    percentage: Decimal | None,
+    discount: Decimal | None = None,
+) -> Decimal | None:
+    """The obligation rule in Python. A discount (a percentage, e.g. for a PSO certificate) lowers
+    the obligation computed without it: full × (100 − discount) / 100, rounded half up to cents."""
     with wide_context():
         if fixed is not None:
-            return Decimal(fixed).quantize(CENT, rounding=ROUND_HALF_UP)
-        if value is None or percentage is None:
+            full = Decimal(fixed).quantize(CENT, rounding=ROUND_HALF_UP)
+        elif value is None or percentage is None:
             return None
-        return (Decimal(value) * Decimal(percentage) / Decimal(100)).quantize(CENT, rounding=ROUND_HALF_UP)
+        else:
+            full = (Decimal(value) * Decimal(percentage) / Decimal(100)).quantize(CENT, rounding=ROUND_HALF_UP)
+        if discount is None:
+            return full
+        return (full * (Decimal(100) - Decimal(discount)) / Decimal(100)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def obligation_sql() -> Coalesce:
+def obligation_sql() -> Round:
     """The obligation rule as an SQL expression over the contract's columns (PostgreSQL's ROUND of a
-    numeric rounds half away from zero, as ROUND_HALF_UP does)."""
-    return Coalesce(
+    numeric rounds half away from zero, as ROUND_HALF_UP does). Without a discount the factor is
+    exactly 1 and the rounding changes nothing."""
+    full = Coalesce(
         F("sroi_fixed_amount"),
         Round(F("contract_value") * F("sroi_percentage") / Decimal(100), 2),
+        output_field=models.DecimalField(max_digits=14, decimal_places=2),
+    )
+    return Round(
+        full * (Decimal(100) - Coalesce(F("obligation_discount"), Decimal(0))) / Decimal(100),
+        2,
         output_field=models.DecimalField(max_digits=14, decimal_places=2),
     )
 
@@ -135,6 +153,14 @@ class Contract(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("overgedragen door"), on_delete=models.SET_NULL, null=True,
         blank=True, related_name="+",
     )
+    # A discount on the obligation set by the system only (``contract_obligation_discount_set``),
+    # e.g. for the supplier's PSO certificate under the region's rule; the label says why.
+    obligation_discount = models.DecimalField(
+        _("korting op de verplichting (%)"), max_digits=5, decimal_places=2, null=True, blank=True, editable=False
+    )
+    obligation_discount_label = models.CharField(
+        _("reden van de korting"), max_length=80, blank=True, editable=False, help_text=_("Bijvoorbeeld ‘PSO trede 2’.")
+    )
 
     objects = ContractQuerySet.as_manager()
 
@@ -166,6 +192,11 @@ class Contract(models.Model):
                 condition=Q(sroi_fixed_amount__isnull=True) | Q(sroi_fixed_amount__gte=0),
                 name="contract_sroi_fixed_amount_not_negative",
             ),
+            models.CheckConstraint(
+                condition=Q(obligation_discount__isnull=True)
+                | (Q(obligation_discount__gte=0) & Q(obligation_discount__lte=100)),
+                name="contract_obligation_discount_0_100",
+            ),
         ]
         indexes = [models.Index(fields=["organisation", "status"], name="contract_org_status_idx")]
 
@@ -174,7 +205,18 @@ class Contract(models.Model):
 
     @property
     def sroi_obligation(self) -> Decimal | None:
-        """The SROI obligation in EUR (2 places): the fixed amount, or value × percentage; None if unknown."""
+        """The SROI obligation in EUR (2 places): the fixed amount, or value × percentage, less any
+        discount on the obligation; None if unknown."""
+        return obligation_of(
+            fixed=self.sroi_fixed_amount,
+            value=self.contract_value,
+            percentage=self.sroi_percentage,
+            discount=self.obligation_discount,
+        )
+
+    @property
+    def obligation_before_discount(self) -> Decimal | None:
+        """The obligation as it would be without the discount (the same as ``sroi_obligation`` without one)."""
         return obligation_of(fixed=self.sroi_fixed_amount, value=self.contract_value, percentage=self.sroi_percentage)
 
     @property
