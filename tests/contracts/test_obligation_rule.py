@@ -1,6 +1,7 @@
 """The obligation rule is written for Python (``Contract.sroi_obligation``) and for SQL
 (``contracts.models.obligation_sql``, behind ``with_obligation`` and every list, total and report).
-These cases hold the two to the same answers, half cents and the largest accepted values included."""
+These cases hold the two to the same answers, half cents and the largest accepted values included,
+with and without a discount on the obligation (a PSO certificate's)."""
 
 import datetime
 import itertools
@@ -16,6 +17,7 @@ pytestmark = pytest.mark.django_db
 VALUES = [None, "0.00", "0.10", "0.30", "99.99", "100.10", "12345.67", "999999999999.99"]
 PERCENTAGES = ["0.00", "0.01", "5.00", "12.50", "33.33", "100.00"]
 FIXED = [None, "0.00", "1234.56"]
+DISCOUNTS = [None, "0.00", "10.00", "12.50", "33.33", "100.00"]
 
 
 def _dec(text: str | None) -> Decimal | None:
@@ -24,28 +26,46 @@ def _dec(text: str | None) -> Decimal | None:
 
 def test_python_and_sql_compute_the_same_obligation_in_every_case(arnhem):
     supplier = SupplierFactory()
-    cases = list(itertools.product(VALUES, PERCENTAGES, FIXED))
+    cases = list(itertools.product(VALUES, PERCENTAGES, FIXED, DISCOUNTS))
     Contract.objects.bulk_create(
         Contract(
             organisation=arnhem,
             supplier=supplier,
-            contract_number=f"OBL-{n:03d}",
+            contract_number=f"OBL-{n:04d}",
             title="Geval",
             start_date=datetime.date(2026, 1, 1),
             end_date=datetime.date(2026, 12, 31),
             contract_value=_dec(value),
             sroi_percentage=_dec(percentage),
             sroi_fixed_amount=_dec(fixed),
+            obligation_discount=_dec(discount),
         )
-        for n, (value, percentage, fixed) in enumerate(cases)
+        for n, (value, percentage, fixed, discount) in enumerate(cases)
     )
     rows = Contract.objects.filter(organisation=arnhem).with_obligation()
     seen = set()
     for contract in rows:
         assert contract.obligation_amount == contract.sroi_obligation, (
-            contract.contract_value, contract.sroi_percentage, contract.sroi_fixed_amount,
+            contract.contract_value, contract.sroi_percentage, contract.sroi_fixed_amount, contract.obligation_discount,
         )
         seen.add(contract.sroi_obligation)
     assert len(rows) == len(cases)
     # Half cents round up in both (0.10 × 5 % = 0.005; 0.30 × 5 % = 0.015), and unknown stays unknown.
     assert {Decimal("0.01"), Decimal("0.02"), None} <= seen
+
+
+def test_a_discount_lowers_the_obligation_rounded_to_cents_in_python_and_sql(arnhem):
+    supplier = SupplierFactory()
+    common = dict(organisation=arnhem, supplier=supplier, title="Korting", start_date=datetime.date(2026, 1, 1),
+                  end_date=datetime.date(2026, 12, 31), sroi_percentage=Decimal("5.00"))
+    Contract.objects.create(contract_number="K-1", contract_value=Decimal("500000.00"), obligation_discount=Decimal("10.00"), **common)
+    # 12345.67 × 5 % = 617.28 (617.2835); less 33.33 %: 617.28 × 0.6667 = 411.540576 → 411.54.
+    Contract.objects.create(contract_number="K-2", contract_value=Decimal("12345.67"), obligation_discount=Decimal("33.33"), **common)
+    # Half a cent rounds up: 0.30 × 5 % = 0.02 (0.015); less 75 %: 0.005 → 0.01.
+    Contract.objects.create(contract_number="K-3", contract_value=Decimal("0.30"), obligation_discount=Decimal("75.00"), **common)
+    rows = {c.contract_number: c for c in Contract.objects.filter(organisation=arnhem).with_obligation()}
+    expected = {"K-1": Decimal("22500.00"), "K-2": Decimal("411.54"), "K-3": Decimal("0.01")}
+    for number, amount in expected.items():
+        assert rows[number].sroi_obligation == amount
+        assert rows[number].obligation_amount == amount
+    assert rows["K-1"].obligation_before_discount == Decimal("25000.00")
