@@ -259,11 +259,12 @@ def _demo_contracts() -> int:
         if new:
             made += 1
             services.contract_accept(contract=contract, by=pieter)
-            werk = _agreement(contract, pieter, "Participatiewet", "Twee medewerkers uit de Participatiewet",
+            werk = _agreement(contract, pieter, "Participatiewet, uitkering langer",
+                              "Twee medewerkers uit de Participatiewet",
                               persons=2, hours_per_week=Decimal("36"), months=Decimal("12"))
-            uren = _agreement(contract, pieter, "Hulp, ondersteuning", "Vrijwilligerswerk voor buurthuis Lombok",
+            uren = _agreement(contract, pieter, "Maatschappelijke activiteit", "Vrijwilligerswerk voor buurthuis Lombok",
                               hours=Decimal("80"))
-            inkoop = _agreement(contract, pieter, "Inkoop bij sociale", "Inkoop catering bij sociale onderneming",
+            inkoop = _agreement(contract, pieter, "Afname bij een sociale", "Inkoop catering bij sociale onderneming",
                                 invoice_amount=Decimal("25000.00"))
             services.agreements_record(contract=contract, by=pieter)
             fifty_plus = services.follow_up_for(contract=contract).catalogue_version.bonuses.get(kind="age")

@@ -38,7 +38,7 @@ def test_a_new_catalogue_version_is_drafted_edited_previewed_and_published(
     page, live_server, login, check_page, superuser
 ):
     ship_catalogues()
-    current = CatalogueVersion.objects.get(catalogue__region__slug="utrecht")
+    current = CatalogueVersion.objects.get(catalogue__region__slug="utrecht", label="Utrecht 2026")
     login(page, superuser)
 
     page.goto(url(live_server, "admin:catalogue_catalogueversion_change", current.pk))

@@ -57,13 +57,14 @@ class BonusFactory(factory.django.DjangoModelFactory):
 
 
 def ship_catalogues() -> None:
-    """(Re)create the catalogues the data migration ships.
+    """(Re)create the catalogues the data migrations ship.
 
     Transactional tests (the browser tests) flush every table when they end, shipped rows included;
-    tests that rely on those rows call this first. It is idempotent, like the migration.
+    tests that rely on those rows call this first. It is idempotent, like the migrations.
     """
     import importlib
 
     from django.apps import apps
 
-    importlib.import_module("catalogue.migrations.0002_shipped_catalogues").ship(apps, None)
+    for name in ("0002_shipped_catalogues", "0003_oost_nederland_social_blocks", "0004_utrecht_2026"):
+        importlib.import_module(f"catalogue.migrations.{name}").ship(apps, None)

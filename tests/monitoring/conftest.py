@@ -39,7 +39,8 @@ def v05(service_point, other_service_point):
 
 @pytest.fixture
 def utrecht_version(v05):
-    return CatalogueVersion.objects.get(catalogue__region__slug="utrecht")
+    """Utrecht's first shipped version (its blocks have other names and units than Oost-Nederland's)."""
+    return CatalogueVersion.objects.get(catalogue__region__slug="utrecht", label="Utrecht 2023")
 
 
 @pytest.fixture

@@ -33,10 +33,11 @@ def staff(client):
 
 @pytest.fixture
 def utrecht_v1(other_service_point):
+    """Utrecht's version in force today (shipped with 12 blocks and 2 bonuses)."""
     from catalogue.models import Region
 
     Region.objects.get(slug="utrecht").service_points.add(other_service_point)
-    return CatalogueVersion.objects.get(catalogue__region__slug="utrecht")
+    return CatalogueVersion.objects.get(catalogue__region__slug="utrecht", label="Utrecht 2026")
 
 
 @pytest.fixture
@@ -63,7 +64,7 @@ def test_a_copy_is_a_draft_with_every_block_and_bonus_of_its_source(utrecht_v1, 
     assert list(draft.bonuses.values_list("name", "kind", "value", "min_age")) == list(
         utrecht_v1.bonuses.values_list("name", "kind", "value", "min_age")
     )
-    assert utrecht_v1.blocks.count() == 10  # the source is untouched
+    assert utrecht_v1.blocks.count() == 12  # the source is untouched
     event = AuditEvent.objects.get(action="catalogue_version_copied")
     assert event.actor == staff and event.object_id == str(draft.uuid)
 
@@ -169,7 +170,7 @@ def test_the_copy_button_makes_a_draft_and_opens_it(client, staff, utrecht_v1):
     draft = CatalogueVersion.objects.get(status="draft")
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:catalogue_catalogueversion_change", args=[draft.pk])
-    assert draft.blocks.count() == 10 and draft.bonuses.count() == 3
+    assert draft.blocks.count() == 12 and draft.bonuses.count() == 2
     html = client.get(response["Location"]).content.decode()
     assert "Dit is een concept" in html
     assert 'name="blocks-0-value"' in html  # blocks of a draft are edited inline
@@ -182,7 +183,7 @@ def test_the_copy_action_in_the_list_copies_the_chosen_version(client, staff, ut
         {"action": "copy_versions", "_selected_action": [utrecht_v1.pk]},
     )
     assert response.status_code == 302
-    assert CatalogueVersion.objects.get(status="draft").blocks.count() == 10
+    assert CatalogueVersion.objects.get(status="draft").blocks.count() == 12
 
 
 def test_a_published_version_is_read_only_in_the_admin(client, staff, utrecht_v1):
