@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from catalogue.models import Bonus, BuildingBlock, Catalogue, CatalogueVersion, Region
+from catalogue.models import Bonus, BuildingBlock, Catalogue, CatalogueVersion, PsoDiscount, Region
 from catalogue.usage import version_usage
 from catalogue.versions import (
     CatalogueError,
@@ -95,6 +95,14 @@ class BonusInline(FrozenWithVersionInline):
     fields = ["position", "name", "kind", "value", "min_age"]
 
 
+class PsoDiscountInline(FrozenWithVersionInline):
+    """The region's PSO rule: the discount on the obligation per PSO level (none without rows)."""
+
+    model = PsoDiscount
+    extra = 0
+    fields = ["level", "percentage"]
+
+
 class PublishForm(forms.Form):
     valid_from = forms.DateField(
         label=_("Geldig vanaf"),
@@ -117,7 +125,7 @@ class CatalogueVersionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["label", "catalogue", "status", "valid_from", "block_count", "contracts_using"]
     list_filter = ["status", "catalogue"]
     search_fields = ["label", "catalogue__name"]
-    inlines = [BlockInline, BonusInline]
+    inlines = [BlockInline, BonusInline, PsoDiscountInline]
     actions = ["copy_versions"]
     change_form_template = "admin/catalogue/catalogueversion/change_form.html"
 

@@ -145,7 +145,7 @@ FROZEN_MESSAGE = _("Een gepubliceerde versie ligt vast. Maak een nieuwe versie o
 
 
 def refuse_frozen_version(part: models.Model) -> None:
-    """Refuse a new or changed block or bonus of a published version (``part.clean``)."""
+    """Refuse a new or changed block, bonus or PSO discount of a published version (``part.clean``)."""
     if part.version_id is not None and CatalogueVersion.objects.published().filter(pk=part.version_id).exists():
         raise ValidationError(FROZEN_MESSAGE)
     if part.pk is not None:
@@ -286,3 +286,52 @@ class Bonus(models.Model):
     def needs_birth_year(self) -> bool:
         return self.kind == self.Kind.AGE
 
+
+
+class PsoDiscount(models.Model):
+    """A region's rule for a PSO-certified supplier: the discount on the SROI obligation for a PSO
+    level (trede 1–3, 30+), as a percentage. Part of a version, frozen with it when it is published;
+    a version without rows gives no discount."""
+
+    class Level(models.TextChoices):
+        # The same values as the registry's certificate levels (``suppliers.PsoCertificate.Level``).
+        STEP_1 = "step_1", _("trede 1")
+        STEP_2 = "step_2", _("trede 2")
+        STEP_3 = "step_3", _("trede 3")
+        PSO_30 = "pso_30", _("30+")
+
+    version = models.ForeignKey(
+        CatalogueVersion, verbose_name=_("versie"), on_delete=models.PROTECT, related_name="pso_discounts"
+    )
+    level = models.CharField(_("PSO-niveau"), max_length=10, choices=Level.choices)
+    percentage = models.DecimalField(
+        _("korting op de verplichting (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(ZERO), MaxValueValidator(Decimal("100"))],
+    )
+
+    class Meta:
+        verbose_name = _("PSO-korting")
+        verbose_name_plural = _("PSO-kortingen")
+        ordering = ["version", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "level"], name="psodiscount_unique_level_per_version"),
+            models.CheckConstraint(
+                condition=Q(percentage__gte=0) & Q(percentage__lte=100), name="psodiscount_percentage_0_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()}: {self.percentage} %"
+
+    def clean(self) -> None:
+        refuse_frozen_version(self)
+
+
+def pso_discount_for(*, version: CatalogueVersion | None, level: str) -> Decimal | None:
+    """The discount percentage on the obligation that ``version`` gives a supplier with PSO ``level``;
+    None when the version has no rule for that level (or there is no version)."""
+    if version is None:
+        return None
+    return PsoDiscount.objects.filter(version=version, level=level).values_list("percentage", flat=True).first()

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalogue.models import Bonus, BuildingBlock, CatalogueVersion
+from catalogue.models import Bonus, BuildingBlock, CatalogueVersion, PsoDiscount
 from catalogue.usage import version_usage
 from wizzr.audit import audit_record
 
@@ -42,7 +42,7 @@ def _copy_label(version: CatalogueVersion) -> str:
 def catalogue_version_copy(
     *, version: CatalogueVersion, by, request: HttpRequest | None = None
 ) -> CatalogueVersion:
-    """Copy ``version`` with all its blocks and bonuses into a new draft of the same catalogue.
+    """Copy ``version`` with all its blocks, bonuses and PSO discounts into a new draft of the same catalogue.
 
     The draft has no valid-from date yet: that is chosen when it is published.
     """
@@ -77,6 +77,10 @@ def catalogue_version_copy(
                 position=bonus.position,
             )
             for bonus in version.bonuses.all()
+        )
+        PsoDiscount.objects.bulk_create(
+            PsoDiscount(version=draft, level=rule.level, percentage=rule.percentage)
+            for rule in version.pso_discounts.all()
         )
         audit_record(
             action="catalogue_version_copied",
