@@ -449,6 +449,69 @@ class Evidence(ScannedFile):
         return evidence_root() / self.stored_name
 
 
+class LastingOutcome(TenantOwned):
+    """Whether the person of an approved employment realisation is still at work 6 or 12 months after
+    the placement ended (``monitoring.lasting``): asked of the supplier, answered by a supplier contact
+    or recorded by the coordinator. Data-minimised like the realisation: the answer's category only,
+    the person known by the realisation's pseudonymous reference."""
+
+    class Answer(models.TextChoices):
+        WITH_EMPLOYER = "with_employer", _("aan het werk bij deze werkgever")
+        ELSEWHERE = "elsewhere", _("aan het werk bij een andere werkgever")
+        NOT_EMPLOYED = "not_employed", _("niet aan het werk")
+        UNKNOWN = "unknown", _("niet bekend")
+
+    class MonthsAfter(models.IntegerChoices):
+        SIX = 6, _("6 maanden")
+        TWELVE = 12, _("12 maanden")
+
+    AT_WORK = (Answer.WITH_EMPLOYER, Answer.ELSEWHERE)
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    contract = models.ForeignKey(
+        Contract, verbose_name=_("inkoopcontract"), on_delete=models.CASCADE, related_name="lasting_outcomes"
+    )
+    realisation = models.ForeignKey(
+        Realisation,
+        verbose_name=_("gerealiseerde invulling"),
+        on_delete=models.CASCADE,
+        related_name="lasting_outcomes",
+    )
+    months_after = models.PositiveSmallIntegerField(_("maanden na de plaatsing"), choices=MonthsAfter.choices)
+    due_on = models.DateField(_("te beantwoorden vanaf"))
+    answer = models.CharField(_("nog aan het werk?"), max_length=15, choices=Answer.choices, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("gemeld door"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    reported_at = models.DateTimeField(_("gemeld op"), null=True, blank=True)
+    # Set by the daily run when the supplier contacts were asked, and when they were reminded.
+    requested_at = models.DateTimeField(_("gevraagd op"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("herinnering verstuurd op"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ContractScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("blijvend resultaat")
+        verbose_name_plural = _("blijvende resultaten")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["realisation", "months_after"], name="lastingoutcome_unique_moment"),
+            models.CheckConstraint(condition=Q(months_after__in=[6, 12]), name="lastingoutcome_months_6_or_12"),
+            models.CheckConstraint(
+                condition=Q(answer="") | Q(reported_at__isnull=False), name="lastingoutcome_answer_has_time"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.realisation} +{self.months_after}"
+
+    @property
+    def is_answered(self) -> bool:
+        return bool(self.answer)
+
+
 class Reminder(TenantOwned):
     """A reminder sent once to a coordinator; ``key`` makes "once" a database guarantee."""
 
