@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -302,3 +303,48 @@ def contract_move_organisation(
             )
     contract.refresh_from_db()
     return moved
+
+
+def contract_obligation_discount_set(
+    *,
+    contract: Contract,
+    percentage: Decimal | None,
+    label: str = "",
+    reason: str = "",
+    by: User | None = None,
+    request: HttpRequest | None = None,
+) -> bool:
+    """Set (or with ``percentage`` None remove) the discount on ``contract``'s obligation, with its
+    short ``label`` ("PSO trede 2"). The system decides it (another app's rule, e.g. the region's PSO
+    rule at handover); nobody types it. ``reason`` says why it changed, for the timeline.
+
+    Returns True when the discount changed; writes an audit event on the contract then. Runs in the
+    caller's transaction (or its own) and locks the contract row.
+    """
+    label = label if percentage is not None else ""
+    with transaction.atomic():
+        locked = Contract.objects.select_for_update().get(pk=contract.pk)
+        before, before_label = locked.obligation_discount, locked.obligation_discount_label
+        if before == percentage and before_label == label:
+            return False
+        # An update, not save(): the contract's post_save listeners react to the advisor's changes.
+        Contract.objects.filter(pk=locked.pk).update(
+            obligation_discount=percentage, obligation_discount_label=label, updated_at=timezone.now()
+        )
+        contract.obligation_discount, contract.obligation_discount_label = percentage, label
+        audit_record(
+            action="obligation_discount_changed",
+            actor=by,
+            organisation=locked.organisation,
+            obj=locked,
+            request=request,
+            detail={
+                "contract": str(locked.uuid),
+                "from": str(before) if before is not None else None,
+                "from_label": before_label,
+                "to": str(percentage) if percentage is not None else None,
+                "to_label": label,
+                "reason": reason,
+            },
+        )
+    return True

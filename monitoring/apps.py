@@ -8,10 +8,11 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         from catalogue.usage import register_usage
-        from monitoring import signals  # noqa: F401 - connects the handover receiver
+        from monitoring import pso, signals  # noqa: F401 - signals connects the handover receiver
         from monitoring.catalogue import USAGE
         from monitoring.models import Evidence
         from wizzr import scanning
 
         scanning.register(Evidence)
         register_usage(USAGE)
+        pso.register()

@@ -85,12 +85,23 @@ def follow_up_for(*, contract: Contract) -> ContractFollowUp:
                     changed_by=contract.handed_over_by,
                     changed_at=contract.handed_over_at or timezone.now(),
                 )
+            if created:
+                _pso_discount_at_handover(contract, follow_up.catalogue_version)
     elif follow_up.catalogue_version_id is None:
         version = _version_for(contract)
         if version is not None:
             follow_up.catalogue_version = version
             follow_up.save(update_fields=["catalogue_version"])
+            _pso_discount_at_handover(contract, version)
     return follow_up
+
+
+def _pso_discount_at_handover(contract: Contract, version: CatalogueVersion | None) -> None:
+    """The PSO discount the pinned version gives the supplier's certificate on the handover date."""
+    from monitoring.pso import pso_discount_update
+
+    if version is not None:
+        pso_discount_update(contract=contract, version=version, reason="handover")
 
 
 def _version_for(contract: Contract) -> CatalogueVersion | None:
