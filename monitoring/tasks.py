@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from monitoring import benchmarks, services
+from monitoring import benchmarks, pso, services
 from monitoring.reminders import send_due_reminders
 
 
@@ -24,3 +24,9 @@ def purge_candidate_references() -> int:
 def compute_benchmarks() -> int:
     """Nightly: recompute the benchmark across contracting authorities (replaces all cells)."""
     return benchmarks.benchmarks_compute()
+
+
+@shared_task(acks_late=True)
+def recheck_pso_discounts() -> int:
+    """Daily: a PSO discount follows the supplier's checked certificate that covers the day."""
+    return pso.pso_discounts_recheck()

@@ -326,6 +326,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=3, minute=15),
     },
     "monitoring-compute-benchmarks": {"task": "monitoring.tasks.compute_benchmarks", "schedule": crontab(hour=4, minute=0)},
+    # A PSO discount on an obligation lasts as long as a checked certificate of the supplier covers the day.
+    "monitoring-recheck-pso-discounts": {
+        "task": "monitoring.tasks.recheck_pso_discounts",
+        "schedule": crontab(hour=5, minute=30),
+    },
 }
 
 # Security headers. Strict CSP: no inline script or style.
