@@ -26,6 +26,7 @@ from catalogue.values import (
 from contracts.forms import DutchDecimalField
 from contracts.models import Contract
 from monitoring.models import Agreement, ContractFollowUp, Realisation
+from suppliers.models import PsoCertificate
 from wizzr.bounds import MONEY_MAX, MONEY_TOO_LARGE
 
 QUANTITY_FIELDS = ("persons", "hours_per_week", "months", "hours", "invoice_amount")
@@ -492,4 +493,44 @@ class CloseForm(forms.Form):
         outcome = cleaned.get("outcome")
         if outcome and outcome != ContractFollowUp.Outcome.REALISED and not (cleaned.get("reason") or "").strip():
             self.add_error("reason", _("Geef een toelichting bij een deels of niet gerealiseerde verplichting."))
+        return cleaned
+
+
+class PsoCertificateForm(forms.ModelForm):
+    """A PSO certificate of the company of a contract's supplier, recorded by its coordinator.
+
+    The certificate must still have been valid on the contract's handover date; the file is checked
+    by the view with the upload rules (``wizzr.uploads``) and stored with the certificate."""
+
+    file = forms.FileField(
+        label=_("Certificaat"),
+        help_text=_("Het PSO-certificaat als PDF of afbeelding."),
+        error_messages={"required": _("Voeg het certificaat toe als bewijs.")},
+    )
+    checked = forms.BooleanField(
+        label=_("Ik heb het certificaat gecontroleerd: het bedrijf, het niveau en de geldigheid kloppen."),
+        required=False,
+        help_text=_("Alleen een gecontroleerd certificaat geeft korting op de verplichting."),
+    )
+
+    class Meta:
+        model = PsoCertificate
+        fields = ["level", "valid_from", "valid_until"]
+        widgets = {"valid_from": DateInput(), "valid_until": DateInput()}
+
+    def __init__(self, *args, contract: Contract, accept: str = "", **kwargs):
+        kwargs.setdefault("instance", PsoCertificate(kvk_number=contract.supplier.kvk_number))
+        super().__init__(*args, **kwargs)
+        self.contract = contract
+        if accept:
+            self.fields["file"].widget.attrs["accept"] = accept
+
+    def clean(self):
+        from monitoring.pso import EXPIRED_AT_HANDOVER, handover_date
+
+        cleaned = super().clean()
+        until = cleaned.get("valid_until")
+        handed_over = handover_date(self.contract)
+        if until is not None and until < handed_over:
+            self.add_error("valid_until", EXPIRED_AT_HANDOVER % {"date": date_format(handed_over, "j F Y")})
         return cleaned

@@ -125,7 +125,7 @@ def obligation_discount_text(contract: Contract) -> str:
     empty without a discount."""
     from wizzr.units import euro
 
-    if contract.obligation_discount is None or contract.obligation_before_discount is None:
+    if getattr(contract, "obligation_discount", None) is None or contract.obligation_before_discount is None:
         return ""
     what = contract.obligation_discount_label
     if what.startswith(LABEL_PREFIX):
@@ -334,8 +334,34 @@ def _discount_event_detail(*, event, contract) -> str:
     return _("Korting %(percentage)s %% (%(label)s).") % {"percentage": _number(Decimal(after)), "label": label}
 
 
+def pso_panel(*, request: HttpRequest, contract: Contract) -> str:
+    """The supplier's PSO certificate and the contract's discount, for the coordinator's workspace."""
+    from django.template.loader import render_to_string
+
+    from monitoring.access import is_coordinator_of
+
+    certificate = (
+        PsoCertificate.objects.of_company(contract.supplier.kvk_number)
+        .filter(valid_until__gte=timezone.localdate())
+        .order_by("-valid_from", "-pk")
+        .first()
+    )
+    return render_to_string(
+        "monitoring/_pso_panel.html",
+        {
+            "contract": contract,
+            "certificate": certificate,
+            "discount": obligation_discount_text(contract),
+            "can_change": is_coordinator_of(request, contract),
+        },
+        request=request,
+    )
+
+
 def register() -> None:
-    from monitoring.panels import register_timeline_action
+    from monitoring.panels import WORKSPACE, register_contract_panel, register_timeline_action
+
+    register_contract_panel("pso", pso_panel, pages=(WORKSPACE,))
 
     register_timeline_action(
         "obligation_discount_changed", gettext_lazy("Korting op de verplichting gewijzigd"), detail=_discount_event_detail

@@ -1,6 +1,9 @@
 from django.urls import path
 
 from monitoring import annual_views, benchmark_views, buyer_views, views
+from monitoring.pso_views import certificates as pso_certificates
+from monitoring.pso_views import check as pso_check
+from monitoring.pso_views import download as pso_download
 
 app_name = "monitoring"
 
@@ -45,4 +48,7 @@ urlpatterns = [
     ),
     path(contract + "bewijs/<uuid:evidence_uuid>/", views.evidence_download, name="evidence"),
     path(contract + "bewijs/<uuid:evidence_uuid>/verwijderen/", views.evidence_delete, name="evidence_delete"),
+    path(contract + "pso-certificaten/", pso_certificates, name="pso_certificates"),
+    path(contract + "pso-certificaten/<uuid:certificate_uuid>/controleren/", pso_check, name="pso_certificate_check"),
+    path(contract + "pso-certificaten/<uuid:certificate_uuid>/", pso_download, name="pso_certificate"),
 ]

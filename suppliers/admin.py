@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from suppliers.models import Supplier
+from suppliers.models import PsoCertificate, Supplier
 from suppliers.search import clean_input, identifier_lookup, search_supplier_ids
 from suppliers.services import MergeError, supplier_merge, supplier_usage
 from wizzr.admin_audit import AuditedAdminMixin
@@ -278,3 +278,31 @@ class SupplierAdmin(AuditedAdminMixin, admin.ModelAdmin):
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "suppliers/admin/supplier_merge.html", ctx)
+
+
+@admin.register(PsoCertificate)
+class PsoCertificateAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """PSO certificates to read and find by KvK number. Coordinators record and check them from a
+    contract (with the file, scanned like every upload); here they are only looked up."""
+
+    list_display = ["kvk_number", "level", "valid_from", "valid_until", "is_checked", "checked_by", "recorded_at"]
+    list_filter = ["level", ("checked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["=kvk_number"]
+    search_help_text = _("Zoek op KvK-nummer (8 cijfers).")
+    list_select_related = ["checked_by"]
+    ordering = ["kvk_number", "-valid_from"]
+    fields = [
+        "kvk_number", "level", "valid_from", "valid_until", "display_name", "size", "scan_status",
+        "checked_by", "checked_at", "recorded_by", "recorded_at", "organisation",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("gecontroleerd"), boolean=True, ordering="checked_at")
+    def is_checked(self, obj: PsoCertificate) -> bool:
+        return obj.is_checked

@@ -111,3 +111,11 @@ def contract_panels(context, page: str, contract) -> str:
 def contract_outcome(settlement) -> dict:
     """The outcome of a contract's SROI obligation (``Settlement``) as a panel, for other apps' pages."""
     return {"settlement": settlement}
+
+
+@register.filter
+def obligation_discount_text(contract) -> str:
+    """‘Verplichting € 25.000,00, PSO-korting 10 % (trede 2): € 22.500,00’, or '' without a discount."""
+    from monitoring.pso import obligation_discount_text as text
+
+    return text(contract)

@@ -1,8 +1,12 @@
 """Registry factories. Suppliers are national reference data: no organisation to inherit."""
 
-import factory
+import datetime
+import uuid
 
-from suppliers.models import Supplier
+import factory
+from django.utils import timezone
+
+from suppliers.models import PsoCertificate, Supplier
 
 
 class SupplierFactory(factory.django.DjangoModelFactory):
@@ -19,3 +23,21 @@ class SupplierFactory(factory.django.DjangoModelFactory):
     city = "Arnhem"
     phone = "026 765 43 21"
     email = factory.Sequence(lambda n: f"info{n}@testbedrijf.example")
+
+
+class PsoCertificateFactory(factory.django.DjangoModelFactory):
+    """A checked PSO certificate row (its file is not written; pages only link to it)."""
+
+    class Meta:
+        model = PsoCertificate
+
+    kvk_number = factory.Sequence(lambda n: f"{70000000 + n:08d}")
+    level = PsoCertificate.Level.STEP_2
+    valid_from = datetime.date(2025, 1, 1)
+    valid_until = datetime.date(2027, 12, 31)
+    stored_name = factory.LazyFunction(lambda: uuid.uuid4().hex)
+    display_name = "pso-certificaat.pdf"
+    size = 1234
+    content_type = "application/pdf"
+    sha256 = "0" * 64
+    checked_at = factory.LazyFunction(timezone.now)
