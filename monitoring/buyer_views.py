@@ -20,11 +20,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from contracts.models import Contract
-from monitoring import exports, reports
+from monitoring import exports, lasting, reports
 from monitoring.buyer_filters import PER_PAGE_CHOICES, ContractListFilter, ScopedFilterSet, per_page
 from monitoring.figures import contract_figures, schedule
 from monitoring.list_rows import render_rows
-from monitoring.models import ContractFollowUp
+from monitoring.models import ContractFollowUp, LastingOutcome
 from suppliers.options import listbox_id, options_response
 from suppliers.search import clean_input
 from wizzr.access import role_required
@@ -196,6 +196,7 @@ def consolidated(request: HttpRequest) -> HttpResponse:
         "filter": filterset,
         "figures": figures,
         "charts": reports.charts(figures),
+        "lasting_shares": lasting.shares_of_contracts(filterset.qs),
         "tab": "consolidated",
         "is_filtered": _is_filtered(request),
     }
@@ -254,6 +255,7 @@ def contract_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
         "can_pass_on_changes": is_member,
         "today": timezone.localdate(),
         "settlement": _settlement_of(contract),
+        "lasting_shares": lasting.shares(LastingOutcome.objects.filter(contract=contract)),
     }
     return render(request, "monitoring/buyer/contract_detail.html", ctx)
 

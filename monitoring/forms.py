@@ -25,7 +25,8 @@ from catalogue.values import (
 )
 from contracts.forms import DutchDecimalField
 from contracts.models import Contract
-from monitoring.models import Agreement, ContractFollowUp, Realisation
+from monitoring import lasting
+from monitoring.models import Agreement, ContractFollowUp, LastingOutcome, Realisation
 from suppliers.models import PsoCertificate
 from wizzr.bounds import MONEY_MAX, MONEY_TOO_LARGE
 
@@ -533,4 +534,34 @@ class PsoCertificateForm(forms.ModelForm):
         handed_over = handover_date(self.contract)
         if until is not None and until < handed_over:
             self.add_error("valid_until", EXPIRED_AT_HANDOVER % {"date": date_format(handed_over, "j F Y")})
+        return cleaned
+
+
+class LastingOutcomeForm(forms.Form):
+    """Is the person still at work 6 or 12 months after the placement? The supplier contact answers
+    a question that is due; the coordinator may record the answer for any approved employment
+    realisation whose moment has come (``lasting.refusal`` says why not otherwise)."""
+
+    answer = forms.ChoiceField(
+        choices=[(value, capfirst(label)) for value, label in LastingOutcome.Answer.choices],
+        label=_("Is de kandidaat nog aan het werk?"),
+        help_text=_("Alleen het antwoord wordt vastgelegd, geen naam of andere gegevens van de kandidaat."),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Kies of de kandidaat nog aan het werk is."),
+            "invalid_choice": _("Kies een van de antwoorden."),
+        },
+    )
+
+    def __init__(self, *args, realisation: Realisation, months_after: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.realisation = realisation
+        self.months_after = months_after
+
+    def clean(self):
+        cleaned = super().clean()
+        message = lasting.refusal(realisation=self.realisation, months_after=self.months_after)
+        if message:
+            # The only field: the message stands beside it, where the user looks.
+            self.add_error("answer", message)
         return cleaned

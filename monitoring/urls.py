@@ -1,6 +1,6 @@
 from django.urls import path
 
-from monitoring import annual_views, benchmark_views, buyer_views, views
+from monitoring import annual_views, benchmark_views, buyer_views, lasting_views, views
 from monitoring.pso_views import certificates as pso_certificates
 from monitoring.pso_views import check as pso_check
 from monitoring.pso_views import download as pso_download
@@ -45,6 +45,12 @@ urlpatterns = [
     ),
     path(
         contract + "realisaties/<uuid:realisation_uuid>/afwijzen/", views.realisation_reject, name="realisation_reject"
+    ),
+    path(contract + "blijvend-resultaat/", lasting_views.lasting_outcomes, name="lasting_outcomes"),
+    path(
+        contract + "realisaties/<uuid:realisation_uuid>/blijvend-resultaat/<int:months>/",
+        lasting_views.lasting_outcome_record,
+        name="lasting_outcome_record",
     ),
     path(contract + "bewijs/<uuid:evidence_uuid>/", views.evidence_download, name="evidence"),
     path(contract + "bewijs/<uuid:evidence_uuid>/verwijderen/", views.evidence_delete, name="evidence_delete"),
