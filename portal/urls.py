@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import views
+from portal import lasting_views, views
 
 app_name = "portal"
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path(contract + "realisaties/<uuid:realisation_uuid>/wijzigen/", views.realisation_update, name="realisation_update"),
     path(contract + "bewijs/<uuid:evidence_uuid>/", views.evidence_download, name="evidence"),
     path(contract + "bewijs/<uuid:evidence_uuid>/verwijderen/", views.evidence_delete, name="evidence_delete"),
+    path(contract + "blijvend-resultaat/<uuid:outcome_uuid>/", lasting_views.lasting_outcome, name="lasting_outcome"),
     path("te-laat/", views.overdue, name="overdue"),
     path(follow_up + "uitnodigen/", views.invite, name="invite"),
     path(follow_up + "toegang/<uuid:access_uuid>/intrekken/", views.access_revoke, name="access_revoke"),

@@ -319,6 +319,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "monitoring-send-reminders": {"task": "monitoring.tasks.send_reminders", "schedule": crontab(hour=7, minute=0)},
     "portal-reporting-cycle": {"task": "portal.tasks.run_reporting_cycle", "schedule": crontab(hour=6, minute=30)},
+    "portal-lasting-outcomes": {
+        "task": "portal.tasks.request_lasting_outcomes",
+        "schedule": crontab(hour=6, minute=45),
+    },
     # Scans the files that arrived while clamd was down (held as "wacht op controle").
     "rescan-pending-uploads": {"task": "wizzr.tasks.rescan_pending_uploads", "schedule": 300.0},
     "monitoring-purge-candidate-references": {

@@ -1,0 +1,25 @@
+"""The lasting-outcome questions on the supplier's start page and contract page."""
+
+from __future__ import annotations
+
+from django import template
+
+from monitoring.models import LastingOutcome
+from portal.lasting import open_questions
+
+register = template.Library()
+
+
+@register.simple_tag
+def open_lasting_questions(user) -> list[LastingOutcome]:
+    """The questions ``user`` still has to answer, over all their contracts (one query)."""
+    return list(open_questions(user))
+
+
+@register.simple_tag
+def contract_lasting_questions(contract) -> list[LastingOutcome]:
+    """Every question of ``contract``, answered or not, the oldest first (one query). The caller
+    has already checked that the user may see the contract."""
+    return list(
+        LastingOutcome.objects.filter(contract=contract).select_related("realisation__block").order_by("due_on", "pk")
+    )
