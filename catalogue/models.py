@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.values import block_value_label
+from wizzr.units import euro
 
 ZERO = Decimal("0.00")
 
@@ -285,6 +286,11 @@ class Bonus(models.Model):
     @property
     def needs_birth_year(self) -> bool:
         return self.kind == self.Kind.AGE
+
+    @property
+    def value_label(self) -> str:
+        """The yearly value in words, e.g. ‘+ € 5.000,00 per jaar’."""
+        return _("+ %(amount)s per jaar") % {"amount": euro(self.value)}
 
 
 

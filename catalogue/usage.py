@@ -7,10 +7,41 @@ a version and what publishing a draft would do. Until one is registered, no cont
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Expression, IntegerField, Value
+
+# How many contracts a preview lists by name; the count is always complete.
+LISTED_CONTRACTS = 50
+
+
+@dataclass(frozen=True)
+class ContractRow:
+    """A contract as the catalogue's admin lists it: its number, title and organisation."""
+
+    number: str
+    title: str
+    organisation: str
+    handed_over_on: datetime.date | None = None
+    version_label: str = ""  # the version it pinned, if any
+    url: str = ""  # its admin page, or ""
+
+
+@dataclass(frozen=True)
+class ContractList:
+    """Some contracts: ``count`` of them in all, the first ``LISTED_CONTRACTS`` as ``rows``."""
+
+    count: int = 0
+    rows: tuple[ContractRow, ...] = ()
+
+    @property
+    def is_partial(self) -> bool:
+        return self.count > len(self.rows)
+
+
+NO_CONTRACTS = ContractList()
 
 
 @dataclass(frozen=True)
@@ -26,6 +57,14 @@ class VersionUsage:
     # (*, version, valid_from, until) -> how many contracts, handed over from ``valid_from`` and
     # before ``until`` (None: no end) and without a pinned version, would get ``version``.
     getting: Callable[..., int]
+    # (*, version, valid_from, until) -> the contracts ``getting`` counts, as a ``ContractList``.
+    getting_list: Callable[..., ContractList] = field(default=lambda *, version, valid_from, until: NO_CONTRACTS)
+    # (*, version, valid_from, until) -> the concepts of the authorities served by the region's
+    # service points: they get ``version`` when they are handed over from ``valid_from`` (before ``until``).
+    awaiting: Callable[..., ContractList] = field(default=lambda *, version, valid_from, until: NO_CONTRACTS)
+    # (*, version, valid_from) -> the contracts handed over from ``valid_from`` on that already
+    # pinned another version of the catalogue: they keep it.
+    keeping_since: Callable[..., ContractList] = field(default=lambda *, version, valid_from: NO_CONTRACTS)
 
 
 NO_USAGE = VersionUsage(

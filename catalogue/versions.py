@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalogue.models import Bonus, BuildingBlock, CatalogueVersion, PsoDiscount
-from catalogue.usage import version_usage
+from catalogue.usage import NO_CONTRACTS, ContractList, version_usage
 from wizzr.audit import audit_record
 
 Status = CatalogueVersion.Status
@@ -101,6 +101,11 @@ class PublishPreview:
     contracts_keeping_their_version: int
     contracts_getting_it: int
     next_version: CatalogueVersion | None
+    # The contracts by name: handed over without a version (they get it), the concepts that get it
+    # when handed over from ``valid_from``, and those handed over from then on that keep another.
+    getting: ContractList = NO_CONTRACTS
+    awaiting: ContractList = NO_CONTRACTS
+    keeping_since: ContractList = NO_CONTRACTS
 
 
 def catalogue_version_preview(*, version: CatalogueVersion, valid_from: datetime.date) -> PublishPreview:
@@ -108,7 +113,9 @@ def catalogue_version_preview(*, version: CatalogueVersion, valid_from: datetime
 
     Contracts pinned to another version of the catalogue keep it. Contracts of the authorities
     served by the region's service points that are handed over on or after ``valid_from`` (and
-    before the next published version, if any) and have no version pinned yet get this one.
+    before the next published version, if any) and have no version pinned yet get this one, and so
+    do those authorities' concepts when they are handed over in that period. The contracts are
+    also listed by name (``ContractList``).
     """
     usage = version_usage()
     next_version = (
@@ -125,6 +132,9 @@ def catalogue_version_preview(*, version: CatalogueVersion, valid_from: datetime
         contracts_keeping_their_version=usage.keeping(version=version),
         contracts_getting_it=usage.getting(version=version, valid_from=valid_from, until=until),
         next_version=next_version,
+        getting=usage.getting_list(version=version, valid_from=valid_from, until=until),
+        awaiting=usage.awaiting(version=version, valid_from=valid_from, until=until),
+        keeping_since=usage.keeping_since(version=version, valid_from=valid_from),
     )
 
 
