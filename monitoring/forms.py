@@ -8,7 +8,9 @@ import re
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
+from django.urls import reverse
 from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +29,9 @@ from contracts.forms import DutchDecimalField
 from contracts.models import Contract
 from monitoring import lasting
 from monitoring.models import Agreement, ContractFollowUp, LastingOutcome, Realisation
+from suppliers.forms import SupplierField
 from suppliers.models import PsoCertificate
+from suppliers.widgets import SupplierTypeahead
 from wizzr.bounds import MONEY_MAX, MONEY_TOO_LARGE
 
 QUANTITY_FIELDS = ("persons", "hours_per_week", "months", "hours", "invoice_amount")
@@ -253,6 +257,33 @@ class AgreementForm(ValuedForm):
         return agreement
 
 
+INVOICE_REUSED = _(
+    "Factuur %(number)s van %(company)s is al vastgelegd. Een factuur telt maar één keer mee; "
+    "controleer het factuurnummer."
+)
+
+
+class SocialCompanyTypeahead(SupplierTypeahead):
+    """The registry's typeahead for the social company of an invoice. Where the user may not add
+    companies to the registry (the supplier's contacts), ``can_add`` is False (no add button) and
+    ``search_url_name`` names an endpoint that answers them."""
+
+    can_add = True
+    search_url_name = "suppliers:search"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["search_url"] = reverse(self.search_url_name)
+        if not self.can_add:
+            context["widget"]["add_url"] = ""
+        return context
+
+
+def is_social_purchasing(block: BuildingBlock | None) -> bool:
+    """Whether realisations of ``block`` are accounted for per invoice of a social company."""
+    return block is not None and block.category == BuildingBlock.Category.SOCIAL_PURCHASING
+
+
 CANDIDATE_PATTERN = re.compile(r"^[A-Za-z0-9.\- ]{1,20}$")
 LOOKS_LIKE_BSN = re.compile(r"\d{8,}")
 
@@ -269,6 +300,8 @@ class RealisationForm(ValuedForm):
             "hours_per_week",
             "hours",
             "invoice_amount",
+            "invoice_number",
+            "invoice_date",
             "candidate_reference",
             "birth_year",
         ]
@@ -280,6 +313,8 @@ class RealisationForm(ValuedForm):
             "hours_per_week": _("Uren per week"),
             "hours": _("Aantal uren"),
             "invoice_amount": _("Factuurbedrag excl. btw"),
+            "invoice_number": _("Factuurnummer"),
+            "invoice_date": _("Factuurdatum"),
             "candidate_reference": _("Kenmerk kandidaat"),
             "birth_year": _("Geboortejaar"),
         }
@@ -292,6 +327,8 @@ class RealisationForm(ValuedForm):
         widgets = {
             "period_start": DateInput(),
             "period_end": DateInput(),
+            "invoice_date": DateInput(),
+            "invoice_number": forms.TextInput(attrs=_textbox({"autocomplete": "off", "maxlength": "50"})),
             "candidate_reference": forms.TextInput(attrs=_textbox({"autocomplete": "off", "maxlength": "20"})),
             "birth_year": forms.NumberInput(attrs=_textbox({"inputmode": "numeric", "min": "1940", "max": "2015"})),
         }
@@ -304,16 +341,52 @@ class RealisationForm(ValuedForm):
         "hours_per_week",
         "hours",
         "invoice_amount",
+        "amount_includes_vat",
+        "invoice_number",
+        "invoice_date",
+        "social_company",
         "candidate_reference",
         "bonuses",
         "birth_year",
+        "evidence",
     ]
     _block_required = False
+
+    # Social purchasing: the invoice's company from the registry, a check against amounts with VAT,
+    # and the evidence input (rendered by the template; the field carries its error to it).
+    social_company = SupplierField(
+        label=_("Sociaal bedrijf"),
+        required=False,
+        widget=SocialCompanyTypeahead,
+        help_text=_("Het bedrijf dat de factuur stuurde. Typ een deel van de naam, het KvK-nummer of de plaats."),
+    )
+    amount_includes_vat = forms.BooleanField(label=_("Bedrag is inclusief btw"), required=False)
+    evidence = forms.Field(label=_("Bewijsstukken"), required=False, widget=forms.FileInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.order_fields(self.field_order)
         agreements = self.contract.agreements.select_related("block").order_by("created_at", "pk")
+        self.fields["block"].widget.attrs["data-invoice-blocks"] = json.dumps(
+            [str(b.uuid) for b in self.fields["block"].queryset if is_social_purchasing(b)]
+        )
+        self.fields["social_company"].error_messages.update(
+            invalid_choice=_("Dit bedrijf is niet gevonden in het register. Typ een deel van de naam en kies uit de lijst."),
+        )
+        if self.instance.pk and self.instance.social_company_id:
+            self.initial["social_company"] = self.instance.social_company.uuid
+        self.fields["invoice_date"].error_messages["invalid"] = _("Vul een geldige datum in, bijvoorbeeld 15-3-2026.")
+        self.fields["invoice_date"].help_text = _(
+            "De datum op de factuur; die ligt binnen de looptijd van het contract (%(start)s t/m %(end)s)."
+        ) % {"start": date_format(self.contract.start_date), "end": date_format(self.contract.end_date)}
+        # Which block the form is about decides which fields count: for social purchasing the
+        # invoice dates the realisation, so the period is not asked, and zero is no amount.
+        self.records_invoice = is_social_purchasing(self._block_hint(agreements))
+        if self.records_invoice:
+            self.fields["period_start"].required = False
+            self.fields["period_end"].required = False
+            amount = self.fields["invoice_amount"]
+            amount.validators = [v for v in amount.validators if not isinstance(v, MinValueValidator)]
         field = self.fields["agreement"]
         field.queryset = agreements
         field.to_field_name = "uuid"
@@ -334,6 +407,21 @@ class RealisationForm(ValuedForm):
             "De periode valt binnen de looptijd van het contract (%(start)s t/m %(end)s). Werk daarbuiten telt niet mee "
             "voor de SROI-verplichting en wordt niet geaccepteerd: vul alleen het deel binnen de looptijd in."
         ) % {"start": date_format(self.contract.start_date), "end": date_format(self.contract.end_date)}
+
+    def _block_hint(self, agreements) -> BuildingBlock | None:
+        """The block the submitted agreement or block choice points to (or the stored one), before
+        cleaning; None when it is not (yet) known."""
+        if not self.is_bound:
+            return self.instance.block if self.instance.pk else None
+        for key, queryset in (("agreement", agreements), ("block", self.fields["block"].queryset)):
+            value = self.data.get(key) or ""
+            try:
+                found = queryset.filter(uuid=value).first() if value else None
+            except (ValueError, ValidationError):
+                found = None
+            if found is not None:
+                return found.block if key == "agreement" else found
+        return None
 
     def _quantities_for(self, block: BuildingBlock) -> tuple[str, ...]:
         # A realisation is one candidate; its months follow from the period.
@@ -361,8 +449,19 @@ class RealisationForm(ValuedForm):
                 self.add_error("block", _("Kies een afspraak of een bouwblok."))
         cleaned = super().clean()
         block = cleaned.get("block")
+        if is_social_purchasing(block):
+            self._clean_invoice(cleaned)
+        else:
+            cleaned.update(invoice_number="", invoice_date=None, social_company=None, amount_includes_vat=False)
         start, end = cleaned.get("period_start"), cleaned.get("period_end")
-        if start and end:
+        if is_social_purchasing(block):
+            pass  # the invoice date is the period; checked with the invoice
+        elif start is None or end is None:
+            for name, message in (("period_start", _("Vul de begindatum van de periode in.")),
+                                  ("period_end", _("Vul de einddatum van de periode in."))):
+                if cleaned.get(name) is None and name not in self.errors:
+                    self.add_error(name, message)
+        elif start and end:
             if end < start:
                 self.add_error("period_end", _("De einddatum ligt vóór de begindatum. Controleer de periode."))
             elif start < self.contract.start_date or end > self.contract.end_date:
@@ -386,7 +485,73 @@ class RealisationForm(ValuedForm):
             if self.valuation.total > MONEY_MAX:
                 self.valuation = None
                 self.add_error(None, VALUE_TOO_LARGE)
+        if is_social_purchasing(block) and not self._has_invoice_file():
+            self.add_error("evidence", _("Voeg de factuur toe als bewijsstuk."))
         return cleaned
+
+    @property
+    def period_error_field(self) -> str:
+        """The field that shows a message about the realisation's dates."""
+        return "invoice_date" if is_social_purchasing(self.cleaned_data.get("block")) else "period_end"
+
+    def _clean_invoice(self, cleaned: dict) -> None:
+        """The rules of a social-purchasing realisation: one complete invoice within the term,
+        excl. VAT, above zero, not recorded before for the same company. Its date is the period."""
+        for name in ("period_start", "period_end"):
+            self.errors.pop(name, None)
+        cleaned["candidate_reference"] = ""
+        self.errors.pop("candidate_reference", None)
+        number = (cleaned.get("invoice_number") or "").strip()
+        cleaned["invoice_number"] = number
+        invoice_date = cleaned.get("invoice_date")
+        company = cleaned.get("social_company")
+        amount = cleaned.get("invoice_amount")
+        if not number and "invoice_number" not in self.errors:
+            self.add_error("invoice_number", _("Vul het factuurnummer in."))
+        if invoice_date is None and "invoice_date" not in self.errors:
+            self.add_error("invoice_date", _("Vul de factuurdatum in."))
+        if company is None and "social_company" not in self.errors:
+            self.add_error(
+                "social_company",
+                _("Kies het sociale bedrijf dat de factuur stuurde: typ een deel van de naam en kies uit de lijst."),
+            )
+        if amount is not None and amount <= 0 and "invoice_amount" not in self.errors:
+            self.add_error("invoice_amount", _("Vul een factuurbedrag groter dan € 0 in; een negatief bedrag of € 0 telt niet mee."))
+        if cleaned.get("amount_includes_vat"):
+            self.add_error("amount_includes_vat", _("Vul het bedrag exclusief btw in."))
+        if invoice_date is not None:
+            if not self.contract.start_date <= invoice_date <= self.contract.end_date:
+                self.add_error(
+                    "invoice_date",
+                    _(
+                        "De factuurdatum valt buiten de looptijd van het contract (%(start)s t/m %(end)s). "
+                        "Alleen facturen binnen de looptijd tellen mee."
+                    )
+                    % {"start": date_format(self.contract.start_date), "end": date_format(self.contract.end_date)},
+                )
+            cleaned["period_start"] = cleaned["period_end"] = invoice_date
+        if number and company is not None and "invoice_number" not in self.errors and self._invoice_reused(number, company):
+            self.add_invoice_reused(number=number, company=company)
+
+    def _invoice_reused(self, number: str, company) -> bool:
+        earlier = Realisation.objects.filter(social_company=company, invoice_number__iexact=number).exclude(
+            status=Realisation.Status.REJECTED
+        )
+        if self.instance.pk:
+            earlier = earlier.exclude(pk=self.instance.pk)
+        return earlier.exists()
+
+    def add_invoice_reused(self, *, number: str | None = None, company=None) -> None:
+        """Put the message for an invoice number used before beside the field (also after the
+        database refused it, when two people saved the same invoice at once)."""
+        number = number or self.cleaned_data.get("invoice_number", "")
+        company = company or self.cleaned_data.get("social_company")
+        self.add_error("invoice_number", INVOICE_REUSED % {"number": number, "company": company.legal_name if company else ""})
+
+    def _has_invoice_file(self) -> bool:
+        if self.files and [f for f in self.files.getlist("evidence") if f]:
+            return True
+        return bool(self.instance.pk) and self.instance.evidence.exists()
 
     def _clean_birth_year(self, cleaned: dict, start) -> None:
         age_bonuses = [b for b in cleaned.get("bonuses") or [] if b.needs_birth_year]
@@ -430,6 +595,13 @@ class RealisationForm(ValuedForm):
         realisation = super().save(commit=False)
         self._assign_cleaned()
         realisation.contract = self.contract
+        realisation.invoice_number = self.cleaned_data.get("invoice_number") or ""
+        realisation.invoice_date = self.cleaned_data.get("invoice_date")
+        realisation.social_company = self.cleaned_data.get("social_company")
+        realisation.period_start = self.cleaned_data["period_start"]
+        realisation.period_end = self.cleaned_data["period_end"]
+        if realisation.social_company is not None:
+            realisation.candidate_reference = ""
         if not self.cleaned_data.get("bonuses") or not any(b.needs_birth_year for b in self.cleaned_data["bonuses"]):
             realisation.birth_year = None
         return realisation
@@ -497,6 +669,36 @@ class CloseForm(forms.Form):
         return cleaned
 
 
+class LastingOutcomeForm(forms.Form):
+    """Is the person still at work 6 or 12 months after the placement? The supplier contact answers
+    a question that is due; the coordinator may record the answer for any approved employment
+    realisation whose moment has come (``lasting.refusal`` says why not otherwise)."""
+
+    answer = forms.ChoiceField(
+        choices=[(value, capfirst(label)) for value, label in LastingOutcome.Answer.choices],
+        label=_("Is de kandidaat nog aan het werk?"),
+        help_text=_("Alleen het antwoord wordt vastgelegd, geen naam of andere gegevens van de kandidaat."),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Kies of de kandidaat nog aan het werk is."),
+            "invalid_choice": _("Kies een van de antwoorden."),
+        },
+    )
+
+    def __init__(self, *args, realisation: Realisation, months_after: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.realisation = realisation
+        self.months_after = months_after
+
+    def clean(self):
+        cleaned = super().clean()
+        message = lasting.refusal(realisation=self.realisation, months_after=self.months_after)
+        if message:
+            # The only field: the message stands beside it, where the user looks.
+            self.add_error("answer", message)
+        return cleaned
+
+
 class PsoCertificateForm(forms.ModelForm):
     """A PSO certificate of the company of a contract's supplier, recorded by its coordinator.
 
@@ -534,34 +736,4 @@ class PsoCertificateForm(forms.ModelForm):
         handed_over = handover_date(self.contract)
         if until is not None and until < handed_over:
             self.add_error("valid_until", EXPIRED_AT_HANDOVER % {"date": date_format(handed_over, "j F Y")})
-        return cleaned
-
-
-class LastingOutcomeForm(forms.Form):
-    """Is the person still at work 6 or 12 months after the placement? The supplier contact answers
-    a question that is due; the coordinator may record the answer for any approved employment
-    realisation whose moment has come (``lasting.refusal`` says why not otherwise)."""
-
-    answer = forms.ChoiceField(
-        choices=[(value, capfirst(label)) for value, label in LastingOutcome.Answer.choices],
-        label=_("Is de kandidaat nog aan het werk?"),
-        help_text=_("Alleen het antwoord wordt vastgelegd, geen naam of andere gegevens van de kandidaat."),
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": _("Kies of de kandidaat nog aan het werk is."),
-            "invalid_choice": _("Kies een van de antwoorden."),
-        },
-    )
-
-    def __init__(self, *args, realisation: Realisation, months_after: int, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.realisation = realisation
-        self.months_after = months_after
-
-    def clean(self):
-        cleaned = super().clean()
-        message = lasting.refusal(realisation=self.realisation, months_after=self.months_after)
-        if message:
-            # The only field: the message stands beside it, where the user looks.
-            self.add_error("answer", message)
         return cleaned

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Bonus, BuildingBlock, CatalogueVersion, Region
 from contracts.models import Contract
+from suppliers.models import Supplier
 from wizzr.models import TenantOwned, TenantQuerySet
 from wizzr.scanning import ScannedFile
 
@@ -291,7 +292,7 @@ class Realisation(TenantOwned):
     invoice_number = models.CharField(_("factuurnummer"), max_length=50, blank=True)
     invoice_date = models.DateField(_("factuurdatum"), null=True, blank=True)
     social_company = models.ForeignKey(
-        "suppliers.Supplier",
+        Supplier,
         verbose_name=_("sociaal bedrijf"),
         on_delete=models.PROTECT,
         null=True,

@@ -9,7 +9,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.http import HttpRequest
 from django.urls import reverse
@@ -47,6 +47,18 @@ class WorkflowError(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+class InvoiceReused(Exception):
+    """The database refused a social-purchasing realisation: its invoice number was recorded for the
+    same company meanwhile (two saves at once). The form shows its message beside the field."""
+
+
+INVOICE_CONSTRAINT = "realisation_invoice_once_per_company"
+
+
+def _violated_constraint(error: IntegrityError) -> str:
+    return getattr(getattr(error.__cause__, "diag", None), "constraint_name", None) or ""
 
 
 def coordinators_of(contract: Contract):
@@ -586,7 +598,12 @@ def realisation_save(
             realisation.assessed_by = None
             realisation.submitted_by = by
             realisation.submitted_at = timezone.now()
-            realisation.save()
+            try:
+                realisation.save()
+            except IntegrityError as error:
+                if _violated_constraint(error) == INVOICE_CONSTRAINT:
+                    raise InvoiceReused from error
+                raise
             realisation.bonuses.set(bonuses)
             for upload in uploads:
                 stored_name = store(upload, root=evidence_root())
@@ -624,6 +641,8 @@ def evidence_delete(*, evidence: Evidence, by: User, request: HttpRequest | None
         realisation = Realisation.objects.select_for_update().get(pk=evidence.realisation_id)
         if realisation.is_locked:
             raise WorkflowError("De bewijsstukken van een goedgekeurde realisatie kunnen niet meer worden gewijzigd.")
+        if realisation.social_company_id and not realisation.evidence.exclude(pk=evidence.pk).exists():
+            raise WorkflowError("De factuur is het bewijs van deze realisatie. Voeg eerst de juiste factuur toe en verwijder dan deze.")
         audit_record(
             action="evidence_deleted", actor=by, organisation=realisation.contract.organisation, obj=evidence, request=request
         )

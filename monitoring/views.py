@@ -84,7 +84,7 @@ def _workspace_ctx(request: HttpRequest, contract: Contract) -> dict:
     can_change = is_coordinator_of(request, contract)
     agreements = contract.agreements.select_related("block").prefetch_related("bonuses").order_by("created_at", "pk")
     realisations = (
-        contract.realisations.select_related("block", "agreement", "assessed_by")
+        contract.realisations.select_related("block", "agreement", "assessed_by", "social_company")
         .prefetch_related("bonuses", "evidence")
         .order_by("period_start", "created_at", "pk")
     )
@@ -326,7 +326,11 @@ def agreement_preview(request: HttpRequest, uuid: UUID) -> HttpResponse:
 def _realisation_form(request: HttpRequest, contract: Contract, instance: Realisation | None = None) -> RealisationForm:
     follow_up = services.follow_up_for(contract=contract)
     return RealisationForm(
-        request.POST or None, instance=instance, contract=contract, version=follow_up.catalogue_version
+        request.POST or None,
+        request.FILES or None,
+        instance=instance,
+        contract=contract,
+        version=follow_up.catalogue_version,
     )
 
 
@@ -358,19 +362,23 @@ def _save_realisation(request: HttpRequest, contract: Contract, realisation: Rea
     uploads, upload_errors = validate_uploads(request.FILES.getlist("evidence"), request=request)
     if form.is_valid() and not upload_errors:
         created = realisation is None
-        done = _run(
-            request,
-            lambda: services.realisation_save(
-                realisation=form.save(),
-                bonuses=form.cleaned_data["bonuses"],
-                uploads=uploads,
-                by=request.user,
-                request=request,
-            ),
-            _("De realisatie is opgeslagen en staat klaar om te beoordelen.")
-            if created
-            else _("De realisatie is gewijzigd en opnieuw ingediend."),
-        )
+        try:
+            done = _run(
+                request,
+                lambda: services.realisation_save(
+                    realisation=form.save(),
+                    bonuses=form.cleaned_data["bonuses"],
+                    uploads=uploads,
+                    by=request.user,
+                    request=request,
+                ),
+                _("De realisatie is opgeslagen en staat klaar om te beoordelen.")
+                if created
+                else _("De realisatie is gewijzigd en opnieuw ingediend."),
+            )
+        except services.InvoiceReused:
+            form.add_invoice_reused()
+            done = False
         if done:
             return _back(contract, "realisaties")
     return _realisation_page(request, contract, form, realisation, upload_errors)
@@ -385,7 +393,7 @@ def realisation_create(request: HttpRequest, uuid: UUID) -> HttpResponse:
 
 def _get_realisation(request: HttpRequest, contract: Contract, realisation_uuid: UUID) -> Realisation:
     realisations = Realisation.objects.filter(contract=contract).select_related(
-        "block", "agreement", "submitted_by", "assessed_by"
+        "block", "agreement", "submitted_by", "assessed_by", "social_company"
     )
     return get_visible_or_404(realisations, request, uuid=realisation_uuid)
 

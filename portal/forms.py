@@ -38,18 +38,28 @@ class SupplierRealisationForm(RealisationForm):
             self.fields["period_end"].help_text = _(
                 "Deze rapportage gaat over %(start)s t/m %(end)s: vul het deel van de plaatsing binnen die data in."
             ) % {"start": date_format(period.period_start), "end": date_format(period.period_end)}
+            self.fields["invoice_date"].help_text = _(
+                "Deze rapportage gaat over %(start)s t/m %(end)s: de factuurdatum ligt tussen die data."
+            ) % {"start": date_format(period.period_start), "end": date_format(period.period_end)}
+        # A supplier's contact may look up the invoice's company in the registry, not add one to it.
+        self.fields["social_company"].widget.can_add = False
+        self.fields["social_company"].widget.search_url_name = "portal:social_company_search"
 
     def clean(self):
         cleaned = super().clean()
         period = self.period
         start, end = cleaned.get("period_start"), cleaned.get("period_end")
-        if period is None or not (start and end) or "period_end" in self.errors:
+        if period is None or not (start and end) or self.period_error_field in self.errors:
             return cleaned
         if period.kind == ReportingPeriod.Kind.REGULAR and (start < period.period_start or end > period.period_end):
+            message = (
+                _("Deze rapportage gaat over %(start)s t/m %(end)s. Een factuur van een andere datum hoort bij een andere rapportage.")
+                if self.period_error_field == "invoice_date"
+                else _("Deze rapportage gaat over %(start)s t/m %(end)s. Vul een periode binnen die data in.")
+            )
             self.add_error(
-                "period_end",
-                _("Deze rapportage gaat over %(start)s t/m %(end)s. Vul een periode binnen die data in.")
-                % {"start": date_format(period.period_start), "end": date_format(period.period_end)},
+                self.period_error_field,
+                message % {"start": date_format(period.period_start), "end": date_format(period.period_end)},
             )
             self.valuation = None
         return cleaned

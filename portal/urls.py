@@ -19,6 +19,7 @@ urlpatterns = [
     path(contract + "bewijs/<uuid:evidence_uuid>/", views.evidence_download, name="evidence"),
     path(contract + "bewijs/<uuid:evidence_uuid>/verwijderen/", views.evidence_delete, name="evidence_delete"),
     path(contract + "blijvend-resultaat/<uuid:outcome_uuid>/", lasting_views.lasting_outcome, name="lasting_outcome"),
+    path("sociale-bedrijven/", views.social_company_search, name="social_company_search"),
     path("te-laat/", views.overdue, name="overdue"),
     path(follow_up + "uitnodigen/", views.invite, name="invite"),
     path(follow_up + "toegang/<uuid:access_uuid>/intrekken/", views.access_revoke, name="access_revoke"),

@@ -16,12 +16,13 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from contracts.models import Contract
 from monitoring.access import get_contract_to_change
 from monitoring.figures import contract_figures, with_progress
 from monitoring.models import Realisation, Settlement
+from monitoring.services import InvoiceReused
 from portal import services
 from portal.access import (
     existing_supplier_contact,
@@ -33,6 +34,9 @@ from portal.access import (
 )
 from portal.forms import FinalOutcomeForm, InviteForm, PeriodSubmitForm, SettlementForm, SupplierRealisationForm
 from portal.models import ReportingPeriod, SupplierAccess
+from suppliers.options import listbox_id, options_response
+from suppliers.ratelimit import rate_limited
+from suppliers.search import search_suppliers
 from wizzr.access import role_required
 from wizzr.models import Role
 from wizzr.scanning import held_response
@@ -150,6 +154,7 @@ def _realisation_form(request, contract, period, instance=None) -> SupplierReali
     follow_up = getattr(contract, "follow_up", None)
     return SupplierRealisationForm(
         request.POST or None,
+        request.FILES or None,
         instance=instance,
         contract=contract,
         period=period,
@@ -179,20 +184,24 @@ def _save(request, contract, period, realisation) -> HttpResponse:
     uploads, upload_errors = validate_uploads(request.FILES.getlist("evidence"), request=request)
     if form.is_valid() and not upload_errors:
         created = realisation is None
-        done = _run(
-            request,
-            lambda: services.supplier_realisation_save(
-                period=period,
-                realisation=form.save(),
-                bonuses=form.cleaned_data["bonuses"],
-                uploads=uploads,
-                by=request.user,
-                request=request,
-            ),
-            _("De realisatie is opgeslagen en ingediend ter beoordeling.")
-            if created
-            else _("De realisatie is gewijzigd en opnieuw ingediend ter beoordeling."),
-        )
+        try:
+            done = _run(
+                request,
+                lambda: services.supplier_realisation_save(
+                    period=period,
+                    realisation=form.save(),
+                    bonuses=form.cleaned_data["bonuses"],
+                    uploads=uploads,
+                    by=request.user,
+                    request=request,
+                ),
+                _("De realisatie is opgeslagen en ingediend ter beoordeling.")
+                if created
+                else _("De realisatie is gewijzigd en opnieuw ingediend ter beoordeling."),
+            )
+        except InvoiceReused:
+            form.add_invoice_reused()
+            done = False
         if done:
             if period is not None:
                 return redirect("portal:period", contract.uuid, period.uuid)
@@ -267,6 +276,27 @@ def _uuid_or_none(value: str) -> UUID | None:
         return UUID(value)
     except ValueError:
         return None
+
+
+@login_required
+@require_GET
+def social_company_search(request: HttpRequest) -> HttpResponse:
+    """The typeahead of an invoice's social company: the registry's search, for a supplier contact
+    with at least one contract (404 for anyone else; advisors and coordinators use the registry's own)."""
+    if not supplier_contracts(request.user).exists():
+        raise Http404
+    if rate_limited(request):
+        return HttpResponse(status=429)
+    result = search_suppliers(request.GET.get("q"))
+    return options_response(
+        result.suppliers,
+        listbox=listbox_id(request),
+        searchable=result.searchable,
+        query=result.query,
+        highlight_terms=result.highlight_terms,
+        more=result.more,
+        more_is_estimate=result.more_is_estimate,
+    )
 
 
 @login_required

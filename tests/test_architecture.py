@@ -35,9 +35,12 @@ ALLOWED = {
     "api": {"contracts", "monitoring", "catalogue"},
 }
 # Where an allowed edge reaches only part of the other app: monitoring uses the registry's model and
-# its typeahead search (the query, the options it answers with, the picker widget), never its views.
+# its typeahead search (the query, the options it answers with, the picker widget and its choice
+# field), never its views.
 ALLOWED_MODULES = {
-    ("monitoring", "suppliers"): ("suppliers.models", "suppliers.search", "suppliers.options", "suppliers.widgets"),
+    ("monitoring", "suppliers"): (
+        "suppliers.models", "suppliers.search", "suppliers.options", "suppliers.widgets", "suppliers.forms",
+    ),
 }
 
 RELATION_FIELDS = {"ForeignKey", "OneToOneField", "ManyToManyField", "ForeignObject"}

@@ -27,6 +27,7 @@
       return;
     }
     var units = parse(blockSelect, "data-units");
+    var invoiceBlocks = blockSelect.hasAttribute("data-invoice-blocks") ? parse(blockSelect, "data-invoice-blocks") : [];
     var agreementBlocks = agreementSelect ? parse(agreementSelect, "data-blocks") : {};
 
     function update() {
@@ -43,6 +44,14 @@
       var needed = NEEDED[units[blockId]];
       Array.prototype.forEach.call(form.querySelectorAll("[data-quantity]"), function (wrapper) {
         wrapper.hidden = Boolean(needed) && needed.indexOf(wrapper.getAttribute("data-quantity")) === -1;
+      });
+      // Social purchasing is recorded per invoice: its fields instead of a period and a candidate.
+      var invoice = blockId !== "" && invoiceBlocks.indexOf(blockId) !== -1;
+      Array.prototype.forEach.call(form.querySelectorAll("[data-invoice-only]"), function (wrapper) {
+        wrapper.hidden = !invoice;
+      });
+      Array.prototype.forEach.call(form.querySelectorAll("[data-not-invoice]"), function (wrapper) {
+        wrapper.hidden = invoice;
       });
     }
 

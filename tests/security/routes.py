@@ -104,6 +104,7 @@ ROUTES = {
         "get", lambda w: {"uuid": w["contract"].uuid, "realisation_uuid": w["realisation"].uuid}),
     "portal:evidence": ("get", lambda w: {"uuid": w["contract"].uuid, "evidence_uuid": w["evidence"].uuid}),
     "portal:evidence_delete": ("post", lambda w: {"uuid": w["contract"].uuid, "evidence_uuid": w["evidence"].uuid}),
+    "portal:social_company_search": ("get", lambda w: {}),
     "portal:overdue": ("get", lambda w: {}),
     "portal:invite": ("get", lambda w: {"uuid": w["contract"].uuid}),
     "portal:access_revoke": ("post", lambda w: {"uuid": w["contract"].uuid, "access_uuid": w["access"].uuid}),

@@ -114,6 +114,7 @@ EXPECTED = {
     "portal:realisation_update":                "302 404 404 404 404 404 404 404 200 404 404",
     "portal:evidence":                          "302 404 404 404 404 404 404 404 200 404 404",
     "portal:evidence_delete":                   "302 404 404 404 404 404 404 404 302 404 404",
+    "portal:social_company_search":             "302 404 404 404 404 404 404 404 200 200 200",  # supplier contacts
     "portal:overdue":                           "302 403 403 403 200 200 403 403 403 403 403",
     "portal:invite":                            "302 403 404 404 200 404 403 404 404 404 404",
     "portal:access_revoke":                     "302 403 404 404 302 404 403 404 404 404 404",
