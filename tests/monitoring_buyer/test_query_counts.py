@@ -7,9 +7,11 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from catalogue.models import BuildingBlock
 from contracts.models import Contract
+from monitoring.models import LastingOutcome
 from tests.contracts.factories import AttachmentFactory, ContractFactory, SupplierFactory
 from tests.factories import member
 from tests.monitoring_buyer.conftest import days, follow
@@ -20,6 +22,14 @@ from wizzr.models import Role
 pytestmark = pytest.mark.django_db
 S = Contract.Status
 _numbers = itertools.count()
+
+
+def asked(realisation, answer=LastingOutcome.Answer.ELSEWHERE) -> None:
+    """A lasting outcome of ``realisation``, answered 12 months after the placement."""
+    LastingOutcome.objects.create(
+        organisation_id=realisation.organisation_id, contract_id=realisation.contract_id, realisation=realisation,
+        months_after=12, due_on=days(-1), answer=answer, reported_at=timezone.now(),
+    )
 
 
 def distinct(pattern: str):
@@ -48,7 +58,7 @@ def add_contracts(arnhem, alice, carol):
             contract.contact_persons.add(alice)
             follow(contract, carol, S.IN_PROGRESS)
             agreement(contract, employment, "4000.00")
-            realisation(contract, employment, "100.00")
+            asked(realisation(contract, employment, "100.00"))
             realisation(contract, employment, "50.00", status="submitted")
 
     return add
@@ -82,7 +92,7 @@ def test_the_contract_page(client, arnhem, alice, carol):
         for _ in range(count):
             n = next(_numbers)
             agreement(contract, employment, "1000.00", description=f"Afspraak QA-{n:03d}")
-            realisation(contract, employment, "10.00")
+            asked(realisation(contract, employment, "10.00"))
             AttachmentFactory(contract=contract, display_name=f"bijlage-{n}.pdf")
             person = member(f"collega{n}@arnhem.example", arnhem, Role.ADVISOR, name=f"Collega {n}")
             contract.contact_persons.add(person)

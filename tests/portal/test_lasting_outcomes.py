@@ -23,6 +23,7 @@ from wizzr.notifications import deliver
 pytestmark = pytest.mark.django_db
 D = datetime.date
 A = LastingOutcome.Answer
+START, END = D(2026, 7, 1), D(2026, 11, 30)  # the placement of the tests
 
 
 def on(day: datetime.date):
@@ -36,7 +37,7 @@ def employment(running, carol, per_year_block):
     return agreement_for(running, per_year_block, by=carol, persons=2, hours_per_week=Decimal("36"), months=Decimal("12"))
 
 
-def placed(contract, agreement, carol, *, reference="KV-01", start=D(2026, 7, 1), end=D(2026, 11, 30), decision="approved"):
+def placed(contract, agreement, carol, *, reference="KV-01", start=START, end=END, decision="approved"):
     realisation = realisation_for(
         contract, agreement=agreement, by=carol, period_start=start, period_end=end,
         candidate_reference=reference, hours_per_week=Decimal("36"),
