@@ -24,7 +24,7 @@ from monitoring import exports, lasting, reports
 from monitoring.buyer_filters import PER_PAGE_CHOICES, ContractListFilter, ScopedFilterSet, per_page
 from monitoring.figures import contract_figures, schedule
 from monitoring.list_rows import render_rows
-from monitoring.models import ContractFollowUp, LastingOutcome
+from monitoring.models import ContractFollowUp, LastingOutcome, Realisation
 from suppliers.options import listbox_id, options_response
 from suppliers.search import clean_input
 from wizzr.access import role_required
@@ -235,7 +235,9 @@ def contract_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
     agreements = list(
         contract.agreements.select_related("block").prefetch_related("bonuses").order_by("created_at", "pk")
     )
-    realisations = list(contract.realisations.select_related("block").order_by("period_start", "created_at", "pk"))
+    realisations = list(
+        contract.realisations.select_related("block", "social_company").order_by("period_start", "created_at", "pk")
+    )
     attachments = list(contract.attachments.select_related("uploaded_by").order_by("uploaded_at", "pk"))
     people = reports.people_with_access(contract, follow_up=follow_up)
     # Changes are passed on by the buyer; the coordinators make them themselves.
@@ -248,6 +250,7 @@ def contract_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
         "bars": reports.progress_bars(figures),
         "agreements": agreements,
         "realisations": realisations,
+        "categories": reports.contract_categories(contract),
         "attachments": attachments,
         "timeline": reports.timeline(contract),
         "people": people,
@@ -292,6 +295,19 @@ def export_consolidated(request: HttpRequest, fmt: str) -> HttpResponse:
     figures = reports.consolidated(filterset.qs, behind_limit=10_000)
     response, count = exports.consolidated(figures, fmt=fmt)
     _audit_export(request, report="consolidated", fmt=fmt, rows=count, filters=filterset.active_filters())
+    return response
+
+
+@login_required
+@role_required(*MONITORING_ROLES)
+@reauthentication_required
+def export_realisations(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The realisations of the contracts that match the consolidated view's filters, as CSV or XLSX."""
+    fmt = _format_or_404(fmt)
+    filterset = _scoped_filter(request)
+    rows = Realisation.objects.filter(contract__in=filterset.qs.values("pk"))
+    response, count = exports.realisations(rows, fmt=fmt, today=timezone.localdate())
+    _audit_export(request, report="realisations", fmt=fmt, rows=count, filters=filterset.active_filters())
     return response
 
 

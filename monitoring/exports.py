@@ -259,3 +259,59 @@ def consolidated(figures: Consolidated, *, fmt: str) -> tuple[HttpResponse, int]
     stem = f"monitoren-geconsolideerd-{figures.today:%Y-%m-%d}"
     rows = (row + [None] * (len(header) - len(row)) for row in _consolidated_rows(figures))
     return _write(fmt, _("Geconsolideerd"), header, rows, stem)
+
+
+# The realisations -------------------------------------------------------------------------------
+
+REALISATIONS_HEADER = [
+    gettext_lazy("Inkoopcontractnummer"),
+    gettext_lazy("Titel"),
+    gettext_lazy("Organisatie"),
+    gettext_lazy("Bouwblokcategorie"),
+    gettext_lazy("Bouwblok"),
+    gettext_lazy("Periode van"),
+    gettext_lazy("Periode tot en met"),
+    gettext_lazy("Aantal uren"),
+    gettext_lazy("Factuurnummer"),
+    gettext_lazy("Factuurdatum"),
+    gettext_lazy("Sociaal bedrijf"),
+    gettext_lazy("KvK-nummer sociaal bedrijf"),
+    gettext_lazy("Factuurbedrag excl. btw"),
+    gettext_lazy("Waarde"),
+    gettext_lazy("Beoordeling"),
+]
+
+
+def _realisation_rows(realisations) -> Iterator[list]:
+    # No candidate reference: the buyer's files need the value, not who it was.
+    for r in realisations:
+        company = r.social_company
+        yield [
+            r.contract.contract_number,
+            r.contract.title,
+            r.contract.organisation.name,
+            capfirst(r.block.get_category_display()),
+            r.block.name,
+            r.period_start,
+            r.period_end,
+            r.hours,
+            r.invoice_number,
+            r.invoice_date,
+            company.legal_name if company else "",
+            company.kvk_number if company else "",
+            r.invoice_amount,
+            r.value,
+            capfirst(r.get_status_display()),
+        ]
+
+
+def realisations(rows, *, fmt: str, today: date) -> tuple[HttpResponse, int]:
+    """The realisations ``rows`` (a queryset) as a file, one line each; invoices of social
+    purchasing with their number, date and company. Returns it with the row count."""
+    header = [str(h) for h in REALISATIONS_HEADER]
+    rows = rows.select_related("contract__organisation", "block", "social_company").order_by(
+        "contract__contract_number", "period_start", "pk"
+    )
+    return _write(
+        fmt, _("Realisaties"), header, _realisation_rows(rows.iterator(chunk_size=2000)), f"monitoren-realisaties-{today:%Y-%m-%d}"
+    )

@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.db import connection, models
-from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When, Window
 from django.db.models.functions import Cast, Coalesce, ExtractYear, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +25,7 @@ from catalogue.models import BuildingBlock
 from contracts.models import Contract
 from monitoring import panels
 from monitoring.figures import Track, expected_by_now, with_progress
-from monitoring.models import ContractFollowUp
+from monitoring.models import ContractBlockTotal, ContractFollowUp
 from suppliers.models import Supplier, establishment_text
 from wizzr.models import AuditEvent, Membership, Organisation, Role, User
 
@@ -367,6 +367,25 @@ class Consolidated:
 
 def _buckets(keys: Iterable[tuple[str, str]]) -> dict[str, Bucket]:
     return {key: Bucket(key=key, label=str(label)) for key, label in keys}
+
+
+def contract_categories(contract: Contract) -> list[Bucket]:
+    """The agreed and approved value of one contract per building-block category, in the
+    categories' order; only the categories the contract has figures in. From the sums the database
+    keeps per contract and block (``ContractBlockTotal``)."""
+    buckets = _buckets(BuildingBlock.Category.choices)
+    rows = (
+        ContractBlockTotal.objects.filter(contract=contract)
+        .values("block__category")
+        .annotate(planned_sum=Sum("planned"), approved_sum=Sum("approved"))
+        .order_by()
+    )
+    for row in rows:
+        bucket = buckets.get(row["block__category"])
+        if bucket is not None:
+            bucket.planned += row["planned_sum"] or ZERO
+            bucket.approved += row["approved_sum"] or ZERO
+    return [bucket for bucket in buckets.values() if bucket.planned or bucket.approved]
 
 
 # One pass over the contracts, their agreements and their approved realisations. The CTEs are

@@ -20,6 +20,7 @@ urlpatterns = [
     path("contracten/<uuid:uuid>/", buyer_views.contract_detail, name="contract"),
     path("export/individueel.<str:fmt>", buyer_views.export_individual, name="export_individual"),
     path("export/geconsolideerd.<str:fmt>", buyer_views.export_consolidated, name="export_consolidated"),
+    path("export/realisaties.<str:fmt>", buyer_views.export_realisations, name="export_realisations"),
     path("werkvoorraad/", views.work_queue, name="work_queue"),
     path(contract, views.workspace, name="workspace"),
     path(contract + "accepteren/", views.accept, name="accept"),

@@ -21,6 +21,7 @@ LIST_ROUTES = {
     "consolidated": {},
     "export_individual": {"fmt": "csv"},
     "export_consolidated": {"fmt": "xlsx"},
+    "export_realisations": {"fmt": "csv"},
     "supplier_options": {},
 }
 

@@ -53,6 +53,7 @@ ROUTES = {
     "monitoring:contract": ("get", lambda w: {"uuid": w["contract"].uuid}),
     "monitoring:export_individual": ("get", lambda w: {"fmt": "csv"}),
     "monitoring:export_consolidated": ("get", lambda w: {"fmt": "xlsx"}),
+    "monitoring:export_realisations": ("get", lambda w: {"fmt": "csv"}),
     # coordinator workspace
     "monitoring:work_queue": ("get", lambda w: {}),
     "monitoring:workspace": ("get", lambda w: {"uuid": w["contract"].uuid}),

@@ -71,6 +71,7 @@ EXPECTED = {
     "monitoring:contract":                      "302 200 404 404 200 404 200 404 404 404 404",
     "monitoring:export_individual":             "302 302 302 302 302 302 302 403 403 403 403",  # reauthenticate
     "monitoring:export_consolidated":           "302 302 302 302 302 302 302 403 403 403 403",
+    "monitoring:export_realisations":           "302 302 302 302 302 302 302 403 403 403 403",
     "monitoring:work_queue":                    "302 403 403 403 200 200 403 403 403 403 403",
     "monitoring:workspace":                     "302 200 404 404 200 404 200 404 404 404 404",
     "monitoring:accept":                        "302 403 404 404 302 404 403 404 404 404 404",
