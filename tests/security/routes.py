@@ -78,6 +78,9 @@ ROUTES = {
         "post", lambda w: {"uuid": w["contract"].uuid, "realisation_uuid": w["realisation"].uuid}),
     "monitoring:evidence": ("get", lambda w: {"uuid": w["contract"].uuid, "evidence_uuid": w["evidence"].uuid}),
     "monitoring:evidence_delete": ("post", lambda w: {"uuid": w["contract"].uuid, "evidence_uuid": w["evidence"].uuid}),
+    "monitoring:lasting_outcomes": ("get", lambda w: {"uuid": w["contract"].uuid}),
+    "monitoring:lasting_outcome_record": (
+        "get", lambda w: {"uuid": w["contract"].uuid, "realisation_uuid": w["realisation"].uuid, "months": 6}),
     # knowledge base and help requests
     "knowledgebase:index": ("get", lambda w: {}),
     "knowledgebase:category": ("get", lambda w: {"slug": w["category"].slug}),
@@ -101,6 +104,7 @@ ROUTES = {
     "portal:realisation_create": ("get", lambda w: {"uuid": w["contract"].uuid, "period_uuid": w["period"].uuid}),
     "portal:realisation_preview": ("post", lambda w: {"uuid": w["contract"].uuid}),
     "portal:realisation": ("get", lambda w: {"uuid": w["contract"].uuid, "realisation_uuid": w["realisation"].uuid}),
+    "portal:lasting_outcome": ("get", lambda w: {"uuid": w["contract"].uuid, "outcome_uuid": w["lasting_outcome"].uuid}),
     "portal:realisation_update": (
         "get", lambda w: {"uuid": w["contract"].uuid, "realisation_uuid": w["realisation"].uuid}),
     "portal:evidence": ("get", lambda w: {"uuid": w["contract"].uuid, "evidence_uuid": w["evidence"].uuid}),

@@ -55,6 +55,8 @@ BLIND = {
     "monitoring:start_execution": (),
     "switch_organisation": ("organisation", "next"),
     "portal:settlement": ("outcome", "reason", "recovery_deadline", "withholding_amount", "withholding_reason"),
+    # The world's realisation is not approved: the page says why instead of showing the form.
+    "monitoring:lasting_outcome_record": ("answer",),
 }
 
 # Routes that take a POST and are not fuzzed here, with the reason.

@@ -92,6 +92,8 @@ EXPECTED = {
     "monitoring:realisation_reject":            "302 403 404 404 400 404 403 404 404 404 404",  # reason required
     "monitoring:evidence":                      "302 200 404 404 200 404 200 404 404 404 404",
     "monitoring:evidence_delete":               "302 403 404 404 302 404 403 404 404 404 404",
+    "monitoring:lasting_outcomes":              "302 200 404 404 200 404 200 404 404 404 404",
+    "monitoring:lasting_outcome_record":        "302 403 404 404 200 404 403 404 404 404 404",  # coordinators only
     "knowledgebase:index":                      "302 200 200 200 200 200 200 200 200 200 200",
     "knowledgebase:category":                   "302 200 200 200 200 200 200 200 200 200 200",
     "knowledgebase:article":                    "302 200 200 200 200 200 200 200 200 200 200",
@@ -112,6 +114,7 @@ EXPECTED = {
     "portal:realisation_create":                "302 404 404 404 404 404 404 404 200 404 404",
     "portal:realisation_preview":               "302 404 404 404 404 404 404 404 200 404 404",
     "portal:realisation":                       "302 404 404 404 404 404 404 404 200 404 404",
+    "portal:lasting_outcome":                   "302 404 404 404 404 404 404 404 200 404 404",
     "portal:realisation_update":                "302 404 404 404 404 404 404 404 200 404 404",
     "portal:evidence":                          "302 404 404 404 404 404 404 404 200 404 404",
     "portal:evidence_delete":                   "302 404 404 404 404 404 404 404 302 404 404",
