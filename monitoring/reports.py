@@ -708,6 +708,7 @@ TIMELINE_ACTIONS = {
     "realisation_rejected": _("Realisatie afgewezen"),
     "settlement_recorded": _("Resultaat na afloop van de looptijd vastgelegd"),
     "settlement_finalised": _("Eindresultaat na de herstelperiode vastgelegd"),
+    "lasting_outcome_reported": _("Blijvend resultaat gemeld"),
 }
 TIMELINE_LIMIT = 100
 
@@ -753,6 +754,9 @@ def _event_detail(event: AuditEvent, contract: Contract, names: dict[str, str]) 
         return names.get(detail.get("coordinator", ""), "")
     if action.startswith("settlement_"):
         return _outcome_label(detail.get("outcome"))
+    if action == "lasting_outcome_reported":
+        # Which moment, not the answer: the figures show the answers, the timeline who reported when.
+        return str(_("%(months)s maanden na de plaatsing")) % {"months": detail.get("months_after", "")}
     registered = panels.timeline_actions().get(action)
     if registered is not None and registered.detail is not None:
         return registered.detail(event=event, contract=contract)

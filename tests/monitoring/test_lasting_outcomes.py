@@ -70,9 +70,11 @@ def test_the_coordinator_records_an_answer_on_the_placements_page(client, record
     assert stored.due_on == D(2027, 5, 30) and stored.organisation_id == recorded.organisation_id
     assert "Niet aan het werk" in page and "Na 6 maanden nog aan het werk: 0 van 1 (0 %)" in page
     assert AuditEvent.objects.filter(action="lasting_outcome_reported", actor=carol).count() == 1
-    # The workspace leads there.
-    workspace = client.get(reverse("monitoring:workspace", args=[recorded.uuid])).content.decode()
+    # The workspace leads there, and its timeline says who reported for which moment.
+    with on(D(2027, 6, 15)):
+        workspace = client.get(reverse("monitoring:workspace", args=[recorded.uuid])).content.decode()
     assert reverse("monitoring:lasting_outcomes", args=[recorded.uuid]) in workspace
+    assert "Blijvend resultaat gemeld" in workspace and "6 maanden na de plaatsing" in workspace
 
 
 def test_a_rejected_realisation_is_refused_by_the_form_and_nothing_is_stored(client, recorded, carol):
