@@ -33,6 +33,7 @@ from tests.factories import AuthorityFactory, ServicePointFactory, UserFactory, 
 from tests.knowledgebase.factories import ArticleFactory, HelpRequestFactory
 from tests.monitoring.factories import realisation_for
 from tests.portal.conftest import TODAY, invite, running_contract
+from tests.suppliers.factories import PsoCertificateFactory
 from wizzr.invitations import token_hash as _token_hash
 from wizzr.models import Invitation, Notification, Role
 from wizzr.uploads import validate_upload
@@ -125,13 +126,12 @@ def build_world() -> dict:
     PeriodRealisation.objects.create(organisation=arnhem, period=period, realisation=realisation)
     w["realisation"] = realisation
     w["evidence"] = realisation.evidence.get()
-    # A lasting-outcome question of the realisation (the supplier contact answers it in the portal).
-    from monitoring.models import LastingOutcome
-
-    w["lasting_outcome"] = LastingOutcome.objects.create(
-        organisation=arnhem, contract=contract, realisation=realisation, months_after=6,
-        due_on=period.period_end + timedelta(days=183),
+    # A PSO certificate of the contract's supplier's company, with its file (coordinators record them).
+    w["pso_certificate"] = pso_certificate = PsoCertificateFactory(
+        kvk_number=contract.supplier.kvk_number, checked_at=None, size=len(samples.PDF)
     )
+    pso_certificate.path.parent.mkdir(parents=True, exist_ok=True)
+    pso_certificate.path.write_bytes(samples.PDF)
 
     w["help_request"] = help_request = HelpRequestFactory(
         organisation=arnhem, asker=alice, kind=HelpRequest.Kind.CHANGE, contract=contract, subject="Geheime wijziging"
