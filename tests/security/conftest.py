@@ -126,6 +126,13 @@ def build_world() -> dict:
     PeriodRealisation.objects.create(organisation=arnhem, period=period, realisation=realisation)
     w["realisation"] = realisation
     w["evidence"] = realisation.evidence.get()
+    # A lasting-outcome question of the realisation (the supplier contact answers it in the portal).
+    from monitoring.models import LastingOutcome
+
+    w["lasting_outcome"] = LastingOutcome.objects.create(
+        organisation=arnhem, contract=contract, realisation=realisation, months_after=6,
+        due_on=period.period_end + timedelta(days=183),
+    )
     # A PSO certificate of the contract's supplier's company, with its file (coordinators record them).
     w["pso_certificate"] = pso_certificate = PsoCertificateFactory(
         kvk_number=contract.supplier.kvk_number, checked_at=None, size=len(samples.PDF)

@@ -53,6 +53,7 @@ ROUTES = {
     "monitoring:contract": ("get", lambda w: {"uuid": w["contract"].uuid}),
     "monitoring:export_individual": ("get", lambda w: {"fmt": "csv"}),
     "monitoring:export_consolidated": ("get", lambda w: {"fmt": "xlsx"}),
+    "monitoring:export_realisations": ("get", lambda w: {"fmt": "csv"}),
     # coordinator workspace
     "monitoring:work_queue": ("get", lambda w: {}),
     "monitoring:workspace": ("get", lambda w: {"uuid": w["contract"].uuid}),
@@ -77,6 +78,9 @@ ROUTES = {
         "post", lambda w: {"uuid": w["contract"].uuid, "realisation_uuid": w["realisation"].uuid}),
     "monitoring:evidence": ("get", lambda w: {"uuid": w["contract"].uuid, "evidence_uuid": w["evidence"].uuid}),
     "monitoring:evidence_delete": ("post", lambda w: {"uuid": w["contract"].uuid, "evidence_uuid": w["evidence"].uuid}),
+    "monitoring:lasting_outcomes": ("get", lambda w: {"uuid": w["contract"].uuid}),
+    "monitoring:lasting_outcome_record": (
+        "get", lambda w: {"uuid": w["contract"].uuid, "realisation_uuid": w["realisation"].uuid, "months": 6}),
     "monitoring:pso_certificates": ("get", lambda w: {"uuid": w["contract"].uuid}),
     "monitoring:pso_certificate": (
         "get", lambda w: {"uuid": w["contract"].uuid, "certificate_uuid": w["pso_certificate"].uuid}),
@@ -105,6 +109,7 @@ ROUTES = {
     "portal:realisation_create": ("get", lambda w: {"uuid": w["contract"].uuid, "period_uuid": w["period"].uuid}),
     "portal:realisation_preview": ("post", lambda w: {"uuid": w["contract"].uuid}),
     "portal:realisation": ("get", lambda w: {"uuid": w["contract"].uuid, "realisation_uuid": w["realisation"].uuid}),
+    "portal:lasting_outcome": ("get", lambda w: {"uuid": w["contract"].uuid, "outcome_uuid": w["lasting_outcome"].uuid}),
     "portal:realisation_update": (
         "get", lambda w: {"uuid": w["contract"].uuid, "realisation_uuid": w["realisation"].uuid}),
     "portal:evidence": ("get", lambda w: {"uuid": w["contract"].uuid, "evidence_uuid": w["evidence"].uuid}),

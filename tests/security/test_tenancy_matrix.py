@@ -71,6 +71,7 @@ EXPECTED = {
     "monitoring:contract":                      "302 200 404 404 200 404 200 404 404 404 404",
     "monitoring:export_individual":             "302 302 302 302 302 302 302 403 403 403 403",  # reauthenticate
     "monitoring:export_consolidated":           "302 302 302 302 302 302 302 403 403 403 403",
+    "monitoring:export_realisations":           "302 302 302 302 302 302 302 403 403 403 403",
     "monitoring:work_queue":                    "302 403 403 403 200 200 403 403 403 403 403",
     "monitoring:workspace":                     "302 200 404 404 200 404 200 404 404 404 404",
     "monitoring:accept":                        "302 403 404 404 302 404 403 404 404 404 404",
@@ -91,6 +92,8 @@ EXPECTED = {
     "monitoring:realisation_reject":            "302 403 404 404 400 404 403 404 404 404 404",  # reason required
     "monitoring:evidence":                      "302 200 404 404 200 404 200 404 404 404 404",
     "monitoring:evidence_delete":               "302 403 404 404 302 404 403 404 404 404 404",
+    "monitoring:lasting_outcomes":              "302 200 404 404 200 404 200 404 404 404 404",
+    "monitoring:lasting_outcome_record":        "302 403 404 404 200 404 403 404 404 404 404",  # coordinators only
     "monitoring:pso_certificates":              "302 403 404 404 200 404 403 404 404 404 404",  # coordinators only
     "monitoring:pso_certificate":               "302 403 404 404 200 404 403 404 404 404 404",
     "monitoring:pso_certificate_check":         "302 403 404 404 302 404 403 404 404 404 404",
@@ -114,6 +117,7 @@ EXPECTED = {
     "portal:realisation_create":                "302 404 404 404 404 404 404 404 200 404 404",
     "portal:realisation_preview":               "302 404 404 404 404 404 404 404 200 404 404",
     "portal:realisation":                       "302 404 404 404 404 404 404 404 200 404 404",
+    "portal:lasting_outcome":                   "302 404 404 404 404 404 404 404 200 404 404",
     "portal:realisation_update":                "302 404 404 404 404 404 404 404 200 404 404",
     "portal:evidence":                          "302 404 404 404 404 404 404 404 200 404 404",
     "portal:evidence_delete":                   "302 404 404 404 404 404 404 404 302 404 404",
