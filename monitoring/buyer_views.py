@@ -293,7 +293,7 @@ def export_consolidated(request: HttpRequest, fmt: str) -> HttpResponse:
     fmt = _format_or_404(fmt)
     filterset = _scoped_filter(request)
     figures = reports.consolidated(filterset.qs, behind_limit=10_000)
-    response, count = exports.consolidated(figures, fmt=fmt)
+    response, count = exports.consolidated(figures, fmt=fmt, lasting_shares=lasting.shares_of_contracts(filterset.qs))
     _audit_export(request, report="consolidated", fmt=fmt, rows=count, filters=filterset.active_filters())
     return response
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
@@ -253,11 +254,24 @@ def _consolidated_rows(figures: Consolidated) -> Iterator[list]:
     yield [section, _("Totaal"), outcomes.contracts, *[None] * 5, outcomes.shortfall, outcomes.withheld]
 
 
-def consolidated(figures: Consolidated, *, fmt: str) -> tuple[HttpResponse, int]:
-    """The consolidated figures as one table (a column names the part); returns it with the row count."""
+def _lasting_rows(shares) -> Iterator[list]:
+    """The share still at work 6 and 12 months after the placements: the counts in words, the share
+    in the percentage column (not known and unanswered left out of it, as on the page)."""
+    section = _("Blijvend resultaat")
+    for item in shares:
+        label = _(
+            "Na %(months)s maanden nog aan het werk: %(at_work)s van %(known)s (niet bekend: %(unknown)s; nog niet beantwoord: %(open)s)"
+        ) % {"months": item.months_after, "at_work": item.at_work, "known": item.known, "unknown": item.unknown, "open": item.open}
+        yield [section, label, *[None] * 5, item.percent]
+
+
+def consolidated(figures: Consolidated, *, fmt: str, lasting_shares=()) -> tuple[HttpResponse, int]:
+    """The consolidated figures as one table (a column names the part); returns it with the row count.
+    ``lasting_shares`` (``monitoring.lasting.shares``) add the share still at work after the placements."""
     header = [str(h) for h in CONSOLIDATED_HEADER]
     stem = f"monitoren-geconsolideerd-{figures.today:%Y-%m-%d}"
-    rows = (row + [None] * (len(header) - len(row)) for row in _consolidated_rows(figures))
+    parts = itertools.chain(_consolidated_rows(figures), _lasting_rows(lasting_shares))
+    rows = (row + [None] * (len(header) - len(row)) for row in parts)
     return _write(fmt, _("Geconsolideerd"), header, rows, stem)
 
 

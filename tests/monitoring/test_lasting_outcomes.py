@@ -2,7 +2,9 @@
 6 or 12 months on (with the refusals in words), and the buyer's contract page and consolidated view
 show the share still at work."""
 
+import csv
 import datetime
+import io
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -14,6 +16,7 @@ from django.utils import timezone
 from catalogue.models import BuildingBlock
 from monitoring import lasting, services
 from monitoring.models import LastingOutcome
+from tests.factories import mark_reauthenticated
 from tests.monitoring.factories import agreement_for, realisation_for
 from tests.monitoring_buyer.factories import block, realisation
 from wizzr.models import AuditEvent
@@ -171,3 +174,18 @@ def test_the_consolidated_view_without_answers_says_so(client, accepted, alice):
     page = client.get(reverse("monitoring:consolidated")).content.decode()
     assert "Blijvend resultaat" in page
     assert "Er is nog geen plaatsing waarvan 6 of 12 maanden na afloop is gevraagd" in page
+
+
+def test_the_consolidated_export_holds_the_share_still_at_work(client, accepted, renkum_contract, alice):
+    employment = block(BuildingBlock.Category.EMPLOYMENT, name="Participatiewet")
+    answered(accepted, employment, [A.WITH_EMPLOYER, A.ELSEWHERE, A.NOT_EMPLOYED, A.UNKNOWN, ""])
+    answered(renkum_contract, employment, [A.NOT_EMPLOYED])
+    client.force_login(alice)
+    mark_reauthenticated(client, alice)
+    content = client.get(reverse("monitoring:export_consolidated", args=["csv"])).content.decode("utf-8")
+    rows = list(csv.reader(io.StringIO(content[1:]), delimiter=";"))
+    lasting_rows = [row for row in rows if row[0] == "Blijvend resultaat"]
+    assert len(lasting_rows) == 1
+    row = lasting_rows[0]
+    assert row[1] == "Na 12 maanden nog aan het werk: 2 van 3 (niet bekend: 1; nog niet beantwoord: 1)"
+    assert row[7] == "67"
