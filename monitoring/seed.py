@@ -8,7 +8,9 @@ Idempotent: a demo contract that exists is left as it is.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import uuid
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -16,11 +18,11 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone, translation
 
-from catalogue.models import Region
+from catalogue.models import CatalogueVersion, PsoDiscount, Region
 from contracts.models import Contract
 from monitoring import services
 from monitoring.models import Agreement, ContractStatusChange, Realisation
-from suppliers.models import Supplier
+from suppliers.models import PsoCertificate, Supplier
 from wizzr.models import Membership, Organisation, Role, User
 from wizzr.units import add_months
 
@@ -43,7 +45,9 @@ DAY = timedelta(days=1)
 def seed_demo(*, stdout, style) -> None:
     with translation.override("nl"), transaction.atomic():
         linked = _link_regions()
+        _pso_demo()
         made = _demo_contracts()
+        _pso_demo_discounts()
     stdout.write(style.SUCCESS(f"Monitoring demo: {linked} service points linked, {made} demo contracts added."))
 
 
@@ -57,6 +61,59 @@ def _link_regions() -> int:
             region.service_points.add(service_point)
             linked += 1
     return linked
+
+
+# Demo values, not Oost-Nederland's: the region gives a PSO discount on the obligation, but its
+# percentages were not available. They show how the rule works in the demo.
+DEMO_PSO_DISCOUNTS = {"step_1": Decimal("5"), "step_2": Decimal("10"), "step_3": Decimal("15"), "pso_30": Decimal("20")}
+DEMO_PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+def _pso_demo() -> None:
+    """The demo's PSO rule in the Oost-Nederland version Midden-Gelderland uses today, and a checked
+    PSO certificate (trede 2) of the demo's green-maintenance company, so that its contracts show the
+    discount."""
+    service_point = Organisation.objects.filter(slug=REGIONS["oost-nederland"][0]).first()
+    version = CatalogueVersion.objects.in_force_for(service_point=service_point, on=timezone.localdate())
+    if version is None:
+        return
+    for level, percentage in DEMO_PSO_DISCOUNTS.items():
+        PsoDiscount.objects.get_or_create(version=version, level=level, defaults={"percentage": percentage})
+    kvk = SUPPLIERS[0][0]
+    if PsoCertificate.objects.filter(kvk_number=kvk).exists():
+        return
+    coordinator = User.objects.filter(email=MG_COORDINATOR).first()
+    today, now = timezone.localdate(), timezone.now()
+    certificate = PsoCertificate.objects.create(
+        kvk_number=kvk,
+        level=PsoCertificate.Level.STEP_2,
+        valid_from=add_months(today, -14),
+        valid_until=add_months(today, 22),
+        organisation=service_point,
+        stored_name=uuid.uuid4().hex,
+        display_name="PSO-certificaat Groenbedrijf De Linge.pdf",
+        size=len(DEMO_PDF),
+        content_type="application/pdf",
+        sha256=hashlib.sha256(DEMO_PDF).hexdigest(),
+        checked_by=coordinator,
+        checked_at=now,
+        recorded_by=coordinator,
+        recorded_at=now,
+    )
+    certificate.path.parent.mkdir(parents=True, exist_ok=True, mode=0o750)
+    certificate.path.write_bytes(DEMO_PDF)
+
+
+def _pso_demo_discounts() -> None:
+    """Demo contracts that existed before the certificate get the discount that is due."""
+    from monitoring.pso import pso_discount_update
+
+    for contract in Contract.objects.filter(contract_number__startswith="SROI-DEMO-", supplier__kvk_number=SUPPLIERS[0][0]):
+        pso_discount_update(
+            contract=contract,
+            version=services.follow_up_for(contract=contract).catalogue_version,
+            reason="certificate_recorded",
+        )
 
 
 def _supplier(kvk: str, branch: str, name: str, street: str, postcode: str, city: str) -> Supplier:

@@ -1,6 +1,7 @@
 """seed_demo fills the coordinator's workspace with contracts in every stage."""
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -20,6 +21,10 @@ def test_seed_demo_builds_every_status_and_is_idempotent(settings):
     assert not ContractFollowUp.objects.filter(contract__in=demo, catalogue_version__isnull=True).exists()
     # The contracts' own handed-over demo contracts stay new in the work queue.
     assert ContractFollowUp.objects.filter(accepted_at__isnull=True).exists()
+    # The demo's PSO rule and certificate: the green-maintenance company's running contract has the discount.
+    pso = demo.get(contract_number="SROI-DEMO-01")
+    assert (pso.obligation_discount_label, pso.sroi_obligation) == ("PSO trede 2", Decimal("21600.00"))
+    assert demo.get(contract_number="SROI-DEMO-05").obligation_discount is None  # handed over before it
     counts = (demo.count(), Realisation.objects.count())
     call_command("seed_demo", "--force", stdout=io.StringIO())
     assert (demo.count(), Realisation.objects.count()) == counts
