@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 
+from monitoring.lasting import answer_by
 from monitoring.models import LastingOutcome
 from portal.lasting import open_questions
 
@@ -12,8 +13,12 @@ register = template.Library()
 
 @register.simple_tag
 def open_lasting_questions(user) -> list[LastingOutcome]:
-    """The questions ``user`` still has to answer, over all their contracts (one query)."""
-    return list(open_questions(user))
+    """The questions ``user`` still has to answer, over all their contracts (one query), each with
+    the day by which the answer is expected (``answer_by``)."""
+    questions = list(open_questions(user))
+    for question in questions:
+        question.answer_by = answer_by(question)
+    return questions
 
 
 @register.simple_tag

@@ -155,6 +155,7 @@ def answer_in_the_portal(client, running, outcome, sam, realisation):
     client.force_login(sam)
     home = client.get(reverse("portal:home")).content.decode()
     assert "INK-2026-0042: is kandidaat KV-01 6 maanden na de plaatsing nog aan het werk?" in home
+    assert "uiterlijk 30 juni 2027" in home
     page = client.get(reverse("portal:contract", args=[running.uuid])).content.decode()
     assert "nog te beantwoorden" in page
 
