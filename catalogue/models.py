@@ -218,6 +218,14 @@ class BuildingBlock(models.Model):
 
     def clean(self) -> None:
         refuse_frozen_version(self)
+        # The check constraints in words, by the field (the database refuses the same).
+        errors = {}
+        if self.unit == self.Unit.INVOICE_PERCENTAGE and self.value is not None and self.value > 100:
+            errors["value"] = _("Een percentage van het factuurbedrag is ten hoogste 100.")
+        if self.counting_months is not None and self.unit != self.Unit.PER_YEAR:
+            errors["counting_months"] = _("Een telduur hoort alleen bij een bouwblok ‘per jaar’. Maak het veld leeg.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def counts_always(self) -> bool:
@@ -282,6 +290,13 @@ class Bonus(models.Model):
 
     def clean(self) -> None:
         refuse_frozen_version(self)
+        # The check constraint in words, by the field (the database refuses the same).
+        if self.kind == self.Kind.AGE and self.min_age is None:
+            raise ValidationError({"min_age": _("Vul de leeftijd in vanaf wanneer deze bonus geldt.")})
+        if self.kind != self.Kind.AGE and self.min_age is not None:
+            raise ValidationError(
+                {"min_age": _("Een leeftijd hoort alleen bij een leeftijdsbonus. Maak het veld leeg.")}
+            )
 
     @property
     def needs_birth_year(self) -> bool:

@@ -156,3 +156,56 @@ def test_a_drafted_changed_and_published_version_applies_to_contracts_handed_ove
         assert services.follow_up_for(contract=contracts[key]).catalogue_version == current
     assert current.blocks.get(name="WW, uitkering langer dan 1 jaar").value == Decimal("20000.00")
     assert Contract.objects.get(pk=contracts["concept"].pk).status == Contract.Status.HANDED_OVER
+
+
+def draft_form_data(draft, *, block_changes=None, bonus_changes=None, extra_bonus=None) -> dict:
+    """The change form of ``draft`` as the browser sends it, with some fields changed."""
+    blocks = list(draft.blocks.order_by("position", "name"))
+    bonuses = list(draft.bonuses.order_by("position", "name"))
+    data = {"label": draft.label, "notes": draft.notes,
+            "blocks-TOTAL_FORMS": str(len(blocks)), "blocks-INITIAL_FORMS": str(len(blocks)),
+            "bonuses-TOTAL_FORMS": str(len(bonuses) + (1 if extra_bonus else 0)),
+            "bonuses-INITIAL_FORMS": str(len(bonuses)),
+            "pso_discounts-TOTAL_FORMS": "0", "pso_discounts-INITIAL_FORMS": "0"}
+    for i, b in enumerate(blocks):
+        row = {"id": b.pk, "version": draft.pk, "position": b.position, "name": b.name, "category": b.category,
+               "unit": b.unit, "value": b.value, "counting_months": b.counting_months or "",
+               "description": b.description}
+        row.update((block_changes or {}).get(b.name, {}))
+        data.update({f"blocks-{i}-{key}": value for key, value in row.items()})
+    for i, b in enumerate(bonuses):
+        row = {"id": b.pk, "version": draft.pk, "position": b.position, "name": b.name, "kind": b.kind,
+               "value": b.value, "min_age": b.min_age or ""}
+        row.update((bonus_changes or {}).get(b.name, {}))
+        data.update({f"bonuses-{i}-{key}": value for key, value in row.items()})
+    if extra_bonus:
+        data.update({f"bonuses-{len(bonuses)}-{key}": value for key, value in extra_bonus.items()})
+    return data
+
+
+def test_bad_values_in_a_draft_get_a_dutch_message_by_the_field_and_nothing_is_stored(client, current, staff):
+    draft = catalogue_version_copy(version=current, by=staff)
+    url = reverse("admin:catalogue_catalogueversion_change", args=[draft.pk])
+    data = draft_form_data(
+        draft,
+        block_changes={
+            "Afname bij een sociale onderneming": {"value": "150"},
+            "Maatschappelijke activiteit: hulp of kennis voor een lokaal initiatief": {"counting_months": "12"},
+            "WIA/WAO": {"value": "31000"},
+        },
+        bonus_changes={"Bonus vast dienstverband": {"min_age": "50"}},
+        extra_bonus={"version": draft.pk, "position": "30", "name": "Bonus 55+", "kind": "age", "value": "2000",
+                     "min_age": ""},
+    )
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Een percentage van het factuurbedrag is ten hoogste 100." in html
+    assert "Een telduur hoort alleen bij een bouwblok ‘per jaar’." in html
+    assert "Vul de leeftijd in vanaf wanneer deze bonus geldt." in html
+    assert "Een leeftijd hoort alleen bij een leeftijdsbonus." in html
+    assert "is violated" not in html and "Constraint" not in html
+    assert draft.blocks.get(name="WIA/WAO").value == Decimal("30000.00")  # nothing stored half
+    assert not draft.bonuses.filter(name="Bonus 55+").exists()
