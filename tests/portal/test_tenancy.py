@@ -37,8 +37,9 @@ COORDINATOR_ROUTES = {
     "settlement": ("get", None),
 }
 ROUTES = {**SUPPLIER_ROUTES, **COORDINATOR_ROUTES}
-# Pages without an object: the supplier's own list and the coordinator's late reports.
-LISTS = {"home", "overdue"}
+# Pages without an object: the supplier's own list, the lookup of an invoice's social company in the
+# national registry, and the coordinator's late reports.
+LISTS = {"home", "social_company_search", "overdue"}
 
 
 def test_every_portal_route_is_in_the_matrix():
