@@ -26,9 +26,10 @@ class ContractFollowUpAdmin(ReadOnlyAdmin):
 
 @admin.register(Realisation)
 class RealisationAdmin(ReadOnlyAdmin):
-    list_display = ["contract", "block", "period_start", "period_end", "value", "status"]
-    list_filter = ["status"]
-    search_fields = ["contract__contract_number"]
+    list_display = ["contract", "block", "period_start", "period_end", "invoice_number", "value", "status"]
+    list_filter = ["status", "block__category"]
+    # An invoice is looked up by its number or its social company's KvK number.
+    search_fields = ["contract__contract_number", "invoice_number", "social_company__kvk_number"]
     list_select_related = ["contract", "block"]
     exclude = ["candidate_reference", "birth_year"]
 
