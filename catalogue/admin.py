@@ -241,6 +241,7 @@ class CatalogueVersionAdmin(AuditedAdminMixin, admin.ModelAdmin):
             "title": _("Voorbeeld en publiceren: %(label)s") % {"label": version.label},
             "form": form,
             "preview": catalogue_version_preview(version=version, valid_from=shown) if shown else None,
+            "show_contracts": version_usage().may_list(request.user),
             "region": version.catalogue.region,
             "blocks": version.blocks.all(),
             "bonuses": version.bonuses.all(),

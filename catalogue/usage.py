@@ -65,6 +65,8 @@ class VersionUsage:
     # (*, version, valid_from) -> the contracts handed over from ``valid_from`` on that already
     # pinned another version of the catalogue: they keep it.
     keeping_since: Callable[..., ContractList] = field(default=lambda *, version, valid_from: NO_CONTRACTS)
+    # (user) -> whether ``user`` may see contracts by name in the admin (the lists above).
+    may_list: Callable[..., bool] = field(default=lambda user: False)
 
 
 NO_USAGE = VersionUsage(

@@ -108,4 +108,5 @@ USAGE = VersionUsage(
     getting_list=contracts_getting_list,
     awaiting=concepts_awaiting,
     keeping_since=contracts_keeping_since,
+    may_list=lambda user: user.has_perm("contracts.view_contract"),
 )

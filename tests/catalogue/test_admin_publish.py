@@ -209,3 +209,21 @@ def test_bad_values_in_a_draft_get_a_dutch_message_by_the_field_and_nothing_is_s
     assert "is violated" not in html and "Constraint" not in html
     assert draft.blocks.get(name="WIA/WAO").value == Decimal("30000.00")  # nothing stored half
     assert not draft.bonuses.filter(name="Bonus 55+").exists()
+
+
+def test_staff_without_the_right_to_view_contracts_see_only_the_counts(client, current, contracts):
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory(email="catalogus@wizzr.example", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="catalogue"))
+    client.force_login(user)
+    draft = catalogue_version_copy(version=current, by=user)
+
+    html = client.get(reverse("admin:catalogue_catalogueversion_publish", args=[draft.pk])).content.decode()
+
+    assert "1 overgedragen inkoopcontract van de servicepunten van regio Utrecht krijgt deze versie" in html
+    assert "UTR-ZONDER" not in html and "UTR-CONCEPT" not in html and 'id="preview-awaiting"' not in html
+    assert "De inkoopcontracten zelf ziet u met het recht om inkoopcontracten te bekijken." in html
+    user.user_permissions.add(Permission.objects.get(codename="view_contract", content_type__app_label="contracts"))
+    html = client.get(reverse("admin:catalogue_catalogueversion_publish", args=[draft.pk])).content.decode()
+    assert "UTR-CONCEPT" in html
