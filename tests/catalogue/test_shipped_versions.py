@@ -192,3 +192,25 @@ def test_shipping_again_only_updates_the_shipped_rows():
     ship_catalogues()
     assert version.blocks.count() == count
     assert CatalogueVersion.objects.filter(catalogue__region__slug="utrecht").count() == 2
+
+
+def test_the_data_migrations_can_be_undone_and_shipped_again():
+    import importlib
+
+    from django.apps import apps
+
+    version = v05()
+    utrecht_2026 = importlib.import_module("catalogue.migrations.0004_utrecht_2026")
+    social = importlib.import_module("catalogue.migrations.0003_oost_nederland_social_blocks")
+
+    utrecht_2026.unship(apps, None)
+    social.unship(apps, None)
+    assert not CatalogueVersion.objects.filter(label="Utrecht 2026").exists()
+    version.refresh_from_db()
+    assert version.blocks.count() == 8 and "sociaal inkopen" not in version.notes
+
+    social.ship(apps, None)
+    utrecht_2026.ship(apps, None)
+    version.refresh_from_db()
+    assert version.blocks.count() == 12 and "sociaal inkopen zijn toegevoegd" in version.notes
+    assert CatalogueVersion.objects.get(label="Utrecht 2026").blocks.count() == 12
