@@ -37,6 +37,9 @@ SUPPLIERS = [
     ("09310003", "093100030001", "Infra Utrecht Wegenbouw B.V.", "Kanaalweg 80", "3526 KM", "Utrecht"),
 ]
 
+# The social enterprise the Utrecht demo contract buys catering from (its invoices are social purchasing).
+SOCIAL_ENTERPRISE = ("09310004", "093100040001", "Buurtkeuken Lombok", "Kanaalstraat 21", "3531 CJ", "Utrecht")
+
 UTRECHT_COORDINATOR = ("regisseur@servicepunt-utrecht.example", "Pieter de Groot", "Regisseur Social Return")
 MG_COORDINATOR = "regisseur@steunpunt-mg.example"
 DAY = timedelta(days=1)
@@ -330,8 +333,10 @@ def _demo_contracts() -> int:
                               hours_per_week=Decimal("36"), candidate_reference="CR-12", birth_year=start.year - 56,
                               bonuses=[fifty_plus])
             r2 = _realisation(contract, pieter, uren, start, add_months(start, 2) - DAY, hours=Decimal("24"))
-            _realisation(contract, pieter, inkoop, start, add_months(start, 1) - DAY,
-                         invoice_amount=Decimal("12345.67"))
+            invoice_date = start + timedelta(days=20)
+            _realisation(contract, pieter, inkoop, invoice_date, invoice_date, invoice_amount=Decimal("12345.67"),
+                         invoice_number=f"BKL-{invoice_date:%Y}-017", invoice_date=invoice_date,
+                         social_company=_supplier(*SOCIAL_ENTERPRISE))
             services.realisation_assess(realisation=r1, decision="approved", by=pieter)
             services.realisation_assess(realisation=r2, decision="approved", by=pieter)
     return made

@@ -25,6 +25,10 @@ def test_seed_demo_builds_every_status_and_is_idempotent(settings):
     pso = demo.get(contract_number="SROI-DEMO-01")
     assert (pso.obligation_discount_label, pso.sroi_obligation) == ("PSO trede 2", Decimal("21600.00"))
     assert demo.get(contract_number="SROI-DEMO-05").obligation_discount is None  # handed over before it
+    # Social purchasing is accounted for per invoice of a social company.
+    purchases = Realisation.objects.filter(block__category="social_purchasing")
+    assert purchases.exists()
+    assert not purchases.filter(social_company__isnull=True).exists()
     counts = (demo.count(), Realisation.objects.count())
     call_command("seed_demo", "--force", stdout=io.StringIO())
     assert (demo.count(), Realisation.objects.count()) == counts
