@@ -26,6 +26,7 @@ def test_staff_add_a_version_with_blocks_in_admin(client, staff, v05):
         "blocks-0-unit": "per_year", "blocks-0-value": "12000", "blocks-0-counting_months": "12",
         "blocks-0-description": "",
         "bonuses-TOTAL_FORMS": "0", "bonuses-INITIAL_FORMS": "0",
+        "pso_discounts-TOTAL_FORMS": "0", "pso_discounts-INITIAL_FORMS": "0",
     }
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]

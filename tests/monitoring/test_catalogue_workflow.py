@@ -207,7 +207,8 @@ def test_a_draft_is_edited_with_its_blocks(client, staff, draft):
     bonuses = list(draft.bonuses.order_by("position", "name"))
     data = {"label": "V2 2027", "notes": "Nieuwe waarden",
             "blocks-TOTAL_FORMS": str(len(blocks)), "blocks-INITIAL_FORMS": str(len(blocks)),
-            "bonuses-TOTAL_FORMS": str(len(bonuses)), "bonuses-INITIAL_FORMS": str(len(bonuses))}
+            "bonuses-TOTAL_FORMS": str(len(bonuses)), "bonuses-INITIAL_FORMS": str(len(bonuses)),
+            "pso_discounts-TOTAL_FORMS": "0", "pso_discounts-INITIAL_FORMS": "0"}
     for i, b in enumerate(blocks):
         data.update({f"blocks-{i}-id": b.pk, f"blocks-{i}-version": draft.pk, f"blocks-{i}-position": b.position,
                      f"blocks-{i}-name": b.name, f"blocks-{i}-category": b.category, f"blocks-{i}-unit": b.unit,
@@ -267,6 +268,7 @@ def test_a_version_added_in_the_admin_starts_as_a_draft(client, staff, utrecht_v
     response = client.post(reverse("admin:catalogue_catalogueversion_add"), {
         "catalogue": utrecht_v1.catalogue_id, "label": "V9", "notes": "",
         "blocks-TOTAL_FORMS": "0", "blocks-INITIAL_FORMS": "0", "bonuses-TOTAL_FORMS": "0", "bonuses-INITIAL_FORMS": "0",
+        "pso_discounts-TOTAL_FORMS": "0", "pso_discounts-INITIAL_FORMS": "0",
     })
     assert response.status_code == 302
     assert CatalogueVersion.objects.get(label="V9").status == "draft"
