@@ -17,6 +17,7 @@ from monitoring.models import Agreement, Realisation
 from monitoring.urls import urlpatterns
 from tests.contracts import samples
 from tests.monitoring.factories import agreement_for
+from tests.suppliers.factories import PsoCertificateFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +44,9 @@ CHANGE = {
     "realisation_approve": ("post", "realisation"),
     "realisation_reject": ("post", "realisation"),
     "evidence_delete": ("post", "evidence"),
+    "pso_certificates": ("get", None),
+    "pso_certificate": ("get", "pso_certificate"),
+    "pso_certificate_check": ("post", "pso_certificate"),
 }
 ROUTES = {**READ, **CHANGE}
 
@@ -70,6 +74,7 @@ def world(accepted, carol, per_month_block):
         "agreement": agreement,
         "realisation": realisation,
         "evidence": realisation.evidence.get(),
+        "pso_certificate": PsoCertificateFactory(kvk_number=accepted.supplier.kvk_number),
     }
 
 
