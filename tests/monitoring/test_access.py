@@ -21,11 +21,12 @@ from tests.suppliers.factories import PsoCertificateFactory
 
 pytestmark = pytest.mark.django_db
 
-# name → (method, needs agreement / realisation / evidence id)
+# name → (method, needs agreement / realisation / evidence id[, further URL arguments])
 READ = {
     "workspace": ("get", None),
     "realisation": ("get", "realisation"),
     "evidence": ("get", "evidence"),
+    "lasting_outcomes": ("get", None),
 }
 CHANGE = {
     "accept": ("post", None),
@@ -47,6 +48,7 @@ CHANGE = {
     "pso_certificates": ("get", None),
     "pso_certificate": ("get", "pso_certificate"),
     "pso_certificate_check": ("post", "pso_certificate"),
+    "lasting_outcome_record": ("get", "realisation", 6),  # 6 months after the placement
 }
 ROUTES = {**READ, **CHANGE}
 
@@ -83,6 +85,7 @@ def route_url(name, world, *, contract_uuid=None, object_uuid=None):
     args = [contract_uuid or world["contract"].uuid]
     if extra:
         args.append(object_uuid or world[extra].uuid)
+    args.extend(ROUTES[name][2:])
     return reverse(f"monitoring:{name}", args=args)
 
 

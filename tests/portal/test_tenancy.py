@@ -30,6 +30,7 @@ SUPPLIER_ROUTES = {
     "realisation_update": ("get", "realisation"),
     "evidence": ("get", "evidence"),
     "evidence_delete": ("post", "evidence"),
+    "lasting_outcome": ("get", "lasting_outcome"),
 }
 COORDINATOR_ROUTES = {
     "invite": ("get", None),
@@ -48,6 +49,7 @@ def test_every_portal_route_is_in_the_matrix():
 
 @pytest.fixture
 def world(running, open_period, sam, carol, per_month_block):
+    from monitoring.models import LastingOutcome
     from portal.models import PeriodRealisation
 
     realisation = realisation_for(
@@ -62,6 +64,10 @@ def world(running, open_period, sam, carol, per_month_block):
         "realisation": realisation,
         "evidence": realisation.evidence.get(),
         "access": running.supplier_accesses.get(user=sam),
+        "lasting_outcome": LastingOutcome.objects.create(
+            organisation=running.organisation, contract=running, realisation=realisation, months_after=6,
+            due_on=open_period.period_end,
+        ),
     }
 
 

@@ -35,6 +35,7 @@ from knowledgebase.models import HelpRequest
 from monitoring import reminders
 from monitoring import services as monitoring_services
 from monitoring.models import Assessment, Realisation
+from portal import lasting as portal_lasting
 from portal import services as portal_services
 from portal.models import ReportingPeriod
 from tests.contracts.factories import ContractFactory, SupplierFactory
@@ -187,6 +188,33 @@ def rejected(w: World) -> None:
         )
 
 
+def placement_approved(w: World) -> None:
+    """An employment placement of the first quarter, approved: its lasting outcome is asked 6 months on."""
+    supplier_joined(w)
+    with on(D(2026, 4, 10)):
+        block = w.contract.follow_up.catalogue_version.blocks.get(name="Participatiewet, uitkering korter dan 2 jaar")
+        agreement = agreement_for(w.contract, block, by=w.coordinator, persons=1, hours_per_week=Decimal("36"), months=Decimal("12"))
+        realisation = Realisation(
+            contract=w.contract, agreement=agreement, block=block, period_start=D(2026, 1, 1),
+            period_end=D(2026, 3, 31), candidate_reference="JV-01", hours_per_week=Decimal("36"),
+        )
+        w.realisation = monitoring_services.realisation_save(realisation=realisation, bonuses=[], by=w.coordinator)
+    with on(D(2026, 4, 15)):
+        monitoring_services.realisation_assess(realisation=w.realisation, decision=Assessment.Decision.APPROVED, by=w.coordinator)
+
+
+def lasting_outcome_asked(w: World) -> None:
+    placement_approved(w)
+    with on(D(2026, 9, 30)):
+        portal_lasting.lasting_outcomes_run()
+
+
+def lasting_outcome_late(w: World) -> None:
+    lasting_outcome_asked(w)
+    with on(D(2026, 11, 1)):
+        portal_lasting.lasting_outcomes_run()
+
+
 def report_due(w: World) -> None:
     supplier_joined(w)
     with on(D(2026, 4, 24)):
@@ -312,6 +340,9 @@ SCENARIOS: dict[str, list[Callable[[World], None]]] = {
     "supplier_report_due": [report_due],
     "supplier_report_overdue": [report_overdue],
     "supplier_report_overdue_coordinator": [report_overdue],
+    "lasting_outcome_requested": [lasting_outcome_asked],
+    "lasting_outcome_reminder": [lasting_outcome_late],
+    "lasting_outcome_overdue_coordinator": [lasting_outcome_late],
 }
 
 # A mail that no scenario can send gets a context here (as its sender would build it), sent to the
@@ -339,6 +370,9 @@ LINKS = {
     "supplier_report_due": "portal:contract",
     "supplier_report_overdue": "portal:contract",
     "supplier_report_overdue_coordinator": "monitoring:workspace",
+    "lasting_outcome_requested": "portal:lasting_outcome",
+    "lasting_outcome_reminder": "portal:lasting_outcome",
+    "lasting_outcome_overdue_coordinator": "monitoring:lasting_outcomes",
 }
 
 
