@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from monitoring.models import ContractFollowUp, Realisation, Reminder
+from monitoring.models import ContractFollowUp, LastingOutcome, Realisation, Reminder
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -38,3 +38,13 @@ class RealisationAdmin(ReadOnlyAdmin):
 class ReminderAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "kind", "contract", "user"]
     list_filter = ["kind"]
+
+
+@admin.register(LastingOutcome)
+class LastingOutcomeAdmin(ReadOnlyAdmin):
+    list_display = ["contract", "months_after", "due_on", "answer", "reported_at", "requested_at", "reminded_at"]
+    list_filter = ["months_after", "answer"]
+    search_fields = ["contract__contract_number"]
+    list_select_related = ["contract"]
+    # The person is known by the realisation's reference, which the admin does not show.
+    exclude = ["realisation"]
