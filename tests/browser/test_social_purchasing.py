@@ -1,6 +1,7 @@
 """Social purchasing in the browser: an Arnhem coordinator plans it, records an invoice of a social
 company with the invoice itself, is refused an amount flagged as incl. VAT, and approves the invoice;
-the buyer's contract page then counts it under "Sociaal inkopen".
+the buyer's contract page then counts it under "Sociaal inkopen". The supplier's contact records an
+invoice in an open reporting period, looking the company up in the registry.
 
 Every page state is checked for CSP violations and axe (WCAG 2.1 AA). With WIZZR_SCREENSHOTS set to
 a folder, each state is also saved as a screenshot.
@@ -12,14 +13,22 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from catalogue.models import Region
+from monitoring import services as monitoring_services
 from monitoring.models import Evidence, Realisation
+from portal import services as portal_services
+from portal.models import ReportingPeriod, SupplierAccess
 from tests.catalogue.factories import ship_catalogues
 from tests.contracts import samples
 from tests.contracts.factories import ContractFactory
+from tests.factories import member
+from tests.monitoring.factories import agreement_for
 from tests.suppliers.factories import SupplierFactory
+from wizzr.models import Role
+from wizzr.units import add_months
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -137,3 +146,50 @@ def test_an_arnhem_coordinator_records_and_approves_an_invoice_of_a_social_compa
     expect(social).to_contain_text("€ 4.250,00")
     check_page(page)
     shot(page, "buyer-contract")
+
+
+def test_the_suppliers_contact_records_an_invoice_and_looks_the_company_up_in_the_registry(
+    page, live_server, login, check_page, carol, alice, arnhem, service_point
+):
+    Region.objects.get(slug="oost-nederland").service_points.add(service_point)
+    start = add_months(timezone.localdate().replace(day=1), -4)
+    contract = ContractFactory(
+        organisation=arnhem, contract_number="ARN-2026-312", title="Schoonmaak stadskantoor",
+        start_date=start, end_date=add_months(start, 24) - datetime.timedelta(days=1),
+        contract_value=Decimal("300000.00"), handed_over=True, handed_over_by=alice,
+    )
+    monitoring_services.contract_accept(contract=contract, by=carol)
+    block = monitoring_services.follow_up_for(contract=contract).catalogue_version.blocks.get(name=BLOCK)
+    agreement_for(contract, block, description="Inkoop bij Werkbedrijf De Brug", by=carol, invoice_amount=Decimal("6000"))
+    monitoring_services.agreements_record(contract=contract, by=carol)
+    portal_services.periods_open(contract=contract)
+    period = ReportingPeriod.objects.get(contract=contract, status=ReportingPeriod.Status.OPEN)
+    company = portal_services.supplier_organisation_for(contract=contract)
+    sam = member("sam@leverancier.example", company, Role.SUPPLIER, name="Sam Bouwer")
+    SupplierAccess.objects.create(organisation=company, contract=contract, user=sam, email=sam.email, name=sam.name, invited_by=carol)
+    SupplierFactory(legal_name="Werkbedrijf De Brug B.V.", city="Arnhem", street="Brugstraat", house_number="3")
+
+    login(page, sam)
+    page.wait_for_url(re.compile(r".*/leverancier/.*|.*/$"))
+    page.goto(f"{live_server.url}/leverancier/contracten/{contract.uuid}/rapportages/{period.uuid}/realisaties/nieuw/")
+    page.get_by_label("SR-invullingsafspraak").select_option(
+        label=page.locator("select[name=agreement] option", has_text="De Brug").first.inner_text()
+    )
+    expect(page.get_by_label("Periode van")).to_be_hidden()
+    company_box = page.get_by_role("combobox", name="Sociaal bedrijf")
+    company_box.press_sequentially("De Brug", delay=50)
+    page.locator("[data-supplier-listbox]").get_by_role("option", name=re.compile("Werkbedrijf De Brug")).click()
+    # A supplier's contact cannot add companies to the registry.
+    expect(page.locator("[data-supplier-add]")).to_have_count(0)
+    page.get_by_label("Factuurnummer").fill("WB-88")
+    page.get_by_label("Factuurdatum").fill(period.period_start.isoformat())
+    page.get_by_label("Factuurbedrag excl. btw").fill("1.500")
+    expect(page.get_by_test_id("value-preview")).to_have_text("€ 1.500,00")
+    page.locator("#id_evidence").set_input_files(files=[INVOICE_FILE])
+    check_page(page)
+    shot(page, "supplier-invoice-form")
+    page.get_by_role("button", name="Realisatie indienen").click()
+    expect(page.get_by_text("De realisatie is opgeslagen en ingediend ter beoordeling.")).to_be_visible()
+    realisation = Realisation.objects.get()
+    assert (realisation.invoice_number, realisation.social_company.legal_name) == ("WB-88", "Werkbedrijf De Brug B.V.")
+    assert realisation.value == Decimal("1500.00")
