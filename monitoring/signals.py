@@ -37,7 +37,10 @@ def _register_contract_rows() -> None:
     from contracts.tenancy import contract_rows_register
     from monitoring import models as m
 
-    for model in (m.ContractFollowUp, m.ContractStatusChange, m.Settlement, m.Agreement, m.Realisation, m.Reminder):
+    for model in (
+        m.ContractFollowUp, m.ContractStatusChange, m.Settlement, m.Agreement, m.Realisation, m.Reminder,
+        m.LastingOutcome,
+    ):
         contract_rows_register(model=model)
     for model in (m.Assessment, m.Evidence):
         contract_rows_register(model=model, contract_lookup="realisation__contract")
