@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core import mail
 from django.urls import reverse
 
 from catalogue.models import PsoDiscount
@@ -114,6 +115,32 @@ def test_the_discount_counts_in_the_progress_figures_and_the_settlement(rule, co
     assert services.shortfall_of(contract) == Decimal("22500.00")
 
 
+def test_the_buyers_list_exports_and_consolidated_figures_count_the_discounted_obligation(
+    client, rule, concept, supplier, alice
+):
+    import csv
+    import io
+
+    from tests.factories import mark_reauthenticated
+
+    certificate(supplier)
+    hand_over(concept, alice)
+    client.force_login(alice)
+    mark_reauthenticated(client, alice)
+
+    listing = client.get(reverse("monitoring:individual")).content.decode()
+    assert "22.500,00" in listing and "25.000,00" not in listing
+
+    def rows(name):
+        content = client.get(reverse(f"monitoring:export_{name}", args=["csv"])).content.decode("utf-8")
+        return list(csv.reader(io.StringIO(content.lstrip("\ufeff")), delimiter=";"))
+
+    individual = rows("individual")
+    assert dict(zip(individual[0], individual[1], strict=True))["SROI-verplichting"] == "22500,00"
+    consolidated = rows("consolidated")
+    assert consolidated[1][0] == "Totaal" and "22500,00" in consolidated[1]
+
+
 @pytest.mark.parametrize(
     "kwargs",
     [
@@ -172,6 +199,11 @@ def test_the_discount_is_removed_when_the_certificate_expires_during_the_contrac
     assert Notification.objects.filter(user=carol).exists() and Notification.objects.filter(user=alice).exists()
     mail_text = OutboxMessage.objects.filter(to_email=alice.email, channel="email").get().context
     assert mail_text["obligation_before"] == "€ 22.500,00" and mail_text["obligation"] == "€ 25.000,00"
+
+    delivered = {message.to[0]: message for message in mail.outbox}
+    assert delivered[alice.email].subject == "PSO-korting vervallen: PSO-001 — Onderhoud openbare ruimte"
+    assert "Het PSO-certificaat van Groen Techniek B.V. is verlopen" in delivered[alice.email].body
+    assert "€ 22.500,00 → € 25.000,00" in delivered[carol.email].body
 
     with on(D(2026, 7, 2)):
         assert recheck_pso_discounts() == 0  # nothing changes twice
