@@ -83,12 +83,22 @@ def placements() -> QuerySet[Realisation]:
 
 
 def lasting_outcomes_create_due(*, today: date | None = None) -> list[LastingOutcome]:
-    """Create the questions that are due today and do not exist yet; return the new ones.
+    """Create the questions that are due today and do not exist yet, and remove the open ones of
+    placements that went on; return the new ones.
 
     Running it twice creates nothing the second time (one question per realisation and moment,
     a unique constraint)."""
     today = today or timezone.localdate()
     oldest_due = add_months(today, -ASK_AT_MOST_MONTHS_LATE)
+    # A placement that went on after its question was asked (a later period of the person reported
+    # since) did not end then: the open question goes, and the new end is asked about in its time.
+    continued = (
+        Realisation.objects.filter(lasting_outcomes__answer="")
+        .annotate(continued=_later_period())
+        .filter(continued=True)
+        .values("pk")
+    )
+    LastingOutcome.objects.filter(answer="", realisation__in=continued).delete()
     created: list[LastingOutcome] = []
     for months in MOMENTS:
         # A few days of slack around the month arithmetic (31 August + 6 months is 28 February);

@@ -208,3 +208,18 @@ def test_the_service_refuses_a_rejected_realisation_and_a_moment_not_yet_come(ru
         lasting_outcome_record(realisation=approved, months_after=6, answer="yes", by=sam, today=D(2027, 6, 1))
     assert not LastingOutcome.objects.exists()
     assert rejected.status == Realisation.Status.REJECTED
+
+
+def test_a_placement_that_went_on_is_asked_about_at_its_new_end(running, employment, carol, sam):
+    first = placed(running, employment, carol, start=D(2026, 7, 1), end=D(2026, 9, 30))
+    with on(D(2027, 3, 30)):
+        request_lasting_outcomes()
+    assert list(LastingOutcome.objects.values_list("realisation", flat=True)) == [first.pk]
+    # The supplier reports a later period of the same person (reference in other letter case).
+    later = placed(running, employment, carol, reference="kv-01", start=D(2026, 10, 1), end=D(2026, 11, 30))
+    with on(D(2027, 4, 1)):
+        request_lasting_outcomes()
+    assert not LastingOutcome.objects.exists()
+    with on(D(2027, 5, 30)):
+        request_lasting_outcomes()
+    assert list(LastingOutcome.objects.values_list("realisation", "months_after")) == [(later.pk, 6)]
