@@ -100,6 +100,8 @@ def test_handover_gives_the_discount_of_the_checked_certificate_under_the_versio
     page = client.get(reverse("monitoring:contract", args=[contract.uuid])).content.decode()
     assert TEXT in page
     assert "Korting op de verplichting gewijzigd" in page  # the timeline
+    entry = client.get(reverse("contracts:detail", args=[contract.uuid])).content.decode()
+    assert "€ 22.500,00" in entry and "€ 25.000,00 min 10 % korting (PSO trede 2)" in entry
     client.force_login(carol)
     workspace = client.get(reverse("monitoring:workspace", args=[contract.uuid])).content.decode()
     assert TEXT in workspace
