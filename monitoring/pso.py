@@ -288,7 +288,7 @@ def pso_discounts_recheck(*, today: datetime.date | None = None) -> int:
                 "contract_number": contract.contract_number,
                 "title": contract.title,
                 "organisation": contract.organisation.name,
-                "supplier": contract.supplier.legal_name,
+                "supplier": contract.supplier.establishment_label,
                 "before": f"{_number(before)} % ({before_label.removeprefix(LABEL_PREFIX)})",
                 "after": (
                     f"{_number(contract.obligation_discount)} % ({contract.obligation_discount_label.removeprefix(LABEL_PREFIX)})"
@@ -302,7 +302,7 @@ def pso_discounts_recheck(*, today: datetime.date | None = None) -> int:
             notify(
                 organisation=contract.organisation,
                 recipients=coordinators,
-                template="pso_discount_changed",
+                template="pso_discount_changed_coordinator",
                 context={**context, "url": reverse("monitoring:workspace", args=[contract.uuid])},
             )
             notify(

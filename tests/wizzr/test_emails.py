@@ -320,6 +320,19 @@ def member_invited(w: World) -> None:
     assert response.status_code == 302
 
 
+def pso_discount_expired(w: World) -> None:
+    """The supplier's PSO certificate gave the contract a discount at handover and expires during it."""
+    from catalogue.models import PsoDiscount
+    from monitoring.pso import pso_discounts_recheck
+    from tests.suppliers.factories import PsoCertificateFactory
+
+    PsoDiscount.objects.create(version=w.block.version, level="step_2", percentage=Decimal("10"))
+    PsoCertificateFactory(kvk_number=w.contract.supplier.kvk_number, valid_from=D(2025, 1, 1), valid_until=D(2026, 3, 31))
+    handed_over(w)
+    with on(D(2026, 4, 1)):
+        pso_discounts_recheck()
+
+
 SCENARIOS: dict[str, list[Callable[[World], None]]] = {
     "agreements_recorded": [agreements_recorded],
     "contract_accepted": [accepted, assigned],
@@ -340,6 +353,8 @@ SCENARIOS: dict[str, list[Callable[[World], None]]] = {
     "supplier_report_due": [report_due],
     "supplier_report_overdue": [report_overdue],
     "supplier_report_overdue_coordinator": [report_overdue],
+    "pso_discount_changed": [pso_discount_expired],
+    "pso_discount_changed_coordinator": [pso_discount_expired],
     "lasting_outcome_requested": [lasting_outcome_asked],
     "lasting_outcome_reminder": [lasting_outcome_late],
     "lasting_outcome_overdue_coordinator": [lasting_outcome_late],
@@ -370,6 +385,8 @@ LINKS = {
     "supplier_report_due": "portal:contract",
     "supplier_report_overdue": "portal:contract",
     "supplier_report_overdue_coordinator": "monitoring:workspace",
+    "pso_discount_changed": "monitoring:contract",
+    "pso_discount_changed_coordinator": "monitoring:workspace",
     "lasting_outcome_requested": "portal:lasting_outcome",
     "lasting_outcome_reminder": "portal:lasting_outcome",
     "lasting_outcome_overdue_coordinator": "monitoring:lasting_outcomes",

@@ -294,5 +294,6 @@ def test_production_without_a_scanner_is_a_deployment_warning(settings):
 
 def test_every_model_holding_uploads_is_rescanned():
     from knowledgebase.models import HelpRequestAttachment
+    from suppliers.models import PsoCertificate
 
-    assert set(scanning.registered_models()) == {Attachment, Evidence, HelpRequestAttachment}
+    assert set(scanning.registered_models()) == {Attachment, Evidence, HelpRequestAttachment, PsoCertificate}
