@@ -21,7 +21,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -54,8 +54,22 @@ NONE = PsoDiscount(percentage=None, label="", certificate=None)
 
 
 def level_label(level: str) -> str:
-    """‘trede 2’, ‘30+’: the level in the words of the certificate."""
+    """‘trede 2’, ‘30+’: the level in the words of the certificate (in the active language)."""
     return str(PsoCertificate.Level(level).label)
+
+
+def discount_label(level: str) -> str:
+    """The label stored with the contract's discount, always in Dutch: ‘PSO trede 2’."""
+    with translation.override("nl"):
+        return f"{LABEL_PREFIX}{level_label(level)}"
+
+
+def _shown_level(label: str) -> str:
+    """The level of a stored label in the active language (‘trede 2’ → ‘step 2’ in English)."""
+    for level in PsoCertificate.Level:
+        if discount_label(level) == label:
+            return level_label(level)
+    return label.removeprefix(LABEL_PREFIX)
 
 
 def handover_date(contract: Contract) -> datetime.date:
@@ -90,9 +104,7 @@ def pso_discount_due(
     percentage = pso_discount_for(version=version, level=certificate.level)
     if percentage is None:
         return NONE
-    return PsoDiscount(
-        percentage=percentage, label=f"{LABEL_PREFIX}{level_label(certificate.level)}", certificate=certificate
-    )
+    return PsoDiscount(percentage=percentage, label=discount_label(certificate.level), certificate=certificate)
 
 
 def _is_pso_or_none(contract: Contract) -> bool:
@@ -131,7 +143,7 @@ def obligation_discount_text(contract: Contract) -> str:
     if what.startswith(LABEL_PREFIX):
         what = _("PSO-korting %(percentage)s %% (%(level)s)") % {
             "percentage": _number(contract.obligation_discount),
-            "level": what.removeprefix(LABEL_PREFIX),
+            "level": _shown_level(what),
         }
     else:
         what = _("korting %(percentage)s %% (%(label)s)") % {
@@ -289,9 +301,9 @@ def pso_discounts_recheck(*, today: datetime.date | None = None) -> int:
                 "title": contract.title,
                 "organisation": contract.organisation.name,
                 "supplier": contract.supplier.establishment_label,
-                "before": f"{_number(before)} % ({before_label.removeprefix(LABEL_PREFIX)})",
+                "before": f"{_number(before)} % ({_shown_level(before_label)})",
                 "after": (
-                    f"{_number(contract.obligation_discount)} % ({contract.obligation_discount_label.removeprefix(LABEL_PREFIX)})"
+                    f"{_number(contract.obligation_discount)} % ({_shown_level(contract.obligation_discount_label)})"
                     if contract.obligation_discount is not None
                     else ""
                 ),
@@ -325,7 +337,7 @@ def _euro(amount: Decimal | None) -> str:
 
 def _discount_event_detail(*, event, contract) -> str:
     detail = event.detail or {}
-    after, label = detail.get("to"), (detail.get("to_label") or "").removeprefix(LABEL_PREFIX)
+    after, label = detail.get("to"), _shown_level(detail.get("to_label") or "")
     if after is None:
         text = _("Geen korting meer op de verplichting.")
         if detail.get("reason") == "certificate_expired":

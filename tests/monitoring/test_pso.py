@@ -399,3 +399,12 @@ def test_only_coordinators_of_the_contracts_service_point_reach_the_certificates
     client.force_login(carol)
     assert client.get(reverse("monitoring:pso_certificate", args=[contract.uuid, other.uuid])).status_code == 404
     assert client.get(certificates_url(contract)).status_code == 200
+
+
+def test_the_discounts_label_is_stored_in_dutch_whatever_the_language_of_the_request(rule, concept, supplier, alice):
+    from django.utils import translation
+
+    certificate(supplier, level="step_3")
+    with translation.override("en"):
+        contract = hand_over(concept, alice)
+    assert contract.obligation_discount_label == "PSO trede 3"
