@@ -36,7 +36,7 @@ def building_blocks(language: str) -> str:
             version = (
                 catalogue.versions.published().filter(valid_from__lte=today)
                 .order_by("-valid_from", "-pk")
-                .prefetch_related("blocks", "bonuses")
+                .prefetch_related("blocks", "bonuses", "pso_discounts")
                 .first()
             )
             if version is None:
@@ -67,6 +67,25 @@ def building_blocks(language: str) -> str:
                     "\n".join(
                         f"- {md_text(bonus.name)}: " + _("%(amount)s per jaar") % {"amount": md_text(euro(bonus.value))}
                         for bonus in bonuses
+                    )
+                )
+            pso_discounts = list(version.pso_discounts.all())
+            if pso_discounts:
+                parts.append(f"**{_('PSO-korting op de SROI-verplichting')}**")
+                parts.append(
+                    _(
+                        "Een opdrachtnemer met een gecontroleerd PSO-certificaat (Prestatieladder Socialer "
+                        "Ondernemen) dat geldig is op de datum van overdracht, krijgt korting op de verplichting:"
+                    )
+                    + "\n\n"
+                    + "\n".join(
+                        "- "
+                        + _("PSO %(level)s: %(percentage)s %% korting")
+                        % {
+                            "level": md_text(rule.get_level_display()),
+                            "percentage": formats.number_format(rule.percentage.normalize(), use_l10n=True),
+                        }
+                        for rule in pso_discounts
                     )
                 )
         if not parts:
