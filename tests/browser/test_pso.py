@@ -104,6 +104,14 @@ def test_a_certified_supplier_gets_the_pso_discount_on_a_contract_handed_over_af
     shot(page, "certificate-recorded")
     certificate = PsoCertificate.objects.get()
     assert certificate.checked_by == carol and certificate.kvk_number == "09310001"
+    page.get_by_role("link", name="Terug naar het contract").click()
+    panel = page.locator("#pso")
+    expect(panel).to_contain_text("PSO trede 2, geldig van")
+    expect(panel.get_by_test_id("obligation-discount")).to_have_text(
+        "Verplichting € 12.500,00, PSO-korting 10 % (trede 2): € 11.250,00"
+    )
+    check_page(page)
+    shot(page, "workspace")
 
     # The buyer hands over the next contract of the same company and sees the discount on its page.
     page.context.clear_cookies()
