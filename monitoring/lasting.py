@@ -130,6 +130,24 @@ def lasting_outcomes_create_due(*, today: date | None = None) -> list[LastingOut
     return created
 
 
+def moment(realisation: Realisation, months_after: int, outcome: LastingOutcome | None, *, today: date) -> dict:
+    """One moment of a placement for a page: when it comes, whether it has, and its question if asked."""
+    due = due_on_for(realisation, months_after)
+    return {"months": months_after, "due_on": due, "is_due": due <= today, "outcome": outcome}
+
+
+def moments(realisation: Realisation, *, today: date | None = None) -> list[dict]:
+    """The 6 and 12 month moments of a realisation that ends a placement (two queries); none for any
+    other realisation (not approved, not employment, or an earlier period of the person)."""
+    if realisation.status != Realisation.Status.APPROVED or realisation.block.category not in ASKED_CATEGORIES:
+        return []
+    if not placements().filter(pk=realisation.pk).exists():
+        return []
+    today = today or timezone.localdate()
+    outcomes = {o.months_after: o for o in realisation.lasting_outcomes.select_related("reported_by")}
+    return [moment(realisation, months, outcomes.get(months), today=today) for months in MOMENTS]
+
+
 def _date(value: date) -> str:
     return formats.date_format(value, "j F Y")
 

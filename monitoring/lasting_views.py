@@ -27,10 +27,10 @@ def _rows(contract, *, today):
     }
     rows = []
     for realisation in lasting.placements().filter(contract=contract).select_related("block").order_by("period_end", "pk"):
-        cells = []
-        for months in lasting.MOMENTS:
-            due = lasting.due_on_for(realisation, months)
-            cells.append({"months": months, "due_on": due, "is_due": due <= today, "outcome": outcomes.get((realisation.pk, months))})
+        cells = [
+            lasting.moment(realisation, months, outcomes.get((realisation.pk, months)), today=today)
+            for months in lasting.MOMENTS
+        ]
         rows.append({"realisation": realisation, "cells": cells})
     return rows
 

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from contracts.models import Contract
-from monitoring import services
+from monitoring import lasting, services
 from monitoring.access import get_contract_or_404, get_contract_to_change, is_coordinator_of
 from monitoring.figures import contract_figures, schedule, with_progress
 from monitoring.filters import WorkQueueFilter
@@ -439,6 +439,9 @@ def _realisation_detail(
         "assessments": realisation.assessments.select_related("assessed_by"),
         "can_change": is_coordinator_of(request, contract) and contract.status != Contract.Status.CLOSED,
         "reject_form": reject_form or RejectForm(),
+        # Lasting outcomes are recorded after the contract closed too.
+        "lasting_moments": lasting.moments(realisation),
+        "can_record_lasting": is_coordinator_of(request, contract),
     }
     return render(
         request, "monitoring/realisation_detail.html", ctx, status=400 if reject_form is not None else 200

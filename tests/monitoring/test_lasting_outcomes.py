@@ -80,6 +80,23 @@ def test_the_coordinator_records_an_answer_on_the_placements_page(client, record
     assert "Blijvend resultaat gemeld" in workspace and "6 maanden na de plaatsing" in workspace
 
 
+def test_the_realisation_page_shows_its_moments_only_for_the_end_of_a_placement(client, recorded, carol, alice):
+    earlier = placed(recorded, carol, end=D(2026, 9, 30))
+    last = placed(recorded, carol, reference="kv-01")
+    track = placed(recorded, carol, reference="BBL-1", block_name="BBL")
+    with on(D(2027, 6, 15)):
+        client.force_login(carol)
+        page = client.get(reverse("monitoring:realisation", args=[recorded.uuid, last.uuid])).content.decode()
+        assert "Blijvend resultaat" in page and "Nog niet gevraagd" in page and "vanaf 30 november 2027" in page
+        assert record_url(recorded, last, 6) in page
+        for other in (earlier, track):
+            html = client.get(reverse("monitoring:realisation", args=[recorded.uuid, other.uuid])).content.decode()
+            assert 'id="blijvend-resultaat"' not in html
+        client.force_login(alice)  # the buyer reads, without the link
+        page = client.get(reverse("monitoring:realisation", args=[recorded.uuid, last.uuid])).content.decode()
+    assert "Nog niet gevraagd" in page and record_url(recorded, last, 6) not in page
+
+
 def test_a_rejected_realisation_is_refused_by_the_form_and_nothing_is_stored(client, recorded, carol):
     item = placed(recorded, carol, decision="rejected")
     with on(D(2027, 6, 15)):
