@@ -353,6 +353,9 @@ def coordinator_tour(t: Tour) -> None:
     t.visit("monitoring:realisation", "realisation to assess", uuid=c, realisation_uuid=w["realisation"].uuid)
     t.submit_empty("rejection without a reason", "Afwijzen")
     t.visit("monitoring:realisation_update", "realisation edit", uuid=c, realisation_uuid=w["realisation"].uuid)
+    t.visit("monitoring:lasting_outcomes", "lasting outcomes of the contract", uuid=c)
+    t.visit("monitoring:lasting_outcome_record", "recording a lasting outcome, refused in words (not assessed)",
+            uuid=c, realisation_uuid=w["realisation"].uuid, months=6)
     t.visit("monitoring:close", "closing the contract", uuid=c)
     t.visit("portal:invite", "invite a supplier contact", uuid=c)
     t.page.get_by_label("E-mailadres").fill("geen-adres")  # the contact of the contract is filled in already
@@ -409,6 +412,8 @@ def supplier_tour(t: Tour) -> None:
     t.submit_empty("supplier realisation form with errors", re.compile("^Realisatie"))
     t.visit("portal:realisation", "supplier realisation", uuid=c, realisation_uuid=w["realisation"].uuid)
     t.visit("portal:realisation_update", "supplier realisation edit", uuid=c, realisation_uuid=w["realisation"].uuid)
+    t.visit("portal:lasting_outcome", "lasting outcome question", uuid=c, outcome_uuid=w["lasting_outcome"].uuid)
+    t.submit_empty("lasting outcome question with errors", "Antwoord versturen")
     t.visit("notifications", "notifications (supplier)")
 
 
