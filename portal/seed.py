@@ -20,6 +20,7 @@ from contracts.models import Contract
 from monitoring import services as monitoring_services
 from monitoring.models import Agreement, Realisation
 from portal import services
+from portal.lasting import lasting_outcomes_run
 from portal.models import ReportingPeriod, SupplierAccess
 from suppliers.models import Supplier
 from wizzr.models import Membership, Organisation, Role, User
@@ -163,8 +164,12 @@ def _seed() -> int | None:
         ok = _enter(first, user, werk, first.period_start, first.period_end, candidate_reference="WP-01")
         wrong = _enter(first, user, pw, first.period_start + 14 * DAY, first.period_end, hours_per_week=Decimal("32"),
                        candidate_reference="PW-03")
+        # A placement that ended with the first quarter: six months on, its lasting outcome is asked.
+        placed = _enter(first, user, pw, first.period_start, first.period_end, hours_per_week=Decimal("32"),
+                        candidate_reference="PW-01")
         services.period_submit(period=first, nothing_to_report=False, by=user)
         monitoring_services.realisation_assess(realisation=ok, decision="approved", by=coordinator)
+        monitoring_services.realisation_assess(realisation=placed, decision="approved", by=coordinator)
         monitoring_services.realisation_assess(
             realisation=wrong, decision="rejected", by=coordinator,
             reason="De arbeidsovereenkomst ontbreekt; voeg een geanonimiseerde kopie toe en controleer de begindatum.",
@@ -183,4 +188,6 @@ def _seed() -> int | None:
             recovery_deadline=add_months(today, 2), withholding_amount=None, withholding_reason="", by=coordinator,
         )
     ReportingPeriod.objects.filter(status=ReportingPeriod.Status.OPEN, due_date__lt=today).update(status=ReportingPeriod.Status.OVERDUE)
+    # The lasting outcomes that are due are asked at once, as the daily job would (it changes nothing twice).
+    lasting_outcomes_run(today=today)
     return made

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from monitoring.models import Settlement
+from monitoring.models import LastingOutcome, Settlement
 from portal.models import ReportingPeriod, SupplierAccess
 from wizzr.models import User
 
@@ -33,3 +33,6 @@ def test_seed_demo_adds_the_supplier_login_and_is_idempotent(settings, client):
     client.force_login(user)
     page = client.get(reverse("portal:home")).content.decode()
     assert "SROI-DEMO-LEV-01" in page and "De arbeidsovereenkomst ontbreekt" in page
+    # A placement of the first quarter ended six months ago: the supplier is asked whether the person still works.
+    assert "SROI-DEMO-LEV-01: is kandidaat PW-01 6 maanden na de plaatsing nog aan het werk?" in page
+    assert LastingOutcome.objects.filter(realisation__candidate_reference="PW-01", answer="").count() == 1
