@@ -56,7 +56,7 @@ class ContractAdmin(AuditedAdminMixin, admin.ModelAdmin):
     filter_horizontal = ["contact_persons"]
     readonly_fields = [
         "uuid", "organisation_with_action", "supplier_with_note", "status_with_link", "created_by", "created_at",
-        "updated_at", "handed_over_by", "handed_over_at",
+        "updated_at", "handed_over_by", "handed_over_at", "obligation_discount", "obligation_discount_label",
     ]
     fieldsets = (
         (None, {"fields": (
@@ -64,8 +64,8 @@ class ContractAdmin(AuditedAdminMixin, admin.ModelAdmin):
             "status_with_link",
         )}),
         (_("Opdracht"), {"fields": (
-            "contract_value", "sroi_percentage", "sroi_fixed_amount", "kind", "description", "sroi_paragraph",
-            "department", "award_date",
+            "contract_value", "sroi_percentage", "sroi_fixed_amount", "obligation_discount", "obligation_discount_label",
+            "kind", "description", "sroi_paragraph", "department", "award_date",
         )}),
         (_("Contactpersonen"), {"fields": (
             "supplier_contact_name", "supplier_contact_email", "supplier_contact_phone", "remarks_for_coordinator",

@@ -408,3 +408,14 @@ def test_the_discounts_label_is_stored_in_dutch_whatever_the_language_of_the_req
     with translation.override("en"):
         contract = hand_over(concept, alice)
     assert contract.obligation_discount_label == "PSO trede 3"
+
+
+def test_administrators_see_the_discount_in_the_contract_admin_but_cannot_type_it(client, rule, concept, supplier, alice):
+    from tests.factories import UserFactory
+
+    certificate(supplier)
+    contract = hand_over(concept, alice)
+    client.force_login(UserFactory(email="beheer@wizzr.example", is_staff=True, is_superuser=True))
+    page = client.get(reverse("admin:contracts_contract_change", args=[contract.pk])).content.decode()
+    assert "PSO trede 2" in page and "10,00" in page
+    assert 'name="obligation_discount"' not in page and 'name="obligation_discount_label"' not in page
