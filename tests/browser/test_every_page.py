@@ -48,6 +48,7 @@ NOT_HTML = {
     "admin_login": "only redirects to the account login page",
     "contracts:attachment_download": "a download (attachment)",
     "monitoring:evidence": "a download (attachment)",
+    "monitoring:pso_certificate": "a download (attachment)",
     "monitoring:export_individual": "a CSV/XLSX export",
     "monitoring:export_consolidated": "a CSV/XLSX export",
     "monitoring:annual_report_pdf": "a PDF download (attachment)",
@@ -356,6 +357,8 @@ def coordinator_tour(t: Tour) -> None:
     t.visit("monitoring:lasting_outcomes", "lasting outcomes of the contract", uuid=c)
     t.visit("monitoring:lasting_outcome_record", "recording a lasting outcome, refused in words (not assessed)",
             uuid=c, realisation_uuid=w["realisation"].uuid, months=6)
+    t.visit("monitoring:pso_certificates", "PSO certificates of the supplier", uuid=c)
+    t.submit_empty("PSO certificate form with errors", "Certificaat vastleggen")
     t.visit("monitoring:close", "closing the contract", uuid=c)
     t.visit("portal:invite", "invite a supplier contact", uuid=c)
     t.page.get_by_label("E-mailadres").fill("geen-adres")  # the contact of the contract is filled in already
