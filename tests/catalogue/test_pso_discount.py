@@ -76,3 +76,10 @@ def test_the_version_admin_shows_the_pso_rule_and_a_draft_edits_it(client, staff
     draft = catalogue_version_copy(version=published, by=staff)
     page = client.get(reverse("admin:catalogue_catalogueversion_change", args=[draft.pk])).content.decode()
     assert 'name="pso_discounts-0-percentage"' in page
+
+
+def test_the_publish_preview_shows_the_drafts_pso_rule(client, staff, published):
+    draft = catalogue_version_copy(version=published, by=staff)
+    page = client.get(reverse("admin:catalogue_catalogueversion_publish", args=[draft.pk])).content.decode()
+    assert 'data-testid="pso-discounts"' in page
+    assert "trede 2" in page and "10 %" in page
