@@ -40,7 +40,8 @@ from wizzr.units import add_months
 ASKED_CATEGORIES = (BuildingBlock.Category.EMPLOYMENT,)
 MOMENTS = tuple(LastingOutcome.MonthsAfter.values)  # 6 and 12 months after the placement
 # The answer is expected within a month of the moment it is about, like a report a month after its
-# period; after that the supplier contacts are reminded once and the coordinator is told.
+# period, or within a month of being asked when it was asked later; after that the supplier contacts
+# are reminded once and the coordinator is told.
 ANSWER_WITHIN_MONTHS = 1
 # A question more than three months overdue when first found (the run was down, or the
 # realisation was approved late) is still asked; older placements are not: the answer would be a guess.
@@ -55,8 +56,12 @@ def due_on_for(realisation: Realisation, months_after: int) -> date:
 
 
 def answer_by(outcome: LastingOutcome) -> date:
-    """The day by which the supplier is expected to have answered."""
-    return add_months(outcome.due_on, ANSWER_WITHIN_MONTHS)
+    """The day by which the supplier is expected to have answered: a month after the moment, or a
+    month after the question was asked when that was later (a question is never late when it is asked)."""
+    start = outcome.due_on
+    if outcome.requested_at is not None:
+        start = max(start, timezone.localdate(outcome.requested_at))
+    return add_months(start, ANSWER_WITHIN_MONTHS)
 
 
 def _later_period():

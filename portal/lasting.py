@@ -48,7 +48,8 @@ def _by_contract(outcomes) -> dict:
 
 def lasting_outcomes_run(*, today: date | None = None) -> dict:
     """The daily run: create the questions that are due, ask the supplier contacts (one e-mail per
-    contract), and remind them once when a question is still open a month after its moment, telling
+    contract), and remind them once when a question is still open a month after its moment (or after
+    it was asked, when that was later), telling
     the coordinator at the same time. Running it twice sends nothing twice: each step first marks
     the question (``requested_at``, ``reminded_at``) and only the run that marked it sends."""
     today = today or timezone.localdate()
@@ -59,12 +60,15 @@ def lasting_outcomes_run(*, today: date | None = None) -> dict:
     to_ask = LastingOutcome.objects.filter(answer="", requested_at__isnull=True).select_related(*related)
     for contract, outcomes in _by_contract(to_ask).items():
         with transaction.atomic():
+            now = timezone.now()
             marked = LastingOutcome.objects.filter(
                 pk__in=[o.pk for o in outcomes], requested_at__isnull=True
-            ).update(requested_at=timezone.now())
+            ).update(requested_at=now)
             if marked != len(outcomes):
                 transaction.set_rollback(True)  # another run got there first
                 continue
+            for outcome in outcomes:
+                outcome.requested_at = now  # the mail's "uiterlijk" counts from today
             users = supplier_users(contract)
             if users:
                 url = reverse("portal:contract", args=[contract.uuid])

@@ -101,6 +101,22 @@ def test_an_unanswered_question_is_reminded_once_a_month_later_and_the_coordinat
     assert "kenmerk KV-01" in mail.outbox[-1].body and "zelf vastleggen" in mail.outbox[-1].body
 
 
+def test_a_question_first_asked_after_its_moment_gets_a_month_from_the_asking_and_no_reminder_that_day(
+    running, employment, carol, sam
+):
+    placed(running, employment, carol)
+    with on(D(2027, 7, 15)):  # the 6-month moment (30 May) passed six weeks ago: still asked, not late
+        counts = request_lasting_outcomes()
+    assert counts == {"created": 1, "requested": 1, "reminded": 0}
+    assert emails("lasting_outcome_requested", sam.email).get().context["answer_by"] == "15 augustus 2027"
+    assert not emails("lasting_outcome_reminder").exists() and not emails("lasting_outcome_overdue_coordinator").exists()
+    with on(D(2027, 8, 15)):
+        assert request_lasting_outcomes()["reminded"] == 0
+    with on(D(2027, 8, 16)):
+        assert request_lasting_outcomes()["reminded"] == 1
+    assert emails("lasting_outcome_reminder", sam.email).get().context["answer_by"] == "15 augustus 2027"
+
+
 def test_twelve_months_after_the_placement_the_second_question_is_asked(running, employment, carol, sam):
     realisation = placed(running, employment, carol)
     with on(D(2027, 5, 30)):
