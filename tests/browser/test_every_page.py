@@ -51,6 +51,7 @@ NOT_HTML = {
     "monitoring:pso_certificate": "a download (attachment)",
     "monitoring:export_individual": "a CSV/XLSX export",
     "monitoring:export_consolidated": "a CSV/XLSX export",
+    "monitoring:export_realisations": "a CSV/XLSX export",
     "monitoring:annual_report_pdf": "a PDF download (attachment)",
     "knowledgebase:help_request_attachment": "a download (attachment)",
     "portal:evidence": "a download (attachment)",
@@ -63,6 +64,8 @@ NOT_HTML = {
     "api:agreements": "JSON API for BI tools (bearer key, no session)",
     "api:realised": "JSON API for BI tools (bearer key, no session)",
     "api:annual_figures": "JSON API for BI tools (bearer key, no session)",
+    "portal:social_company_search": "an htmx fragment: the registry typeahead's options in the supplier's invoice "
+                                    "form; tests/browser/test_social_purchasing.py types in it and picks one",
     "contracts:contact_persons": "an htmx fragment of the contract form, fetched only when a user of several "
                                  "organisations switches the client; the form around it is visited",
 }
