@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from contracts.models import Contract
+from monitoring.pso import obligation_discount_text
 from monitoring.reports import Bucket, Consolidated, decorate, share
 
 FORMATS = {
@@ -151,6 +152,7 @@ INDIVIDUAL_HEADER = [
     gettext_lazy("Status"),
     gettext_lazy("Opdrachtsom"),
     gettext_lazy("SROI-verplichting"),
+    gettext_lazy("Korting op de verplichting"),
     gettext_lazy("Afgesproken"),
     gettext_lazy("Gerealiseerd (goedgekeurd)"),
     gettext_lazy("Gerealiseerd (% van verplichting)"),
@@ -175,6 +177,7 @@ def _individual_rows(contracts: Iterable[Contract]) -> Iterator[list]:
             c.get_status_display(),
             c.contract_value,
             c.obligation_amount,
+            obligation_discount_text(c),
             c.planned_amount,
             c.approved_amount,
             share(c.approved_amount, c.obligation_amount),

@@ -138,7 +138,9 @@ def test_the_buyers_list_exports_and_consolidated_figures_count_the_discounted_o
         return list(csv.reader(io.StringIO(content.lstrip("\ufeff")), delimiter=";"))
 
     individual = rows("individual")
-    assert dict(zip(individual[0], individual[1], strict=True))["SROI-verplichting"] == "22500,00"
+    row = dict(zip(individual[0], individual[1], strict=True))
+    assert row["SROI-verplichting"] == "22500,00"
+    assert row["Korting op de verplichting"] == "Verplichting € 25.000,00, PSO-korting 10 % (trede 2): € 22.500,00"
     consolidated = rows("consolidated")
     assert consolidated[1][0] == "Totaal" and "22500,00" in consolidated[1]
 
