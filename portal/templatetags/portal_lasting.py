@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils import timezone
 
 from monitoring.lasting import answer_by
 from monitoring.models import LastingOutcome
@@ -14,10 +15,12 @@ register = template.Library()
 @register.simple_tag
 def open_lasting_questions(user) -> list[LastingOutcome]:
     """The questions ``user`` still has to answer, over all their contracts (one query), each with
-    the day by which the answer is expected (``answer_by``)."""
+    the day by which the answer is expected (``answer_by``) and whether that day has passed (``is_late``)."""
+    today = timezone.localdate()
     questions = list(open_questions(user))
     for question in questions:
         question.answer_by = answer_by(question)
+        question.is_late = question.answer_by < today
     return questions
 
 

@@ -167,6 +167,23 @@ def test_the_supplier_answers_a_question_in_the_portal(client, running, employme
         answer_in_the_portal(client, running, outcome, sam, realisation)
 
 
+def test_the_start_page_marks_a_question_open_until_its_day_and_late_after_it(client, running, employment, carol, sam):
+    placed(running, employment, carol)
+    with on(D(2027, 5, 30)):
+        request_lasting_outcomes()
+
+    def tag():
+        client.force_login(sam)  # a month later the earlier session has timed out
+        html = client.get(reverse("portal:home")).content.decode()
+        item = html[html.index('data-testid="lasting-question"'):]
+        return item[: item.index("</li>")]
+
+    with on(D(2027, 6, 30)):
+        assert "portal-period--open" in tag() and "Te laat" not in tag()
+    with on(D(2027, 7, 1)):
+        assert "portal-period--overdue" in tag() and "Te laat" in tag()
+
+
 def answer_in_the_portal(client, running, outcome, sam, realisation):
     client.force_login(sam)
     home = client.get(reverse("portal:home")).content.decode()
