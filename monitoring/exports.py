@@ -296,7 +296,18 @@ REALISATIONS_HEADER = [
     gettext_lazy("Factuurbedrag excl. btw"),
     gettext_lazy("Waarde"),
     gettext_lazy("Beoordeling"),
+    gettext_lazy("Blijvend resultaat na 6 maanden"),
+    gettext_lazy("Blijvend resultaat na 12 maanden"),
 ]
+
+
+def _lasting_cell(realisation, months_after: int) -> str:
+    """The answer about the placement ``months_after`` months after it ended: the answer in words,
+    ‘nog te beantwoorden’ while it is asked, empty when it is not (yet) asked (from the prefetch)."""
+    for outcome in realisation.lasting_outcomes.all():
+        if outcome.months_after == months_after:
+            return capfirst(outcome.get_answer_display()) if outcome.answer else _("nog te beantwoorden")
+    return ""
 
 
 def _realisation_rows(realisations) -> Iterator[list]:
@@ -319,15 +330,20 @@ def _realisation_rows(realisations) -> Iterator[list]:
             r.invoice_amount,
             r.value,
             capfirst(r.get_status_display()),
+            _lasting_cell(r, 6),
+            _lasting_cell(r, 12),
         ]
 
 
 def realisations(rows, *, fmt: str, today: date) -> tuple[HttpResponse, int]:
     """The realisations ``rows`` (a queryset) as a file, one line each; invoices of social
-    purchasing with their number, date and company. Returns it with the row count."""
+    purchasing with their number, date and company, placements with their lasting outcomes.
+    Returns it with the row count."""
     header = [str(h) for h in REALISATIONS_HEADER]
-    rows = rows.select_related("contract__organisation", "block", "social_company").order_by(
-        "contract__contract_number", "period_start", "pk"
+    rows = (
+        rows.select_related("contract__organisation", "block", "social_company")
+        .prefetch_related("lasting_outcomes")
+        .order_by("contract__contract_number", "period_start", "pk")
     )
     return _write(
         fmt, _("Realisaties"), header, _realisation_rows(rows.iterator(chunk_size=2000)), f"monitoren-realisaties-{today:%Y-%m-%d}"

@@ -206,3 +206,20 @@ def test_the_consolidated_export_holds_the_share_still_at_work(client, accepted,
     row = lasting_rows[0]
     assert row[1] == "Na 12 maanden nog aan het werk: 2 van 3 (niet bekend: 1; nog niet beantwoord: 1)"
     assert row[7] == "67"
+
+
+def test_the_realisations_export_gives_each_placement_its_answers_in_words(client, accepted, renkum_contract, alice):
+    employment = block(BuildingBlock.Category.EMPLOYMENT, name="Participatiewet")
+    answered(accepted, employment, [A.ELSEWHERE, ""])
+    answered(renkum_contract, employment, [A.NOT_EMPLOYED])
+    client.force_login(alice)
+    mark_reauthenticated(client, alice)
+    content = client.get(reverse("monitoring:export_realisations", args=["csv"])).content.decode("utf-8")
+    rows = list(csv.reader(io.StringIO(content[1:]), delimiter=";"))
+    header = rows[0]
+    cells = sorted(
+        (row[header.index("Blijvend resultaat na 6 maanden")], row[header.index("Blijvend resultaat na 12 maanden")])
+        for row in rows[1:]
+    )
+    # Renkum's placement is not Arnhem's business; nothing was asked 6 months on.
+    assert cells == [("", "Aan het werk bij een andere werkgever"), ("", "nog te beantwoorden")]
