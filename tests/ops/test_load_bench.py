@@ -142,3 +142,16 @@ def test_a_generated_person_logs_in_and_makes_the_write_of_the_load_tool(tiny, r
         })
         assert response.status_code == 302
         assert client.get(journeys.path("portal_home")).status_code == 200
+
+
+def test_the_generator_works_on_a_database_without_the_shipped_knowledge_base(db):
+    # A transactional test (the browser tests) flushes every table, the shipped categories included.
+    from knowledgebase.models import Article, Category
+    from tests.catalogue.factories import ship_catalogues
+
+    Article.objects.all().delete()
+    Category.objects.all().delete()
+    ship_catalogues()
+    loaddata.generate(loaddata.TINY, say=lambda message: None)
+    assert Article.objects.filter(slug__startswith="load-artikel-").count() == loaddata.TINY.articles
+    assert Category.objects.exists()
