@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -30,7 +30,7 @@ from contracts.forms import (
 from contracts.models import Attachment, Contract, ImportBatch
 from wizzr.access import get_visible_or_404, has_role
 from wizzr.models import Role, User
-from wizzr.scanning import held_response
+from wizzr.scanning import download_response
 from wizzr.tenancy import current_roles
 from wizzr.uploads import parse_uploads_strictly, validate_uploads
 
@@ -236,21 +236,7 @@ def attachment_download(request: HttpRequest, uuid: UUID, attachment_uuid: UUID)
     """Serve a private document: only through visibility, always as a download, never rendered."""
     contract = _get_contract(request, uuid)
     attachment = _get_attachment(request, contract, attachment_uuid)
-    if (held := held_response(request, attachment)) is not None:
-        return held
-    try:
-        handle = open(attachment.path, "rb")  # noqa: SIM115 - FileResponse closes it
-    except FileNotFoundError:
-        logger.error("attachment file missing", extra={"event": "attachment_missing", "attachment": str(attachment.uuid)})
-        raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.display_name, content_type=attachment.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    return response
+    return download_response(request, attachment)
 
 
 def _handover_ctx(contract: Contract) -> dict:

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Count, F, Q, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -32,7 +32,7 @@ from knowledgebase.models import (
 from knowledgebase.search import Mode, search_articles
 from wizzr.access import get_visible_or_404, has_role, organisations_with_role, role_required
 from wizzr.models import Role
-from wizzr.scanning import held_response
+from wizzr.scanning import download_response
 from wizzr.tenancy import current_roles
 from wizzr.uploads import parse_uploads_strictly, validate_uploads
 
@@ -391,21 +391,7 @@ def help_request_attachment(request: HttpRequest, uuid: UUID, attachment_uuid: U
     """Serve an attachment of a visible help request: always as a download, never rendered."""
     help_request = _get_help_request(request, uuid)
     attachment = get_object_or_404(help_request.attachments.all(), uuid=attachment_uuid)
-    if (held := held_response(request, attachment)) is not None:
-        return held
-    try:
-        handle = open(attachment.path, "rb")  # noqa: SIM115 - FileResponse closes it
-    except FileNotFoundError:
-        logger.error("help request attachment missing", extra={"event": "kb_attachment_missing"})
-        raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.display_name, content_type=attachment.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    return response
+    return download_response(request, attachment)
 
 
 @login_required

@@ -12,7 +12,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,7 +22,7 @@ from monitoring import pso, services
 from monitoring.access import get_contract_to_change
 from monitoring.forms import PsoCertificateForm
 from suppliers.models import PsoCertificate
-from wizzr.scanning import held_response
+from wizzr.scanning import download_response
 from wizzr.uploads import ACCEPT, allowed_types_text, parse_uploads_strictly, validate_uploads
 
 
@@ -101,16 +101,4 @@ def download(request: HttpRequest, uuid: UUID, certificate_uuid: UUID) -> HttpRe
     """Serve a certificate file as an attachment, never rendered by the browser."""
     contract = get_contract_to_change(request, uuid)
     certificate = _certificate_or_404(contract, certificate_uuid)
-    if (held := held_response(request, certificate)) is not None:
-        return held
-    try:
-        handle = open(certificate.path, "rb")  # noqa: SIM115 - FileResponse closes it
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=certificate.display_name, content_type=certificate.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return download_response(request, certificate)

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Case, Value, When
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,7 +31,7 @@ from monitoring.models import Agreement, Assessment, Evidence, Realisation, Sett
 from monitoring.reports import timeline
 from wizzr.access import get_visible_or_404, role_required
 from wizzr.models import Role
-from wizzr.scanning import held_response
+from wizzr.scanning import download_response
 from wizzr.uploads import ACCEPT, allowed_types_text, parse_uploads_strictly, validate_uploads
 
 WORK_QUEUE_PAGE_SIZE = 25
@@ -513,19 +513,7 @@ def evidence_download(request: HttpRequest, uuid: UUID, evidence_uuid: UUID) -> 
     """Serve an evidence file as an attachment, never rendered by the browser."""
     contract = get_contract_or_404(request, uuid)
     evidence = _get_evidence(request, contract, evidence_uuid)
-    if (held := held_response(request, evidence)) is not None:
-        return held
-    try:
-        handle = open(evidence.path, "rb")  # noqa: SIM115 - FileResponse closes it
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=evidence.display_name, content_type=evidence.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return download_response(request, evidence)
 
 
 @login_required

@@ -12,7 +12,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,7 +39,7 @@ from suppliers.ratelimit import rate_limited
 from suppliers.search import search_suppliers
 from wizzr.access import role_required
 from wizzr.models import Role
-from wizzr.scanning import held_response
+from wizzr.scanning import download_response
 from wizzr.uploads import ACCEPT, allowed_types_text, parse_uploads_strictly, validate_uploads
 
 P = ReportingPeriod.Status
@@ -304,17 +304,7 @@ def evidence_download(request: HttpRequest, uuid: UUID, evidence_uuid: UUID) -> 
     """Serve an evidence file of the contract as an attachment, never rendered by the browser."""
     contract = get_supplier_contract_or_404(request.user, uuid)
     evidence = get_evidence_or_404(contract, evidence_uuid)
-    if (held := held_response(request, evidence)) is not None:
-        return held
-    try:
-        handle = open(evidence.path, "rb")  # noqa: SIM115 - FileResponse closes it
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=evidence.display_name, content_type=evidence.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return download_response(request, evidence)
 
 
 @login_required

@@ -39,7 +39,7 @@ from clamav_client.clamd import (
 )
 from django.conf import settings
 from django.db import models, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -231,6 +231,27 @@ def held_response(request: HttpRequest, file: ScannedFile) -> HttpResponse | Non
         {"file_name": file.display_name, "infected": infected},
         status=410 if infected else 409,
     )
+
+
+def download_response(request: HttpRequest, file: ScannedFile) -> HttpResponse:
+    """A stored file as a download, never rendered by the browser: the held page while it is not
+    known to be clean (``held_response``), 404 (and an error in the log) when its bytes are gone."""
+    if (held := held_response(request, file)) is not None:
+        return held
+    try:
+        handle = open(file.path, "rb")  # noqa: SIM115 - FileResponse closes it
+    except FileNotFoundError:
+        logger.error(
+            "stored file missing",
+            extra={"event": "file_missing", "model": file._meta.label, "uuid": str(getattr(file, "uuid", ""))},
+        )
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=file.display_name, content_type=file.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
 
 
 _registry: list[type[ScannedFile]] = []
