@@ -450,29 +450,11 @@ class RealisationForm(ValuedForm):
         cleaned = super().clean()
         block = cleaned.get("block")
         if is_social_purchasing(block):
-            self._clean_invoice(cleaned)
+            self._clean_invoice(cleaned)  # the invoice's date is the period, checked with the invoice
         else:
             cleaned.update(invoice_number="", invoice_date=None, social_company=None, amount_includes_vat=False)
+            self._clean_period(cleaned.get("period_start"), cleaned.get("period_end"))
         start, end = cleaned.get("period_start"), cleaned.get("period_end")
-        if is_social_purchasing(block):
-            pass  # the invoice date is the period; checked with the invoice
-        elif start is None or end is None:
-            for name, message in (("period_start", _("Vul de begindatum van de periode in.")),
-                                  ("period_end", _("Vul de einddatum van de periode in."))):
-                if cleaned.get(name) is None and name not in self.errors:
-                    self.add_error(name, message)
-        elif start and end:
-            if end < start:
-                self.add_error("period_end", _("De einddatum ligt vóór de begindatum. Controleer de periode."))
-            elif start < self.contract.start_date or end > self.contract.end_date:
-                self.add_error(
-                    "period_end",
-                    _(
-                        "De periode valt (deels) buiten de looptijd van het contract (%(start)s t/m %(end)s). "
-                        "Vul alleen het deel binnen de looptijd in."
-                    )
-                    % {"start": date_format(self.contract.start_date), "end": date_format(self.contract.end_date)},
-                )
         if block is not None and block.unit in PLACEMENT_UNITS and not cleaned.get("candidate_reference"):
             if "candidate_reference" not in self.errors:
                 self.add_error("candidate_reference", _("Vul initialen of een code van de kandidaat in."))
@@ -488,6 +470,25 @@ class RealisationForm(ValuedForm):
         if is_social_purchasing(block) and not self._has_invoice_file():
             self.add_error("evidence", _("Voeg de factuur toe als bewijsstuk."))
         return cleaned
+
+    def _clean_period(self, start, end) -> None:
+        """The period of a realisation that is not an invoice: both dates, in order, within the term."""
+        if start is None or end is None:
+            for name, message, value in (("period_start", _("Vul de begindatum van de periode in."), start),
+                                         ("period_end", _("Vul de einddatum van de periode in."), end)):
+                if value is None and name not in self.errors:
+                    self.add_error(name, message)
+        elif end < start:
+            self.add_error("period_end", _("De einddatum ligt vóór de begindatum. Controleer de periode."))
+        elif start < self.contract.start_date or end > self.contract.end_date:
+            self.add_error(
+                "period_end",
+                _(
+                    "De periode valt (deels) buiten de looptijd van het contract (%(start)s t/m %(end)s). "
+                    "Vul alleen het deel binnen de looptijd in."
+                )
+                % {"start": date_format(self.contract.start_date), "end": date_format(self.contract.end_date)},
+            )
 
     @property
     def period_error_field(self) -> str:
