@@ -9,6 +9,7 @@ follow_up = "opvolging/<uuid:uuid>/"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("te-doen/", views.todo, name="todo"),
     path(contract, views.contract_detail, name="contract"),
     path(contract + "rapportages/<uuid:period_uuid>/", views.period_detail, name="period"),
     path(contract + "rapportages/<uuid:period_uuid>/indienen/", views.period_submit, name="period_submit"),

@@ -12,6 +12,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -43,6 +44,9 @@ from wizzr.scanning import download_response
 from wizzr.uploads import ACCEPT, allowed_types_text, parse_uploads_strictly, validate_uploads
 
 P = ReportingPeriod.Status
+# The start page shows this many reports due and rejected realisations each; the to-do page shows all.
+TODO_PREVIEW = 10
+CONTRACTS_PER_PAGE = 25
 
 
 def _run(request: HttpRequest, action, success: str) -> bool:
@@ -60,21 +64,45 @@ def _run(request: HttpRequest, action, success: str) -> bool:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The supplier's start: their contracts with progress, what is due and what was rejected."""
-    contracts = with_progress(supplier_contracts(request.user).select_related("organisation")).order_by("end_date", "contract_number")
+    """The supplier's start: what is due and what was rejected (the most urgent first, at most
+    TODO_PREVIEW of each, with a link to all of it), and their contracts with progress, a page at a time."""
+    due, rejected = _todo(request.user)
+    contracts = with_progress(supplier_contracts(request.user).select_related("organisation")).order_by(
+        "end_date", "contract_number", "pk"
+    )
+    ctx = {
+        "due": due[:TODO_PREVIEW],
+        "due_count": due.count(),
+        "rejected": rejected[:TODO_PREVIEW],
+        "rejected_count": rejected.count(),
+        "preview": TODO_PREVIEW,
+        "page": Paginator(contracts, CONTRACTS_PER_PAGE).get_page(request.GET.get("page")),
+        "today": timezone.localdate(),
+    }
+    return render(request, "portal/home.html", ctx)
+
+
+@login_required
+def todo(request: HttpRequest) -> HttpResponse:
+    """Everything the supplier has to do: every open or late report and every rejected realisation."""
+    due, rejected = _todo(request.user)
+    return render(request, "portal/todo.html", {"due": due, "rejected": rejected, "today": timezone.localdate()})
+
+
+def _todo(user):
+    """The user's reports to submit (the earliest due first) and rejected realisations to correct."""
     due = (
-        ReportingPeriod.objects.filter(contract__in=supplier_contracts(request.user), status__in=[P.OPEN, P.OVERDUE])
+        ReportingPeriod.objects.filter(contract__in=supplier_contracts(user), status__in=[P.OPEN, P.OVERDUE])
         .select_related("contract")
-        .order_by("due_date")
+        .order_by("due_date", "contract__contract_number", "pk")
     )
     rejected = (
-        Realisation.objects.filter(contract__in=supplier_contracts(request.user), status=Realisation.Status.REJECTED)
+        Realisation.objects.filter(contract__in=supplier_contracts(user), status=Realisation.Status.REJECTED)
         .exclude(contract__status=Contract.Status.CLOSED)
         .select_related("contract", "block")
-        .order_by("period_start")
+        .order_by("period_start", "pk")
     )
-    ctx = {"contracts": contracts, "due": due, "rejected": rejected, "today": timezone.localdate()}
-    return render(request, "portal/home.html", ctx)
+    return due, rejected
 
 
 @login_required

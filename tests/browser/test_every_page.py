@@ -412,6 +412,7 @@ def supplier_tour(t: Tour) -> None:
     w = t.w
     c = w["contract"].uuid
     t.visit("portal:home", "supplier portal")
+    t.visit("portal:todo", "supplier to-do list")
     t.visit("portal:contract", "supplier contract", uuid=c)
     t.visit("portal:period", "reporting period", uuid=c, period_uuid=w["period"].uuid)
     t.visit("portal:realisation_create", "supplier realisation form", uuid=c, period_uuid=w["period"].uuid)

@@ -38,9 +38,9 @@ COORDINATOR_ROUTES = {
     "settlement": ("get", None),
 }
 ROUTES = {**SUPPLIER_ROUTES, **COORDINATOR_ROUTES}
-# Pages without an object: the supplier's own list, the lookup of an invoice's social company in the
+# Pages without an object: the supplier's own list and to-do list, the lookup of an invoice's social company in the
 # national registry, and the coordinator's late reports.
-LISTS = {"home", "social_company_search", "overdue"}
+LISTS = {"home", "todo", "social_company_search", "overdue"}
 
 
 def test_every_portal_route_is_in_the_matrix():

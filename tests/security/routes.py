@@ -103,6 +103,7 @@ ROUTES = {
         "get", lambda w: {"uuid": w["help_request"].uuid, "attachment_uuid": w["help_attachment"].uuid}),
     # supplier portal
     "portal:home": ("get", lambda w: {}),
+    "portal:todo": ("get", lambda w: {}),
     "portal:contract": ("get", lambda w: {"uuid": w["contract"].uuid}),
     "portal:period": ("get", lambda w: {"uuid": w["contract"].uuid, "period_uuid": w["period"].uuid}),
     "portal:period_submit": ("post", lambda w: {"uuid": w["contract"].uuid, "period_uuid": w["period"].uuid}),

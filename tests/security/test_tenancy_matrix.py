@@ -111,6 +111,7 @@ EXPECTED = {
     "knowledgebase:change_request_apply":       "302 403 404 404 200 404 403 404 404 404 404",
     "knowledgebase:help_request_attachment":    "302 200 404 404 200 404 200 404 404 404 404",
     "portal:home":                              "302 200 200 200 200 200 200 200 200 200 200",  # own scope only
+    "portal:todo":                              "302 200 200 200 200 200 200 200 200 200 200",  # own scope only
     "portal:contract":                          "302 404 404 404 404 404 404 404 200 404 404",
     "portal:period":                            "302 404 404 404 404 404 404 404 200 404 404",
     "portal:period_submit":                     "302 404 404 404 404 404 404 404 302 404 404",
