@@ -1,6 +1,7 @@
 """The coordinator's work queue: scoped to the service point, filters in the URL, htmx in place."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -142,6 +143,24 @@ def test_it_paginates_25_a_page(client, carol, arnhem, v05):
     assert html.count('data-testid="queue-row"') == 25
     assert "page=2" in client.get(QUEUE).content.decode()
     assert "Pagina 2 van 2" in client.get(f"{QUEUE}?page=2").content.decode()
+
+
+def test_the_pages_hold_new_contracts_first_then_by_end_date(client, carol, arnhem, v05):
+    start = datetime.date(2026, 1, 1)
+    contracts = [
+        ContractFactory(organisation=arnhem, contract_number=f"E-{n:03d}", handed_over=True,
+                        start_date=start, end_date=start + datetime.timedelta(days=400 + (n * 7) % 30))
+        for n in range(30)
+    ]
+    for contract in contracts[::3]:
+        services.contract_accept(contract=contract, by=carol)
+    client.force_login(carol)
+    shown = []
+    for page in (1, 2):
+        html = client.get(QUEUE, {"page": page}).content.decode()
+        shown += re.findall(r">(E-\d{3})<", html)
+    expected = sorted(contracts, key=lambda c: (c.pk in {a.pk for a in contracts[::3]}, c.end_date, c.contract_number))
+    assert shown == [c.contract_number for c in expected]
 
 
 def test_the_list_runs_a_constant_number_of_queries(client, carol, arnhem, v05, django_assert_max_num_queries):
