@@ -19,7 +19,8 @@
    the TOTP step, then walks the journeys of its role at a fixed pace — 400 people × one request per
    5 s = 80 requests/s — with 5 % writes. Then, in the same run, the same people ask only an empty
    page at the same rate, and the largest authority's advisors the monitoring list with 10 k
-   contracts in view. Per page p50/p95/p99 and errors; CPU per request of the gunicorn processes and
+   contracts in view. Per page p50/p95/p99 and errors; CPU per request of the gunicorn processes, the
+   Celery worker (on a Redis of its own, delivering mail to an SMTP server that only accepts it) and
    the database backends (from /proc).
 4. Counts the queries of the list (10 and 100 rows) and of a contract page (few and many
    realisations), and profiles the list and the contract page in process (cProfile) under the
@@ -33,6 +34,7 @@ import os
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from bench import loaddata
@@ -279,26 +281,63 @@ def count_queries() -> dict:
 # Under load ---------------------------------------------------------------------------------------------
 
 
+@contextmanager
+def celery_worker(env: dict[str, str], marker: str, log: Path):
+    """A Celery worker (one process, the solo pool) on the benchmark's Redis, as production runs one
+    beside gunicorn: the e-mails and in-app notifications that writes cause are delivered there, to an
+    SMTP server that only accepts them. Its CPU counts as the server's."""
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "wizzr", "worker", "--pool", "solo", "--loglevel", "WARNING",
+             "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", marker],
+            cwd=BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT,
+        )
+        try:
+            yield process
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
 def drive(database_url: str, plan: dict, args) -> dict:
     from bench.server import gunicorn, production_env
+    from devtools.devservices import RedisServer, SmtpSink, free_port
 
-    env = production_env(database_url, WORK_DIR / "static", TRUSTED_PROXY_COUNT="1", WIZZR_REQUIRE_MFA="1")
-    print(f"Serving {DATABASE} with gunicorn ({args.load_workers} sync workers), {len(plan['people'])} people at "
-          f"{args.load_rate:g} requests/s …", flush=True)
-    with gunicorn(env, workers=args.load_workers, log=WORK_DIR / "gunicorn-load.log") as client:
-        plan["base_url"] = f"http://127.0.0.1:{client.port}"
-        plan["origin"] = f"https://127.0.0.1:{client.port}"
-        plan["server_marker"] = f"127.0.0.1:{client.port}"
-        plan_path, out_path = WORK_DIR / "load-plan.json", WORK_DIR / "load-driver.json"
-        plan_path.write_text(json.dumps(plan))
-        out_path.unlink(missing_ok=True)
-        driver_env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
-        subprocess.run([sys.executable, "-m", "bench.load_driver", str(plan_path), str(out_path)],
-                       cwd=BASE_DIR, env=driver_env, check=True)
-    figures = json.loads(out_path.read_text())
+    redis_dir = WORK_DIR / "redis"
+    redis_dir.mkdir(parents=True, exist_ok=True)
+    redis = RedisServer(free_port(), redis_dir)
+    redis.start()
+    sink = SmtpSink().start()
+    env = production_env(database_url, WORK_DIR / "static", TRUSTED_PROXY_COUNT="1", WIZZR_REQUIRE_MFA="1",
+                         REDIS_URL=redis.url, SMTP_HOST="127.0.0.1", SMTP_PORT=str(sink.port), SMTP_USE_TLS="0")
+    worker_marker = f"load-worker-{redis.port}@localhost"
+    print(f"Serving {DATABASE} with gunicorn ({args.load_workers} sync workers) and a Celery worker, "
+          f"{len(plan['people'])} people at {args.load_rate:g} requests/s …", flush=True)
+    try:
+        with (gunicorn(env, workers=args.load_workers, log=WORK_DIR / "gunicorn-load.log") as client,
+              celery_worker(env, worker_marker, WORK_DIR / "celery-load.log")):
+            figures = _drive(client, plan, worker_marker)
+    finally:
+        sink.stop()
+        redis.stop()
     figures.update(workers=args.load_workers, rate_asked=args.load_rate, people=len(plan["people"]),
-                   list_rate_asked=args.load_list_rate)
+                   list_rate_asked=args.load_list_rate, mails_delivered=len(sink.mail))
     return figures
+
+
+def _drive(client, plan: dict, worker_marker: str) -> dict:
+    """Run the load tool in its own process against the server; its figures."""
+    plan["base_url"] = f"http://127.0.0.1:{client.port}"
+    plan["origin"] = f"https://127.0.0.1:{client.port}"
+    plan["server_marker"] = f"127.0.0.1:{client.port}"
+    plan["worker_marker"] = worker_marker
+    plan_path, out_path = WORK_DIR / "load-plan.json", WORK_DIR / "load-driver.json"
+    plan_path.write_text(json.dumps(plan))
+    out_path.unlink(missing_ok=True)
+    driver_env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    subprocess.run([sys.executable, "-m", "bench.load_driver", str(plan_path), str(out_path)],
+                   cwd=BASE_DIR, env=driver_env, check=True)
+    return json.loads(out_path.read_text())
 
 
 # Profile ------------------------------------------------------------------------------------------------
@@ -388,11 +427,13 @@ def report(result: dict) -> None:
     print(f"{'page':44}{'requests':>9}{'errors':>7}{'p50':>8}{'p95':>8}{'p99':>8}")
     for name, p in mixed["pages"].items():
         print(f"{name:44}{p['requests']:9}{p['errors']:7}{p['p50_ms']:8.0f}{p['p95_ms']:8.0f}{p['p99_ms']:8.0f}")
-    print(f"{'CPU per request (ms)':44}{'server':>9}{'database':>9}{'total':>8}{'rate/s':>8}")
+    print(f"{'CPU per request (ms)':44}{'server':>9}{'database':>9}{'total':>8}{'machine':>9}{'rate/s':>8}")
     for phase in ("mixed", "empty", "list10k"):
         f = http["phases"][phase]
         print(f"{phase:44}{f['server_cpu_ms_per_request']:9.1f}{f['database_cpu_ms_per_request']:9.1f}"
-              f"{f['cpu_ms_per_request']:8.1f}{f['rate']:8.1f}")
-    print(f"10 k list ÷ empty page CPU: {http['list10k_cpu_ratio']}; load tool CPU share {mixed['driver_cpu_share']}")
+              f"{f['cpu_ms_per_request']:8.1f}{f.get('machine_cpu_ms_per_request', 0):9.1f}{f['rate']:8.1f}")
+    print(f"10 k list ÷ empty page CPU: {http['list10k_cpu_ratio']}; of the mixed server CPU the Celery worker's "
+          f"{mixed.get('worker_cpu_ms_per_request', 0):.1f} ms per request ({http.get('mails_delivered', 0)} e-mails); "
+          f"load tool CPU share {mixed['driver_cpu_share']}")
     for name, ok in result["targets"].items():
         print(f"  {'PASS' if ok else 'FAIL'}  {name}")

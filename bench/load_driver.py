@@ -302,37 +302,78 @@ def _processes(needle: bytes, *, title: bool = False) -> list[int]:
     return found
 
 
-def snapshot() -> dict:
-    """CPU seconds so far of the gunicorn processes and of the database's backends, by pid."""
-    servers = _processes(PLAN["server_marker"].encode())
-    backends = _processes(f" {PLAN['database']} ".encode(), title=True)
+KINDS = ("server", "worker", "database")
+# How often the processes are read during a phase: a database connection that Django closes after
+# CONN_MAX_AGE, and the new one it opens, are both counted up to the last reading of each.
+SAMPLE_SECONDS = 0.5
+
+
+def _pids() -> dict[str, list[int]]:
     return {
-        "server": {pid: _cpu(pid) for pid in servers},
-        "database": {pid: _cpu(pid) for pid in backends},
-        "driver": time.process_time(),
-        "wall": time.monotonic(),
+        "server": _processes(PLAN["server_marker"].encode()),
+        "worker": _processes(PLAN["worker_marker"].encode()) if PLAN.get("worker_marker") else [],
+        "database": _processes(f" {PLAN['database']} ".encode(), title=True),
     }
 
 
-def used(before: dict, after: dict, kind: str) -> float:
-    """CPU used between two snapshots; a process that appeared in between counts from zero."""
-    total = 0.0
-    for pid, seconds in after[kind].items():
-        if seconds is None:
-            continue
-        total += seconds - (before[kind].get(pid) or 0.0)
-    return total
+def _machine_busy() -> float:
+    """CPU seconds the whole machine spent outside idle and iowait, over all cores."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(fields) - fields[3] - fields[4]) / TICKS
+
+
+class CpuMeter:
+    """CPU used during a phase by the server (gunicorn), the Celery worker and the database's backends.
+
+    Each process is read every SAMPLE_SECONDS; a process counts from its first reading (or from zero
+    when it started during the phase) to its last, so processes that end within the phase still count.
+    """
+
+    def __init__(self):
+        self.first: dict[str, dict[int, float]] = {kind: {} for kind in KINDS}
+        self.last: dict[str, dict[int, float]] = {kind: {} for kind in KINDS}
+        self.running = True
+        for kind, pids in _pids().items():
+            for pid in pids:
+                if (seconds := _cpu(pid)) is not None:
+                    self.first[kind][pid] = self.last[kind][pid] = seconds
+        self.driver = time.process_time()
+        self.machine = _machine_busy()
+        self.wall = time.monotonic()
+        self._greenlet = gevent.spawn(self._sample)
+
+    def _read(self) -> None:
+        for kind, pids in _pids().items():
+            for pid in pids:
+                if (seconds := _cpu(pid)) is not None:
+                    self.first[kind].setdefault(pid, 0.0)
+                    self.last[kind][pid] = seconds
+
+    def _sample(self) -> None:
+        while self.running:
+            gevent.sleep(SAMPLE_SECONDS)
+            self._read()
+
+    def stop(self) -> dict:
+        self.running = False
+        self._greenlet.kill()
+        self._read()
+        used = {kind: sum(self.last[kind][pid] - self.first[kind][pid] for pid in self.last[kind]) for kind in KINDS}
+        used["driver"] = time.process_time() - self.driver
+        used["machine"] = _machine_busy() - self.machine
+        used["wall"] = time.monotonic() - self.wall
+        return used
 
 
 def measure(phase: str, seconds: float) -> dict:
     SAMPLES.pop(phase, None)
     ERRORS.pop(phase, None)
-    before = snapshot()
+    meter = CpuMeter()
     STATE["phase"] = phase
     gevent.sleep(seconds)
     STATE["phase"] = None
-    after = snapshot()
-    wall = after["wall"] - before["wall"]
+    used = meter.stop()
+    wall = used["wall"]
     pages = {}
     all_requests = 0
     for name, samples in sorted(SAMPLES[phase].items()):
@@ -348,7 +389,9 @@ def measure(phase: str, seconds: float) -> dict:
             "writes": sum(1 for _t, _f, method in samples if method == "POST"),
             "error_kinds": dict(ERRORS[phase][name].most_common(3)),
         }
-    server, database = used(before, after, "server"), used(before, after, "database")
+    # The Celery worker beside gunicorn is part of the server: its CPU counts with gunicorn's.
+    worker = used["worker"]
+    server, database = used["server"] + worker, used["database"]
     requests = max(all_requests, 1)
     return {
         "seconds": round(wall, 1),
@@ -359,9 +402,13 @@ def measure(phase: str, seconds: float) -> dict:
         "server_cpu_ms_per_request": round(server * 1000 / requests, 2),
         "database_cpu_ms_per_request": round(database * 1000 / requests, 2),
         "cpu_ms_per_request": round((server + database) * 1000 / requests, 2),
+        "worker_cpu_ms_per_request": round(worker * 1000 / requests, 2),
         "server_cpu_share": round(server / wall, 2),
         "database_cpu_share": round(database / wall, 2),
-        "driver_cpu_share": round((after["driver"] - before["driver"]) / wall, 2),
+        "driver_cpu_share": round(used["driver"] / wall, 2),
+        # Everything the machine did, less the load tool: a check on the attribution above.
+        "machine_cpu_ms_per_request": round((used["machine"] - used["driver"]) * 1000 / requests, 2),
+        "machine_cpu_share": round(used["machine"] / wall, 2),
         "pages": pages,
     }
 

@@ -155,3 +155,36 @@ def test_the_generator_works_on_a_database_without_the_shipped_knowledge_base(db
     loaddata.generate(loaddata.TINY, say=lambda message: None)
     assert Article.objects.filter(slug__startswith="load-artikel-").count() == loaddata.TINY.articles
     assert Category.objects.exists()
+
+
+# In a process of its own: importing Locust patches the standard library with gevent.
+CPU_METER_SCRIPT = r"""
+import subprocess, sys, time
+import gevent
+from bench import load_driver
+marker = sys.argv[1]
+load_driver.PLAN.update(server_marker=marker, database="no-such-database-" + marker)
+meter = load_driver.CpuMeter()
+gevent.sleep(0.6)
+burner = subprocess.Popen([sys.executable, "-c", "import sys, time\nend = time.process_time() + 2.0\n"
+                           "while time.process_time() < end: pass", marker])
+while burner.poll() is None:
+    gevent.sleep(0.05)
+gevent.sleep(0.6)
+used = meter.stop()
+print(used["server"], used["machine"])
+"""
+
+
+def test_the_cpu_meter_counts_a_server_process_that_started_and_ended_within_the_phase():
+    """Django closes a database connection after CONN_MAX_AGE and opens another; a worker may be
+    replaced. A process that lived only inside the measured phase still used the machine."""
+    import subprocess
+    import sys
+
+    marker = f"cpu-meter-{uuid.uuid4().hex}"
+    done = subprocess.run([sys.executable, "-c", CPU_METER_SCRIPT, marker], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    server, machine = (float(v) for v in done.stdout.split()[-2:])
+    assert server >= 1.2  # of the 2 s it burned; the last reading may miss up to 0.5 s of it
+    assert machine >= server
