@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Lower, Round
@@ -32,10 +33,10 @@ class ContractQuerySet(TenantQuerySet):
             return self.none()
         member_of = Membership.objects.filter(user=user).values("organisation_id")
         coordinates = Membership.objects.filter(user=user, role=Role.COORDINATOR).values("organisation_id")
-        served = Organisation.objects.filter(served_by_id__in=coordinates).values("pk")
-        # By organisation id alone (no join per contract): the lists count and sort every visible row.
+        served = Organisation.objects.filter(served_by_id__in=coordinates).order_by().values("pk")
+        # By organisation id alone (no join per contract), each side through the organisation index.
         return self.filter(
-            Q(organisation_id__in=member_of) | (Q(organisation_id__in=served) & ~Q(status=Contract.Status.DRAFT))
+            Q(organisation_id__any=ArraySubquery(member_of)) | (Q(organisation_id__any=ArraySubquery(served)) & ~Q(status=Contract.Status.DRAFT))
         )
 
     def with_obligation(self) -> ContractQuerySet:

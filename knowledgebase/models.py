@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorCombinable, SearchVectorField
 from django.core.validators import MaxLengthValidator
@@ -266,7 +267,7 @@ class HelpRequestQuerySet(TenantQuerySet):
             return self.none()
         admin_of = Membership.objects.filter(user=user, role=Role.ORG_ADMIN).values("organisation_id")
         coordinates = Membership.objects.filter(user=user, role=Role.COORDINATOR).values("organisation_id")
-        return self.filter(Q(asker=user) | Q(organisation_id__in=admin_of) | Q(service_point_id__in=coordinates))
+        return self.filter(Q(asker=user) | Q(organisation_id__any=ArraySubquery(admin_of)) | Q(service_point_id__any=ArraySubquery(coordinates)))
 
     def open(self) -> HelpRequestQuerySet:
         return self.filter(status__in=[HelpRequest.Status.OPEN, HelpRequest.Status.IN_PROGRESS])

@@ -157,6 +157,21 @@ class Membership(models.Model):
         return f"{self.user} — {self.organisation} ({self.get_role_display()})"
 
 
+@models.ForeignKey.register_lookup
+class AnyOf(models.Lookup):
+    """``column = ANY(ARRAY(subquery))``, for filters that join ids with OR:
+    ``Q(organisation_id__any=ArraySubquery(ids)) | Q(...)``. PostgreSQL runs the subquery once and
+    looks each id up in the column's index; ``column IN (subquery)`` inside an OR makes it read the
+    whole table and test every row (the contracts' visibility over 20,000 contracts: 7 ms against 0.2 ms)."""
+
+    lookup_name = "any"
+
+    def as_sql(self, compiler, connection):
+        lhs_sql, lhs_params = self.process_lhs(compiler, connection)
+        rhs_sql, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs_sql} = ANY({rhs_sql})", (*lhs_params, *rhs_params)
+
+
 class TenantQuerySet(models.QuerySet):
     """Base queryset for tenant-owned rows.
 
