@@ -268,7 +268,9 @@ def help_request_list(request: HttpRequest) -> HttpResponse:
     requests = (
         HelpRequest.objects.visible_to(request.user)
         .filter(Q(asker=request.user) | Q(organisation_id__in=admin_of))
-        .select_related("asker", "contract", "organisation")
+        .select_related("asker", "organisation")
+        # The page's contracts by id afterwards: joined, PostgreSQL read every contract before the LIMIT.
+        .prefetch_related("contract")
         .annotate(reply_count=Count("replies"))
         .order_by("-updated_at", "-pk")
     )
@@ -292,7 +294,10 @@ def help_request_queue(request: HttpRequest) -> HttpResponse:
     counts = {key: requests.filter(status__in=value).count() if value else requests.count() for key, value in QUEUE_FILTERS.items()}
     if QUEUE_FILTERS[status]:
         requests = requests.filter(status__in=QUEUE_FILTERS[status])
-    requests = requests.select_related("asker", "organisation", "contract", "category").order_by("updated_at", "pk")
+    # The page's contracts by id afterwards: joined, PostgreSQL read every contract before the LIMIT.
+    requests = (
+        requests.select_related("asker", "organisation", "category").prefetch_related("contract").order_by("updated_at", "pk")
+    )
     page = Paginator(requests, 25).get_page(request.GET.get("pagina"))
     filters = [
         (key, label, counts[key])
