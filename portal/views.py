@@ -66,8 +66,11 @@ def _run(request: HttpRequest, action, success: str) -> bool:
 def home(request: HttpRequest) -> HttpResponse:
     """The supplier's start: what is due and what was rejected (the most urgent first, at most
     TODO_PREVIEW of each, with a link to all of it), and their contracts with progress, a page at a time."""
-    due, rejected = _todo(request.user)
-    contracts = with_progress(supplier_contracts(request.user).select_related("organisation")).order_by(
+    # The user's contracts once, by id: the access rule joins memberships, contracts and suppliers,
+    # and every list below would otherwise evaluate it again.
+    ids = list(supplier_contracts(request.user).values_list("pk", flat=True))
+    due, rejected = _todo(ids)
+    contracts = with_progress(Contract.objects.filter(pk__in=ids).select_related("organisation")).order_by(
         "end_date", "contract_number", "pk"
     )
     ctx = {
@@ -85,19 +88,20 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def todo(request: HttpRequest) -> HttpResponse:
     """Everything the supplier has to do: every open or late report and every rejected realisation."""
-    due, rejected = _todo(request.user)
+    due, rejected = _todo(list(supplier_contracts(request.user).values_list("pk", flat=True)))
     return render(request, "portal/todo.html", {"due": due, "rejected": rejected, "today": timezone.localdate()})
 
 
-def _todo(user):
-    """The user's reports to submit (the earliest due first) and rejected realisations to correct."""
+def _todo(contract_ids: list[int]):
+    """The reports to submit (the earliest due first) and the rejected realisations to correct of
+    the contracts ``contract_ids`` (the user's, from ``supplier_contracts``)."""
     due = (
-        ReportingPeriod.objects.filter(contract__in=supplier_contracts(user), status__in=[P.OPEN, P.OVERDUE])
+        ReportingPeriod.objects.filter(contract__in=contract_ids, status__in=[P.OPEN, P.OVERDUE])
         .select_related("contract")
         .order_by("due_date", "contract__contract_number", "pk")
     )
     rejected = (
-        Realisation.objects.filter(contract__in=supplier_contracts(user), status=Realisation.Status.REJECTED)
+        Realisation.objects.filter(contract__in=contract_ids, status=Realisation.Status.REJECTED)
         .exclude(contract__status=Contract.Status.CLOSED)
         .select_related("contract", "block")
         .order_by("period_start", "pk")
