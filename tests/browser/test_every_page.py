@@ -40,6 +40,15 @@ SHOTS = os.environ.get("WIZZR_SCREENSHOTS", "")
 # at; at each width the state is also searched for controls that a fixed or sticky element covers, and at
 # the narrower ones HTML_CodeSniffer runs again (what shows and hides with the width can change its verdict).
 WIDTHS = (320, 768, 1366)
+# The innermost elements that reach past the window's right edge and are not inside a scrolling box.
+STICKING_OUT = """() => {
+  const limit = document.documentElement.clientWidth + 0.5;
+  const clipped = (el) => { for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+    const o = getComputedStyle(p).overflowX; if (o !== "visible") return true; } return false; };
+  const out = [...document.body.querySelectorAll("*")].filter((el) => el.getBoundingClientRect().right > limit && !clipped(el));
+  return out.filter((el) => !out.some((other) => other !== el && el.contains(other))).slice(0, 3)
+    .map((el) => el.outerHTML.slice(0, 160));
+}"""
 HEIGHT = 900
 
 # GET routes that answer with something else than an HTML page, each with the reason.
@@ -133,6 +142,11 @@ class Tour:
                                          f"{self.page.url}: {e['message']}\n  {e['element']}")
             for covered in covered_elements(self.page):
                 self.problems.append(f"[{self.who}] {label} at {width} px on {self.page.url}: {covered}")
+            # Reflow (WCAG 1.4.10, at 320 px): the page never scrolls sideways; a wide table scrolls in its own container.
+            overflow = self.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            if width == 320 and overflow > 0:
+                self.problems.append(f"[{self.who}] {label} at {width} px on {self.page.url}: the page is {overflow} px "
+                                     f"wider than the window; sticking out: {self.page.evaluate(STICKING_OUT)}")
 
     def visit(self, name: str, label: str | None = None, query: str = "", context=None, **kwargs) -> None:
         self.page.goto(self.url(name, **kwargs) + query)
