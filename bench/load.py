@@ -80,6 +80,7 @@ def run(args) -> dict:
     result["http"] = drive(database_url, plan, args)
     if not args.load_no_profile:
         result["profile"] = profile(database_url)
+        result["pages_in_process"] = page_costs(database_url)
     result["load_average_at_end"] = round(os.getloadavg()[0], 2)
     result["targets"], result["targets_met"] = check(result, args)
     report(result)
@@ -375,6 +376,76 @@ sys.stdout.write(out.getvalue())
 """
 
 
+PAGES_SCRIPT = r"""
+import json, os, random, sys, time
+from pathlib import Path
+import django
+django.setup()
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from bench.journeys import list_query, path
+from bench.loaddata import model
+Contract, Membership = model("Contract"), model("Membership")
+TICKS = os.sysconf("SC_CLK_TCK")
+
+def backend_cpu():
+    pid = connection.cursor().connection.info.backend_pid
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+authorities = (Contract.objects.filter(organisation__slug__startswith="load-gemeente-").values("organisation_id")
+               .annotate(n=Count("id")).order_by("n"))
+small = authorities.first()["organisation_id"]
+def first(role, **where):
+    return Membership.objects.filter(role=role, **where).order_by("pk").first().user
+advisor, coordinator, supplier = first("advisor", organisation_id=small), first("coordinator"), first("supplier")
+contract = Contract.objects.filter(organisation_id=small).exclude(status="draft").order_by("pk").values_list("uuid", flat=True)[5]
+rng = random.Random(2026)
+pages = [
+    ("empty page", advisor, [path("empty")]),
+    ("start page", advisor, [path("start")]),
+    ("monitoring list (varying)", advisor, [path("list") + "?" + list_query(rng) for _ in range(20)]),
+    ("consolidated", advisor, [path("consolidated")]),
+    ("contract page", advisor, [path("contract", contract=contract)]),
+    ("knowledge-base search", advisor, [path("kb_search") + "?q=bouwblok"]),
+    ("help request (form)", advisor, [path("help_request_create")]),
+    ("help requests", advisor, [path("help_requests")]),
+    ("typeahead", advisor, [path("typeahead") + "?q=bouwbedr"]),
+    ("coordinator work queue", coordinator, [path("work_queue")]),
+    ("help request queue", coordinator, [path("help_request_queue")]),
+    ("supplier portal home", supplier, [path("portal_home")]),
+]
+figures = {}
+for label, user, urls in pages:
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+    client.force_login(user)
+    for url in urls[:3]:
+        assert client.get(url).status_code == 200, url
+    n = 40
+    cpu, backend = time.process_time(), backend_cpu()
+    for i in range(n):
+        client.get(urls[i % len(urls)])
+    figures[label] = {"django_ms": round((time.process_time() - cpu) * 1000 / n, 1),
+                      "database_ms": round((backend_cpu() - backend) * 1000 / n, 1)}
+sys.stdout.write(json.dumps(figures))
+"""
+
+
+def page_costs(database_url: str) -> dict | None:
+    """CPU per page in process (Django, and the database backend from /proc), 40 requests each, one
+    person per role of a small authority: which pages the mixed workload's CPU goes to."""
+    from bench.server import production_env
+
+    env = production_env(database_url, WORK_DIR / "static", WIZZR_REQUIRE_MFA="1")
+    print("Measuring the CPU of each page in process …", flush=True)
+    done = subprocess.run([sys.executable, "-c", PAGES_SCRIPT], cwd=BASE_DIR, env=env, capture_output=True, text=True)
+    if done.returncode:
+        print(f"  the page measurement failed:\n{done.stderr[-2000:]}", flush=True)
+        return None
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def profile(database_url: str) -> str | None:
     """cProfile of the list and the contract page in a process with the production settings."""
     from bench.server import production_env
@@ -435,5 +506,9 @@ def report(result: dict) -> None:
     print(f"10 k list ÷ empty page CPU: {http['list10k_cpu_ratio']}; of the mixed server CPU the Celery worker's "
           f"{mixed.get('worker_cpu_ms_per_request', 0):.1f} ms per request ({http.get('mails_delivered', 0)} e-mails); "
           f"load tool CPU share {mixed['driver_cpu_share']}")
+    if result.get("pages_in_process"):
+        print(f"{'CPU per page in process (ms)':44}{'Django':>9}{'database':>9}")
+        for name, f in result["pages_in_process"].items():
+            print(f"{name:44}{f['django_ms']:9.1f}{f['database_ms']:9.1f}")
     for name, ok in result["targets"].items():
         print(f"  {'PASS' if ok else 'FAIL'}  {name}")
