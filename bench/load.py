@@ -432,31 +432,32 @@ sys.stdout.write(json.dumps(figures))
 """
 
 
-def page_costs(database_url: str) -> dict | None:
-    """CPU per page in process (Django, and the database backend from /proc), 40 requests each, one
-    person per role of a small authority: which pages the mixed workload's CPU goes to."""
+def _in_process(database_url: str, script: str, what: str) -> str | None:
+    """Run ``script`` in a process of its own with the production settings on the load database; its
+    output, or None (with the error printed) when it failed."""
     from bench.server import production_env
 
     env = production_env(database_url, WORK_DIR / "static", WIZZR_REQUIRE_MFA="1")
-    print("Measuring the CPU of each page in process …", flush=True)
-    done = subprocess.run([sys.executable, "-c", PAGES_SCRIPT], cwd=BASE_DIR, env=env, capture_output=True, text=True)
+    print(f"{what} …", flush=True)
+    done = subprocess.run([sys.executable, "-c", script], cwd=BASE_DIR, env=env, capture_output=True, text=True)
     if done.returncode:
-        print(f"  the page measurement failed:\n{done.stderr[-2000:]}", flush=True)
+        print(f"  that failed:\n{done.stderr[-2000:]}", flush=True)
         return None
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return done.stdout
+
+
+def page_costs(database_url: str) -> dict | None:
+    """CPU per page in process (Django, and the database backend from /proc), 40 requests each, one
+    person per role of a small authority: which pages the mixed workload's CPU goes to."""
+    output = _in_process(database_url, PAGES_SCRIPT, "Measuring the CPU of each page in process")
+    return json.loads(output.strip().splitlines()[-1]) if output else None
 
 
 def profile(database_url: str) -> str | None:
     """cProfile of the list and the contract page in a process with the production settings."""
-    from bench.server import production_env
-
-    env = production_env(database_url, WORK_DIR / "static", WIZZR_REQUIRE_MFA="1")
-    print("Profiling the list and a contract page in process …", flush=True)
-    done = subprocess.run([sys.executable, "-c", PROFILE_SCRIPT], cwd=BASE_DIR, env=env, capture_output=True, text=True)
-    if done.returncode:
-        print(f"  the profile failed:\n{done.stderr[-2000:]}", flush=True)
+    text = _in_process(database_url, PROFILE_SCRIPT, "Profiling the list and a contract page in process")
+    if text is None:
         return None
-    text = done.stdout
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / "load-profile-latest.txt"
     path.write_text(text)
