@@ -27,11 +27,16 @@ def _plan(queryset) -> str:
 @pytest.mark.parametrize("who", ["alice", "carol"])
 def test_the_contracts_a_person_sees_come_through_the_organisation_index(who, request, arnhem, utrecht):
     contract = ContractFactory(organisation=arnhem, handed_over=True)
-    ContractFactory(organisation=utrecht, handed_over=True)
+    # Another region's contracts, counted by the planner: reading the table whole would clearly cost more
+    # than looking the visible ones up, so the plan shows whether the filter can use an index at all.
+    ContractFactory.create_batch(150, organisation=utrecht, handed_over=True)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE contracts_contract")
     user = request.getfixturevalue(who)
-    plan = _plan(Contract.objects.visible_to(user).values("pk"))
+    plan = _plan(Contract.objects.visible_to(user).order_by().values("pk"))
     assert "Seq Scan on contracts_contract" not in plan, plan
-    assert "contracts_contract_organisation_id" in plan, plan
+    # Through whichever index leads with the organisation (the planner picks among them by statistics).
+    assert "Index Cond: (organisation_id = ANY" in plan, plan
     assert set(Contract.objects.visible_to(user)) == {contract}
 
 
