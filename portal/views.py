@@ -45,7 +45,7 @@ from wizzr.uploads import ACCEPT, allowed_types_text, parse_uploads_strictly, va
 
 P = ReportingPeriod.Status
 # The start page shows this many reports due and rejected realisations each; the to-do page shows all.
-TODO_PREVIEW = 10
+START_PAGE_ITEMS = 10
 CONTRACTS_PER_PAGE = 25
 
 
@@ -65,7 +65,7 @@ def _run(request: HttpRequest, action, success: str) -> bool:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The supplier's start: what is due and what was rejected (the most urgent first, at most
-    TODO_PREVIEW of each, with a link to all of it), and their contracts with progress, a page at a time."""
+    START_PAGE_ITEMS of each, with a link to all of it), and their contracts with progress, a page at a time."""
     # The user's contracts once, by id: the access rule joins memberships, contracts and suppliers,
     # and every list below would otherwise evaluate it again.
     ids = list(supplier_contracts(request.user).values_list("pk", flat=True))
@@ -74,11 +74,11 @@ def home(request: HttpRequest) -> HttpResponse:
         "end_date", "contract_number", "pk"
     )
     ctx = {
-        "due": due[:TODO_PREVIEW],
+        "due": due[:START_PAGE_ITEMS],
         "due_count": due.count(),
-        "rejected": rejected[:TODO_PREVIEW],
+        "rejected": rejected[:START_PAGE_ITEMS],
         "rejected_count": rejected.count(),
-        "preview": TODO_PREVIEW,
+        "preview": START_PAGE_ITEMS,
         "page": Paginator(contracts, CONTRACTS_PER_PAGE).get_page(request.GET.get("page")),
         "today": timezone.localdate(),
     }

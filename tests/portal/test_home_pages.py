@@ -9,7 +9,7 @@ from django.urls import reverse
 from monitoring.models import Realisation
 from portal import services
 from portal.models import ReportingPeriod
-from portal.views import CONTRACTS_PER_PAGE, TODO_PREVIEW
+from portal.views import CONTRACTS_PER_PAGE, START_PAGE_ITEMS
 from tests.contracts.factories import ContractFactory
 from tests.monitoring_buyer.factories import realisation
 from tests.portal.conftest import TODAY, invite, running_contract
@@ -51,7 +51,7 @@ def test_the_start_page_shows_the_most_urgent_and_says_how_much_more_there_is(cl
     client.force_login(sam)
     html = client.get(reverse("portal:home")).content.decode()
     due, rejected = _todo_items(html)
-    assert (due, rejected) == (TODO_PREVIEW, TODO_PREVIEW)
+    assert (due, rejected) == (START_PAGE_ITEMS, START_PAGE_ITEMS)
     assert f"in totaal staan er {_due_count(many) + len(many)} zaken voor u klaar" in html
     assert f'href="{reverse("portal:todo")}"' in html
 
@@ -76,9 +76,13 @@ def test_few_items_need_no_link_to_the_to_do_page(client, sam, running, per_mont
     assert 'data-testid="todo-more"' not in html
 
 
+def numbers(html: str) -> list[str]:
+    """The contract numbers of the start page's contract table."""
+    return re.findall(r'href="/leverancier/contracten/[^"]+/">([^<]+)</a></th>', html)
+
+
 def test_the_contracts_come_a_page_at_a_time(client, sam, many):
     client.force_login(sam)
-    numbers = lambda html: re.findall(r'href="/leverancier/contracten/[^"]+/">([^<]+)</a></th>', html)  # noqa: E731
     first = client.get(reverse("portal:home")).content.decode()
     second = client.get(reverse("portal:home"), {"page": 2}).content.decode()
     assert len(numbers(first)) == CONTRACTS_PER_PAGE
