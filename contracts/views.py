@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from decimal import Decimal
 from uuid import UUID
 
@@ -33,8 +32,6 @@ from wizzr.models import Role, User
 from wizzr.scanning import download_response
 from wizzr.tenancy import current_roles
 from wizzr.uploads import parse_uploads_strictly, validate_uploads
-
-logger = logging.getLogger(__name__)
 
 
 def _get_contract(request: HttpRequest, uuid: UUID) -> Contract:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from uuid import UUID
 
 from django.contrib import messages
@@ -35,8 +34,6 @@ from wizzr.models import Role
 from wizzr.scanning import download_response
 from wizzr.tenancy import current_roles
 from wizzr.uploads import parse_uploads_strictly, validate_uploads
-
-logger = logging.getLogger(__name__)
 
 MOST_READ = 5
 READ_SESSION_KEY = "kb_read_articles"
