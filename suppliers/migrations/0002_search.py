@@ -38,6 +38,7 @@ REVERSE = r"""
 DROP TRIGGER IF EXISTS suppliers_sync_words ON suppliers_supplier;
 DROP FUNCTION IF EXISTS suppliers_search(text, integer, text[]);
 DROP FUNCTION IF EXISTS suppliers_search_ids(text, integer, text[], integer);
+DROP FUNCTION IF EXISTS suppliers_word_patterns(text);
 DROP FUNCTION IF EXISTS suppliers_variants(text);
 DROP FUNCTION IF EXISTS suppliers_one_typo(text, text);
 DROP FUNCTION IF EXISTS suppliers_prefix_estimate(text);
