@@ -1,5 +1,7 @@
-"""The search checks words with LIKE patterns instead of regular expressions (suppliers/sql/search.sql):
-the same matches, three to four times cheaper per word-table entry. Runs the file again."""
+"""Runs suppliers/sql/search.sql again: the search checks words with LIKE patterns instead of regular
+expressions (the same matches, three to four times cheaper per word-table entry), reads a rare
+combination of words in one pass, and looks for matches in the searcher's region only when more
+match than are ranked."""
 
 from django.db import migrations
 

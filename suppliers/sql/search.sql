@@ -235,9 +235,10 @@ $$;
 -- where every entry is checked for the other words (signature bits, then the strings) on the
 -- index tuple itself. Up to 1,000 matches are counted; the first 200 in index order (alphabetical
 -- per word) are ranked, plus the names that start with the input (the supplier table's name
--- indexes), plus, when a region is given, up to 200 further matches in that region. A common word
--- is read for its first 5,000 entries (50,000 when those give fewer than ``limit``); the count of
--- the rest is then extrapolated. When no establishment matches every word, the first 200 entries
+-- indexes), plus, when a region is given and more match than are ranked, up to 200 further
+-- matches in that region. A common word is read for its first 5,000 entries (50,000 when those
+-- give fewer than ``limit``, or at once when the other words make the combination rare); the
+-- count of the rest is then extrapolated. When no establishment matches every word, the first 200 entries
 -- of each word of three or more letters are offered as partial matches.
 --
 -- Ranking, each key breaking the ties of the one before:
@@ -285,6 +286,8 @@ DECLARE
     v_driver_index integer;
     v_best double precision;
     v_estimate double precision;
+    v_estimates double precision[] := '{}';  -- per required word: the entries it covers
+    v_expected double precision;   -- how many of the driver's entries are expected to have every word
     v_checks text[] := '{}';       -- the spellings of the required words other than the driver
     v_c1 text[];                   -- the first four of them get an inline check each (LIKE patterns)
     v_c2 text[];
@@ -460,6 +463,7 @@ BEGIN
         FOREACH v_token IN ARRAY string_to_array(v_required_spellings[i], '|') LOOP
             v_estimate := v_estimate + suppliers_prefix_estimate(v_token);
         END LOOP;
+        v_estimates := v_estimates || v_estimate;
         IF v_best IS NULL OR v_estimate < v_best
            OR (v_estimate = v_best AND length(v_required[i]) > length(v_required[v_driver_index])) THEN
             v_best := v_estimate;
@@ -476,6 +480,17 @@ BEGIN
             v_mask := v_mask | suppliers_word_mask(ARRAY[v_required[i]]);
         END IF;
     END LOOP;
+    -- A combination expected to be rare is read to the end of the driver's entries at once,
+    -- instead of a first read that would most likely come back short and be repeated. Expected:
+    -- the driver's entries times the share of establishments that have the rarest other word
+    -- (an upper bound that holds for words that go together, such as "van" and "der").
+    SELECT v_best * least(min(e / r.reltuples), 1)
+    INTO v_expected
+    FROM unnest(v_estimates) WITH ORDINALITY AS u(e, position), pg_class r
+    WHERE r.oid = 'suppliers_supplier'::regclass AND r.reltuples > 0 AND u.position <> v_driver_index;
+    IF v_best <= c_scan AND v_expected < c_rank THEN
+        v_scan := c_scan;
+    END IF;
     v_c1 := suppliers_word_patterns(v_checks[1]);
     v_c2 := suppliers_word_patterns(v_checks[2]);
     v_c3 := suppliers_word_patterns(v_checks[3]);
@@ -484,8 +499,9 @@ BEGIN
 
     LOOP
     WITH full_matches AS (
-        -- Per spelling of the driver: its entries in index order, at most v_scan read, the first
-        -- v_window that have every other word (the signature bits first, then the strings).
+        -- Per spelling of the driver (the word first, then its variants): its entries in index
+        -- order, at most v_scan read, that have every other word (the signature bits first, then
+        -- the strings); the first v_window of them.
         SELECT m.* FROM unnest(v_driver_spellings) AS d(spelling)
         CROSS JOIN LATERAL (
             SELECT x.supplier_id, x.name_key, x.trade_key, x.city_key, x.is_main, x.area
@@ -508,9 +524,11 @@ BEGIN
                     AND NOT EXISTS (SELECT 1 FROM unnest(v_numbers) AS n WHERE NOT starts_with(s.kvk_number, n))))
             LIMIT v_window
         ) AS m
+        LIMIT v_window
     ),
     in_region AS (
-        -- When the searcher has a region: up to 200 more matches there, beyond the alphabetical window.
+        -- When the searcher has a region and more matches were found than are ranked: up to 200
+        -- more matches there, beyond the alphabetical window (the word's own entries first).
         SELECT m.* FROM unnest(v_driver_spellings) AS d(spelling)
         CROSS JOIN LATERAL (
             SELECT x.supplier_id, x.name_key, x.trade_key, x.city_key, x.is_main, x.area
@@ -531,7 +549,8 @@ BEGIN
               AND cardinality(v_numbers) = 0
             LIMIT 200
         ) AS m
-        WHERE cardinality(p_region) > 0
+        WHERE cardinality(p_region) > 0 AND (SELECT count(*) FROM full_matches) > c_rank
+        LIMIT 200
     ),
     name_starts AS (
         -- The legal and trade names that start with the input (the supplier table's name indexes).
