@@ -1,7 +1,7 @@
 """Runs suppliers/sql/search.sql again: the search checks words with LIKE patterns instead of regular
 expressions (the same matches, three to four times cheaper per word-table entry), reads a rare
-combination of words in one pass, and looks for matches in the searcher's region only when more
-match than are ranked."""
+combination of words in one pass, looks for matches in the searcher's region only when more match
+than are ranked, and offers partial matches from a word's first 200 entries over all its spellings."""
 
 from django.db import migrations
 

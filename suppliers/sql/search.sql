@@ -625,14 +625,18 @@ BEGIN
         -- word, more words narrow the list.)
         v_partial := true;
         WITH partial AS (
+            -- Per word, its first c_partial entries: the word's own first, then its variants'.
             SELECT DISTINCT ON (m.supplier_id) m.* FROM unnest(v_required_spellings) WITH ORDINALITY AS w(spellings, position)
-            CROSS JOIN LATERAL unnest(string_to_array(w.spellings, '|')) AS d(spelling)
             CROSS JOIN LATERAL (
-                SELECT x.supplier_id, x.name_key, x.trade_key, x.city_key, x.is_main, x.area
-                FROM suppliers_supplierword x
-                WHERE x.word >= d.spelling AND x.word < d.spelling || '~' AND NOT (x.supplier_id = ANY (ids))
-                  AND cardinality(v_numbers) = 0
-                ORDER BY x.word, x.name_key, x.supplier_id
+                SELECT e.* FROM unnest(string_to_array(w.spellings, '|')) AS d(spelling)
+                CROSS JOIN LATERAL (
+                    SELECT x.supplier_id, x.name_key, x.trade_key, x.city_key, x.is_main, x.area
+                    FROM suppliers_supplierword x
+                    WHERE x.word >= d.spelling AND x.word < d.spelling || '~' AND NOT (x.supplier_id = ANY (ids))
+                      AND cardinality(v_numbers) = 0
+                    ORDER BY x.word, x.name_key, x.supplier_id
+                    LIMIT c_partial
+                ) AS e
                 LIMIT c_partial
             ) AS m
             WHERE w.position <= 4 AND length(split_part(w.spellings, '|', 1)) >= 3
