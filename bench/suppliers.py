@@ -319,7 +319,7 @@ def _check_keystrokes(all_inputs: dict[str, list[str]]) -> dict:
     assert not counts, f"COUNT over the registry during a keystroke: {counts[:3]}"
     typical = sorted(sizes)[len(sizes) // 2]
     print(f"No COUNT over the registry in any keystroke; {typical} SQL statements per keystroke (median: session, "
-          f"user, memberships, search), at most {most} (the first of a session renews it; every tenth "
+          f"user, memberships, search), at most {most} (the first of a session renews it; every tenth, after its response, "
           "adds the shared rate counter).")
     return {"count_statements": 0, "max_statements_per_keystroke": most, "median_statements_per_keystroke": typical}
 

@@ -114,12 +114,50 @@ class TestSearchEndpoint:
         for _ in range(10):
             assert search(first, "bakk").status_code == 200
         monkeypatch.setattr(ratelimit, "_counter", second_process)
-        statuses = [search(second, "bakk").status_code for _ in range(10)]
-        # The second process learns the first one's ten requests when it reports its own.
-        assert statuses[:9] == [200] * 9 and statuses[9] == 429
+        statuses = [search(second, "bakk").status_code for _ in range(11)]
+        # The second process learns the first one's ten requests when it reports its own, after
+        # the tenth response.
+        assert statuses[:10] == [200] * 10 and statuses[10] == 429
         monkeypatch.setattr(ratelimit, "_counter", first_process)
         assert search(first, "bakk").status_code == 200  # not yet told
         assert [search(first, "bakk").status_code for _ in range(5)][-1] == 429
+
+    def test_the_shared_count_is_reported_after_the_response_is_sent(self, alice, advisor_client, bakkerij, monkeypatch):
+        """The keystroke that is due to report its process's count answers first: the cache is
+        written when the server closes the response, not while the user waits for it."""
+        from django.core.cache import cache
+        from django.core.handlers.wsgi import WSGIHandler
+        from django.core.signals import request_finished, request_started
+        from django.db import close_old_connections
+        from django.test import RequestFactory
+
+        from suppliers import ratelimit
+
+        counter = ratelimit.ProcessCounter()
+        monkeypatch.setattr(ratelimit, "_counter", counter)
+        for _ in range(ratelimit.FLUSH_EVERY - 1):
+            assert search(advisor_client, "bakk").status_code == 200
+        key = f"supplier-search:{alice.pk}:{counter.window}"
+        assert cache.get(key) is None
+        cookie = "; ".join(f"{name}={morsel.value}" for name, morsel in advisor_client.cookies.items())
+        environ = RequestFactory().get(
+            reverse("suppliers:search"), {"q": "bakk"}, HTTP_COOKIE=cookie, **HTMX
+        ).environ
+        statuses = []
+        # As Django's test client does: keep the test's database connection across the request.
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        try:
+            response = WSGIHandler()(environ, lambda status, headers: statuses.append(status))
+            body = b"".join(response)
+            assert statuses == ["200 OK"] and b"Bakkerij" in body
+            assert cache.get(key) is None  # answered; nothing reported yet
+            response.close()  # what the WSGI server does once the response has been sent
+        finally:
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
+        assert cache.get(key) == ratelimit.FLUSH_EVERY
+        assert counter.counts[("supplier-search", alice.pk)] == [0, ratelimit.FLUSH_EVERY]
 
     def test_a_keystroke_does_not_write_the_session(self, advisor_client, bakkerij):
         search(advisor_client, "bakk")  # the first request of a session may renew it
