@@ -1,7 +1,8 @@
 """Runs suppliers/sql/search.sql again: the search checks words with LIKE patterns instead of regular
 expressions (the same matches, three to four times cheaper per word-table entry), reads a rare
 combination of words in one pass, looks for matches in the searcher's region only when more match
-than are ranked, and offers partial matches from a word's first 200 entries over all its spellings."""
+than are ranked, offers partial matches from at most 400 entries shared by the words, and finds a
+word's typo variants with one query instead of a loop over 90 candidate starts."""
 
 from django.db import migrations
 

@@ -166,33 +166,41 @@ CREATE OR REPLACE FUNCTION suppliers_variants(p_word text) RETURNS text[]
 LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
 DECLARE
     v_kept text[] := '{}';
-    v_candidate text;
-    v_cut text;
-    v_shift integer;
+    v_length integer := length(p_word);
+    v_half integer := length(p_word) / 2;
+    v_taken bigint := 0;           -- the candidate whose start was kept last
+    r record;
 BEGIN
     v_kept := ARRAY(SELECT s.short FROM (VALUES ('gebroeders', 'gebr'), ('zonen', 'zn')) AS s(long, short)
                     WHERE s.long = p_word);
-    IF length(p_word) < 5 THEN
+    IF v_length < 5 THEN
         RETURN v_kept;
     END IF;
-    FOR v_candidate IN
-        SELECT v.word FROM suppliers_searchword v
-        WHERE v.frequency > 0
-        ORDER BY v.word <-> p_word
-        LIMIT 30
+    -- Per candidate, nearest first, its starts of the word's length (then one longer, then one
+    -- shorter) that are one typo away. One typo leaves the first half or the last half minus one
+    -- letter as it was: a cheap test before the exact one.
+    FOR r IN
+        SELECT n.position, c.cut
+        FROM unnest(ARRAY(SELECT v.word FROM suppliers_searchword v
+                          WHERE v.frequency > 0
+                          ORDER BY v.word <-> p_word
+                          LIMIT 30)) WITH ORDINALITY AS n(word, position)
+        CROSS JOIN LATERAL unnest(ARRAY[0, 1, -1]) WITH ORDINALITY AS s(shift, o)
+        CROSS JOIN LATERAL (SELECT left(n.word, v_length + s.shift) AS cut) AS c
+        WHERE length(c.cut) = v_length + s.shift
+          -- A start shorter than the word only as a whole word: "jansenn" -> "jansen", but
+          -- "jansen" not -> "janse" (which would stand for every word that starts so).
+          AND (s.shift >= 0 OR length(n.word) = v_length - 1)
+          AND (left(c.cut, v_half) = left(p_word, v_half)
+               OR right(c.cut, v_length - v_half - 1) = right(p_word, v_length - v_half - 1))
+          AND NOT starts_with(c.cut, p_word)
+          AND suppliers_one_typo(p_word, c.cut)
+        ORDER BY n.position, s.o
     LOOP
-        FOREACH v_shift IN ARRAY ARRAY[0, 1, -1] LOOP
-            v_cut := left(v_candidate, length(p_word) + v_shift);
-            -- A start shorter than the word only as a whole word: "jansenn" -> "jansen", but
-            -- "jansen" not -> "janse" (which would stand for every word that starts so).
-            CONTINUE WHEN v_shift < 0 AND length(v_candidate) <> length(p_word) - 1;
-            IF length(v_cut) = length(p_word) + v_shift AND suppliers_one_typo(p_word, v_cut)
-               AND NOT starts_with(v_cut, p_word)
-               AND NOT EXISTS (SELECT 1 FROM unnest(v_kept) AS k WHERE starts_with(v_cut, k)) THEN
-                v_kept := v_kept || v_cut;
-                EXIT;
-            END IF;
-        END LOOP;
+        -- One start per candidate; none that the word itself or a nearer variant already starts.
+        CONTINUE WHEN r.position = v_taken OR EXISTS (SELECT 1 FROM unnest(v_kept) AS k WHERE starts_with(r.cut, k));
+        v_kept := v_kept || r.cut;
+        v_taken := r.position;
         EXIT WHEN cardinality(v_kept) >= 4;
     END LOOP;
     RETURN v_kept;
@@ -238,8 +246,9 @@ $$;
 -- indexes), plus, when a region is given and more match than are ranked, up to 200 further
 -- matches in that region. A common word is read for its first 5,000 entries (50,000 when those
 -- give fewer than ``limit``, or at once when the other words make the combination rare); the
--- count of the rest is then extrapolated. When no establishment matches every word, the first 200 entries
--- of each word of three or more letters are offered as partial matches.
+-- count of the rest is then extrapolated. When no establishment matches every word, the first
+-- entries of each word of three or more letters (400 shared by up to four words, at least 100
+-- each) are offered as partial matches.
 --
 -- Ranking, each key breaking the ties of the one before:
 --   1. the legal or trade name is the input (0), starts with it (1), or has every word as a word
@@ -266,7 +275,7 @@ DECLARE
     v_scan integer := c_scan_first;
     v_full integer;                     -- how many establishments of the scan have every word
     c_rank constant integer := 200;     -- matches ranked per search (the first in index order)
-    c_partial constant integer := 200;  -- entries per word read for partial matches
+    c_partial constant integer := 400;  -- entries read for partial matches, shared by the words
     c_region_scan constant integer := 5000;  -- entries per driver spelling read for matches in the region
     v_key text := suppliers_normalise(left(p_query, 100));
     v_tokens text[];
@@ -303,6 +312,7 @@ DECLARE
     v_e1 text; v_e2 text; v_e3 text; v_e4 text; v_e5 text; v_e6 text;
     v_name_all text[];
     v_partial boolean := false;
+    v_partial_each integer;        -- entries per word read for partial matches
     v_count integer;
     v_candidates bigint[];
     i integer;
@@ -624,8 +634,10 @@ BEGIN
         -- partial matches, ranked by how many words they match. (When something matches every
         -- word, more words narrow the list.)
         v_partial := true;
+        v_partial_each := greatest(c_partial / least(cardinality(v_required), 4), 100);
         WITH partial AS (
-            -- Per word, its first c_partial entries: the word's own first, then its variants'.
+            -- Per word (at most four), its first entries: the word's own first, then its
+            -- variants'; c_partial shared by the words, at least 100 each.
             SELECT DISTINCT ON (m.supplier_id) m.* FROM unnest(v_required_spellings) WITH ORDINALITY AS w(spellings, position)
             CROSS JOIN LATERAL (
                 SELECT e.* FROM unnest(string_to_array(w.spellings, '|')) AS d(spelling)
@@ -635,9 +647,9 @@ BEGIN
                     WHERE x.word >= d.spelling AND x.word < d.spelling || '~' AND NOT (x.supplier_id = ANY (ids))
                       AND cardinality(v_numbers) = 0
                     ORDER BY x.word, x.name_key, x.supplier_id
-                    LIMIT c_partial
+                    LIMIT v_partial_each
                 ) AS e
-                LIMIT c_partial
+                LIMIT v_partial_each
             ) AS m
             WHERE w.position <= 4 AND length(split_part(w.spellings, '|', 1)) >= 3
             ORDER BY m.supplier_id
