@@ -2,7 +2,8 @@
 expressions (the same matches, three to four times cheaper per word-table entry), reads a rare
 combination of words in one pass, looks for matches in the searcher's region only when more match
 than are ranked, offers partial matches from at most 400 entries shared by the words, and finds a
-word's typo variants with one query instead of a loop over 90 candidate starts."""
+word's typo variants with one query instead of a loop over 90 candidate starts; its statements are
+planned once per connection."""
 
 from django.db import migrations
 

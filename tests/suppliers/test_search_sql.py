@@ -50,3 +50,24 @@ def test_the_search_has_no_functions_left_over_from_earlier_versions():
         cursor.execute("SELECT proname FROM pg_proc WHERE proname LIKE 'suppliers\\_%%'")
         in_database = {row[0] for row in cursor.fetchall()}
     assert in_database == names
+
+
+_SETTINGS = re.compile(r"^SET (\w+) = (\S+)$", re.MULTILINE)
+
+
+@pytest.mark.parametrize("file", ["normalise.sql", "search.sql"])
+def test_every_function_in_the_database_has_the_settings_of_the_file(file):
+    """The SET clauses (no parallel workers, plans made once per connection) are part of a function's
+    definition but not of its body: compared here."""
+    settings = {}
+    for chunk in sql_file(file).split("CREATE OR REPLACE FUNCTION ")[1:]:
+        head = chunk.split("AS $$", 1)[0]
+        settings[re.match(r"\w+", chunk)[0]] = sorted(f"{name}={value}" for name, value in _SETTINGS.findall(head))
+    assert settings.get("suppliers_search_ids") or file != "search.sql"
+    with connection.cursor() as cursor:
+        for name, expected in settings.items():
+            cursor.execute(
+                "SELECT coalesce(proconfig, '{}') FROM pg_proc WHERE proname = %s AND pronamespace = 'public'::regnamespace",
+                [name],
+            )
+            assert sorted(cursor.fetchone()[0]) == expected, f"{name}: settings differ from suppliers/sql/{file}"
