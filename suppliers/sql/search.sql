@@ -515,8 +515,9 @@ BEGIN
     WITH full_matches AS (
         -- Per spelling of the driver (the word first, then its variants): its entries in index
         -- order, at most v_scan read, that have every other word (the signature bits first, then
-        -- the strings); the first v_window of them.
-        SELECT m.* FROM unnest(v_driver_spellings) AS d(spelling)
+        -- the strings); the first v_window of them. (spelling: 1 for the word as typed.)
+        SELECT m.*, d.spelling_position AS spelling
+        FROM unnest(v_driver_spellings) WITH ORDINALITY AS d(spelling, spelling_position)
         CROSS JOIN LATERAL (
             SELECT x.supplier_id, x.name_key, x.trade_key, x.city_key, x.is_main, x.area
             FROM (SELECT * FROM suppliers_supplierword
@@ -542,8 +543,11 @@ BEGIN
     ),
     in_region AS (
         -- When the searcher has a region and more matches were found than are ranked: up to 200
-        -- more matches there, beyond the alphabetical window (the word's own entries first).
-        SELECT m.* FROM unnest(v_driver_spellings) AS d(spelling)
+        -- more matches there, beyond the alphabetical window. A variant's entries only when the
+        -- word as typed has fewer than p_limit matches: its matches rank after all of the word's
+        -- own (fewer typos first).
+        SELECT m.*, d.spelling_position AS spelling
+        FROM unnest(v_driver_spellings) WITH ORDINALITY AS d(spelling, spelling_position)
         CROSS JOIN LATERAL (
             SELECT x.supplier_id, x.name_key, x.trade_key, x.city_key, x.is_main, x.area
             FROM (SELECT * FROM suppliers_supplierword
@@ -564,19 +568,20 @@ BEGIN
             LIMIT 200
         ) AS m
         WHERE cardinality(p_region) > 0 AND (SELECT count(*) FROM full_matches) > c_rank
+          AND (d.spelling_position = 1 OR (SELECT count(*) FROM full_matches f WHERE f.spelling = 1) < p_limit)
         LIMIT 200
     ),
     name_starts AS (
         -- The legal and trade names that start with the input (the supplier table's name indexes).
         (SELECT s.id AS supplier_id, s.name_key, s.trade_key, s.city_key, s.is_main_branch AS is_main,
-                suppliers_postcode_area(s.postcode) AS area
+                suppliers_postcode_area(s.postcode) AS area, 1::bigint AS spelling
          FROM suppliers_supplier s
          WHERE v_place IS NULL AND cardinality(v_numbers) = 0 AND length(v_words_key) >= 2
            AND s.name_key >= v_words_key AND s.name_key < v_words_key || '~' AND s.is_active
          ORDER BY s.name_key, s.id LIMIT 20)
         UNION ALL
         (SELECT s.id, s.name_key, s.trade_key, s.city_key, s.is_main_branch,
-                suppliers_postcode_area(s.postcode)
+                suppliers_postcode_area(s.postcode), 1::bigint
          FROM suppliers_supplier s
          WHERE v_place IS NULL AND cardinality(v_numbers) = 0 AND length(v_words_key) >= 2
            AND s.trade_key >= v_words_key AND s.trade_key < v_words_key || '~' AND s.is_active
