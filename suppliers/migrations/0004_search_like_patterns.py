@@ -3,7 +3,9 @@ regular expressions (the same matches, three to four times cheaper per word-tabl
 rare combination of words in one pass, looks for matches in the searcher's region only when more
 match than are ranked (in a variant's entries only when the word as typed has too few), offers
 partial matches from at most 400 entries shared by the words, finds a word's typo variants with one
-query instead of a loop over 90 candidate starts, and plans its statements once per connection."""
+query instead of a loop over 90 candidate starts, and plans its statements once per connection.
+Four to seven digits beside words select their candidates on the KvK index (a check per word-table
+entry took 170 ms for "jansen 1234"); one to three digits beside words are a word of the name."""
 
 from django.db import migrations
 

@@ -232,8 +232,10 @@ $$;
 -- The input is read as words and identifiers, in any order:
 --   * an 8-digit KvK number, a 12-digit branch number and a postcode ("6811 AB", "6811ab")
 --     anywhere in the input select those establishments; the words then only rank them;
---   * other digits (with words) narrow on the start of the KvK number; digits alone are a KvK
---     number prefix (up to 8 digits) or a branch-number prefix (9 to 12);
+--   * four to seven digits with words narrow on the start of the KvK number (the establishments
+--     whose number starts so are the candidates, and the words must match them); one to three
+--     digits with words are a word of the name ("Bakkerij 024"); digits alone are a KvK number
+--     prefix (up to 8 digits) or a branch-number prefix (9 to 12);
 --   * "b v", "v o f" are read as "bv", "vof"; the words en, s, t (from "&", "'s-", "'t") and
 --     legal forms (bv, nv, vof, cv, ua) are optional: they rank but do not have to match;
 --   * every other word has to start a word of the legal name, trade name or place, or one of its
@@ -319,6 +321,8 @@ DECLARE
     v_partial_each integer;        -- entries per word read for partial matches
     v_count integer;
     v_candidates bigint[];
+    v_by_number boolean := false;  -- the start of a KvK number selected the candidates
+    c_numbers constant integer := 2000;  -- … when at most this many establishments share it
     i integer;
 BEGIN
     ids := '{}';
@@ -378,7 +382,7 @@ BEGIN
         ELSIF v_token ~ '^[0-9]{12}$' AND v_branch IS NULL THEN
             v_branch := v_token;
             terms := terms || v_token;
-        ELSIF v_token ~ '^[0-9]+$' THEN
+        ELSIF v_token ~ '^[0-9]{4,}$' THEN
             v_numbers := v_numbers || left(v_token, 8);
             terms := terms || v_token;
         ELSIF NOT v_token = ANY (v_words) THEN
@@ -417,11 +421,23 @@ BEGIN
         v_place := v_words_key;
     END IF;
 
-    IF v_kvk IS NOT NULL OR v_branch IS NOT NULL OR v_postcode IS NOT NULL THEN
+    IF v_kvk IS NULL AND v_branch IS NULL AND v_postcode IS NULL AND cardinality(v_numbers) > 0 THEN
+        -- The start of a KvK number beside words: on average a few hundred establishments share
+        -- four digits. Those are the candidates (the words must match them below); when more
+        -- share it, the words drive the search and each match's number is checked.
+        v_candidates := ARRAY(SELECT id FROM suppliers_supplier
+                              WHERE kvk_number >= v_numbers[1] AND kvk_number < v_numbers[1] || '~' AND is_active
+                              ORDER BY kvk_number LIMIT c_numbers + 1);
+        v_by_number := cardinality(v_candidates) <= c_numbers;
+    END IF;
+
+    IF v_kvk IS NOT NULL OR v_branch IS NOT NULL OR v_postcode IS NOT NULL OR v_by_number THEN
         -- An identifier selects the candidates (one establishment, a company's establishments or
         -- the establishments at a postcode): each its own statement on its own index, so that
         -- no plan has to serve all three. At most 200 (and the main establishments) are ranked.
-        IF v_branch IS NOT NULL THEN
+        IF v_by_number THEN
+            NULL;  -- selected above
+        ELSIF v_branch IS NOT NULL THEN
             v_candidates := ARRAY(SELECT id FROM suppliers_supplier
                                   WHERE branch_number = v_branch AND is_active LIMIT 1);
         ELSIF v_kvk IS NOT NULL THEN
@@ -442,7 +458,7 @@ BEGIN
                     SELECT 1 FROM suppliers_supplier WHERE postcode = v_postcode LIMIT v_window + 1) AS x;
             END IF;
         END IF;
-        -- The words rank them.
+        -- The words rank them (and must match the candidates of a KvK number's start).
         SELECT coalesce(array_agg(c.id ORDER BY c.position) FILTER (WHERE c.position <= p_limit), '{}'),
                count(*)::integer
         INTO ids, v_full
@@ -461,6 +477,12 @@ BEGIN
             WHERE s.id = ANY (v_candidates)
               AND (v_kvk IS NULL OR s.kvk_number = v_kvk)
               AND (v_postcode IS NULL OR s.postcode = v_postcode)
+              AND (NOT v_by_number OR (
+                  NOT EXISTS (SELECT 1 FROM unnest(v_numbers) AS n WHERE NOT starts_with(s.kvk_number, n))
+                  AND NOT EXISTS (
+                      SELECT 1 FROM unnest(v_required_spellings) AS p
+                      WHERE NOT (' ' || s.name_key || ' ' || s.trade_key || ' ' || s.city_key)
+                                LIKE ANY (suppliers_word_patterns(p)))))
         ) AS c;
         more := greatest(least(greatest(coalesce(v_count, 0), v_full), v_window) - cardinality(ids), 0);
         more_is_estimate := coalesce(v_count, 0) > v_full;

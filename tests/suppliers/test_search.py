@@ -151,6 +151,18 @@ def test_several_words_may_combine_name_and_kvk_digits(registry):
     assert names("bakkerij 40000002") == ["Bakkerij Jansen"]
 
 
+def test_up_to_three_digits_beside_words_are_a_word_of_the_name(db):
+    SupplierFactory(legal_name="Bakkerij 024", kvk_number="45000001", city="Ede")
+    SupplierFactory(legal_name="Bakkerij 025", kvk_number="45000002", city="Ede")
+    SupplierFactory(legal_name="Bakkerij Pieters", kvk_number="45000003", city="Ede")
+    assert names("bakkerij 024") == ["Bakkerij 024"]
+    assert names("bakkerij 02") == ["Bakkerij 024", "Bakkerij 025"]
+    # Four digits or more are the start of the KvK number, and the words must still match.
+    assert names("bakkerij 4500") == ["Bakkerij 024", "Bakkerij 025", "Bakkerij Pieters"]
+    assert names("pieters 45000") == ["Bakkerij Pieters"]
+    assert names("slagerij 4500") == []
+
+
 def test_accents_do_not_matter_either_way(registry):
     assert names("cafe")[0] == "Café 't Hoekje"
     assert names("CAFÉ 't hoek")[0] == "Café 't Hoekje"
