@@ -507,9 +507,13 @@ BEGIN
         END IF;
     END LOOP;
     v_driver_spellings := string_to_array(v_required_spellings[v_driver_index], '|');
+    -- The other words are checked rarest first: most entries fail on the first check.
+    v_checks := ARRAY(SELECT u.spellings
+                      FROM unnest(v_required_spellings, v_estimates) WITH ORDINALITY AS u(spellings, estimate, position)
+                      WHERE u.position <> v_driver_index
+                      ORDER BY u.estimate, u.position);
     FOR i IN 1..cardinality(v_required) LOOP
         CONTINUE WHEN i = v_driver_index;
-        v_checks := v_checks || v_required_spellings[i];
         -- A signature bit is required only when every spelling of the word shares it.
         IF (SELECT count(DISTINCT suppliers_word_mask(ARRAY[a])) = 1 AND min(length(a)) >= 3
             FROM unnest(string_to_array(v_required_spellings[i], '|')) AS a) THEN
@@ -565,12 +569,18 @@ BEGIN
     ),
     in_region AS (
         -- When the searcher has a region and more matches were found than are ranked: up to 200
-        -- more matches there, beyond the alphabetical window. A variant's entries only when the
-        -- word as typed has fewer than p_limit matches: its matches rank after all of the word's
-        -- own (fewer typos first).
-        SELECT m.*, d.spelling_position AS spelling
-        FROM unnest(v_driver_spellings) WITH ORDINALITY AS d(spelling, spelling_position)
-        CROSS JOIN LATERAL (
+        -- more matches there, beyond the alphabetical window. When the window did not fill up,
+        -- every match among the entries read is in full_matches already. Otherwise the driver's
+        -- first c_region_scan entries are read for them; a variant's only when the word as typed
+        -- has fewer than p_limit matches (a variant's matches rank after all of the word's own).
+        (SELECT f.* FROM full_matches f
+         WHERE cardinality(p_region) > 0 AND f.area = ANY (p_region)
+           AND (SELECT count(*) FROM full_matches) > c_rank AND (SELECT count(*) FROM full_matches) < v_window
+         LIMIT 200)
+        UNION ALL
+        (SELECT m.*, d.spelling_position AS spelling
+         FROM unnest(v_driver_spellings) WITH ORDINALITY AS d(spelling, spelling_position)
+         CROSS JOIN LATERAL (
             SELECT x.supplier_id, x.name_key, x.trade_key, x.city_key, x.is_main, x.area
             FROM (SELECT * FROM suppliers_supplierword
                   WHERE word >= d.spelling AND word < d.spelling || '~'
@@ -588,10 +598,10 @@ BEGIN
               END
               AND cardinality(v_numbers) = 0
             LIMIT 200
-        ) AS m
-        WHERE cardinality(p_region) > 0 AND (SELECT count(*) FROM full_matches) > c_rank
-          AND (d.spelling_position = 1 OR (SELECT count(*) FROM full_matches f WHERE f.spelling = 1) < p_limit)
-        LIMIT 200
+         ) AS m
+         WHERE cardinality(p_region) > 0 AND (SELECT count(*) FROM full_matches) >= greatest(v_window, c_rank + 1)
+           AND (d.spelling_position = 1 OR (SELECT count(*) FROM full_matches f WHERE f.spelling = 1) < p_limit)
+         LIMIT 200)
     ),
     name_starts AS (
         -- The legal and trade names that start with the input (the supplier table's name indexes).
