@@ -9,6 +9,7 @@ that matched the input is wrapped in ``<mark>`` by :func:`highlight` after escap
 from __future__ import annotations
 
 import functools
+import html
 import json
 import re
 import unicodedata
@@ -72,10 +73,10 @@ def highlight(text: str, terms: Iterable[str]) -> SafeString:
         if term is None:
             continue
         start, end = match.start(), match.start() + _prefix_length(word, term)
-        pieces.append(str(conditional_escape(text[position:start])))
-        pieces.append(f"<mark>{conditional_escape(text[start:end])}</mark>")
+        # html.escape is what Django's escape() applies; the pieces are plain text.
+        pieces += [html.escape(text[position:start]), "<mark>", html.escape(text[start:end]), "</mark>"]
         position = end
-    pieces.append(str(conditional_escape(text[position:])))
+    pieces.append(html.escape(text[position:]))
     return mark_safe("".join(pieces))  # noqa: S308 - every piece of text was escaped above
 
 
@@ -179,6 +180,7 @@ def options_response(
     widget how many there are, what to announce (``empty_message`` when nothing matched) and, when
     more match than are shown, the hint how to narrow the search (``more``)."""
     terms = tuple(sorted({normalise(t) for t in (list(highlight_terms) or query_terms(query)) if t}, key=len, reverse=True))
+    digit_terms = tuple(t for t in terms if t[0].isdigit())  # only these can start a KvK or branch number
     hint = more_text(more, estimate=more_is_estimate) if suppliers else ""
     if suppliers:
         message = ngettext(
@@ -204,8 +206,8 @@ def options_response(
             else "",
             "street": highlight(" ".join(p for p in [supplier.street, supplier.house_number] if p), terms),
             "place": highlight(" ".join(p for p in [supplier.postcode, supplier.city] if p), terms),
-            "kvk": highlight(supplier.kvk_number, terms),
-            "branch": highlight(supplier.branch_number, terms),
+            "kvk": highlight(supplier.kvk_number, digit_terms),
+            "branch": highlight(supplier.branch_number, digit_terms),
             "label": accessible_name(supplier),
             "data": json.dumps(supplier_data(supplier)),
         }
