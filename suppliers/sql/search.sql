@@ -160,14 +160,17 @@ $$;
 -- The other spellings a search word stands for, as prefixes, nearest first (at most four):
 -- written-out and abbreviated forms ("gebroeders" -> "gebr", "zonen" -> "zn") and, for a word of
 -- five letters or more, the starts of vocabulary words within one typo of it ("jansen" ->
--- "janssen", "instalatie" -> "installatie"). The vocabulary's trigram index gives the 30 nearest
--- words; a variant that the word itself (or a nearer variant) already starts is left out.
+-- "janssen", "instalatie" -> "installatie"). The 30 nearest vocabulary words by trigrams are
+-- the candidates (for a word of seven letters or more, only those that share its first half or its
+-- last half minus one letter); a variant that the word itself (or a nearer variant) already
+-- starts is left out.
 CREATE OR REPLACE FUNCTION suppliers_variants(p_word text) RETURNS text[]
 LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
 DECLARE
     v_kept text[] := '{}';
     v_length integer := length(p_word);
     v_half integer := length(p_word) / 2;
+    v_near text[];                 -- the vocabulary words nearest to the word, nearest first
     v_taken bigint := 0;           -- the candidate whose start was kept last
     r record;
 BEGIN
@@ -176,15 +179,28 @@ BEGIN
     IF v_length < 5 THEN
         RETURN v_kept;
     END IF;
+    -- One typo leaves the first half of the word, or its last half minus one letter, as it was.
+    IF v_length >= 7 THEN
+        -- A long word: only vocabulary words that start with its first half or hold its last
+        -- half can be one typo away, a range on the vocabulary's key and a trigram lookup; far
+        -- cheaper than the nearest neighbours of the whole vocabulary.
+        v_near := ARRAY(SELECT v.word FROM suppliers_searchword v
+                        WHERE v.frequency > 0
+                          AND ((v.word >= left(p_word, v_half) AND v.word < left(p_word, v_half) || '~')
+                               OR v.word LIKE '%' || right(p_word, v_length - v_half - 1) || '%')
+                        ORDER BY v.word <-> p_word, v.word
+                        LIMIT 30);
+    ELSE
+        v_near := ARRAY(SELECT v.word FROM suppliers_searchword v
+                        WHERE v.frequency > 0
+                        ORDER BY v.word <-> p_word
+                        LIMIT 30);
+    END IF;
     -- Per candidate, nearest first, its starts of the word's length (then one longer, then one
-    -- shorter) that are one typo away. One typo leaves the first half or the last half minus one
-    -- letter as it was: a cheap test before the exact one.
+    -- shorter) that are one typo away: the cheap test of the halves before the exact one.
     FOR r IN
         SELECT n.position, c.cut
-        FROM unnest(ARRAY(SELECT v.word FROM suppliers_searchword v
-                          WHERE v.frequency > 0
-                          ORDER BY v.word <-> p_word
-                          LIMIT 30)) WITH ORDINALITY AS n(word, position)
+        FROM unnest(v_near) WITH ORDINALITY AS n(word, position)
         CROSS JOIN LATERAL unnest(ARRAY[0, 1, -1]) WITH ORDINALITY AS s(shift, o)
         CROSS JOIN LATERAL (SELECT left(n.word, v_length + s.shift) AS cut) AS c
         WHERE length(c.cut) = v_length + s.shift
