@@ -539,12 +539,17 @@ BEGIN
     -- A combination expected to be rare is read to the end of the driver's entries at once,
     -- instead of a first read that would most likely come back short and be repeated. Expected:
     -- the driver's entries times the share of establishments that have the rarest other word
-    -- (an upper bound that holds for words that go together, such as "van" and "der").
+    -- (an upper bound that holds for words that go together, such as "van" and "der"). Unless
+    -- the list fills up anyway with names that start with the input.
     SELECT v_best * least(min(e / r.reltuples), 1)
     INTO v_expected
     FROM unnest(v_estimates) WITH ORDINALITY AS u(e, position), pg_class r
     WHERE r.oid = 'suppliers_supplier'::regclass AND r.reltuples > 0 AND u.position <> v_driver_index;
-    IF v_best <= c_scan AND v_expected < c_rank THEN
+    IF v_best <= c_scan AND v_expected < c_rank AND (
+        SELECT count(*) < p_limit FROM (
+            SELECT 1 FROM suppliers_supplier
+            WHERE name_key >= v_words_key AND name_key < v_words_key || '~' AND is_active
+            ORDER BY name_key, id LIMIT p_limit) AS n) THEN
         v_scan := c_scan;
     END IF;
     v_c1 := suppliers_word_patterns(v_checks[1]);
