@@ -233,6 +233,32 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
     SELECT ARRAY(SELECT '% ' || s || '%' FROM unnest(string_to_array(p_spellings, '|')) AS s)
 $$;
 
+-- Whether p_text (' ' || name_key || ' ' || trade_key || ' ' || city_key) has every word of
+-- p_spellings (per word its spellings, '|'-separated) at the start of one of its words.
+CREATE OR REPLACE FUNCTION suppliers_has_words(p_text text, p_spellings text[]) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT NOT EXISTS (SELECT 1 FROM unnest(p_spellings) AS p WHERE NOT p_text LIKE ANY (suppliers_word_patterns(p)))
+$$;
+
+-- Whether a word-table entry has the other words of a search: the signature bits first (p_mask,
+-- the bits every other word needs), then per word the LIKE patterns of its spellings (p_c1 to
+-- p_c4, NULL when there is no such word) and the spellings of any further words (p_rest). One
+-- expression without a sub-select, so that the planner inlines it into each scan.
+CREATE OR REPLACE FUNCTION suppliers_entry_matches(
+    p_name_key text, p_trade_key text, p_city_key text, p_bits bigint,
+    p_mask bigint, p_c1 text[], p_c2 text[], p_c3 text[], p_c4 text[], p_rest text[]
+) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN (p_bits & p_mask) <> p_mask THEN false ELSE
+              (p_c1 IS NULL OR (' ' || p_name_key || ' ' || p_trade_key || ' ' || p_city_key) LIKE ANY (p_c1))
+          AND (p_c2 IS NULL OR (' ' || p_name_key || ' ' || p_trade_key || ' ' || p_city_key) LIKE ANY (p_c2))
+          AND (p_c3 IS NULL OR (' ' || p_name_key || ' ' || p_trade_key || ' ' || p_city_key) LIKE ANY (p_c3))
+          AND (p_c4 IS NULL OR (' ' || p_name_key || ' ' || p_trade_key || ' ' || p_city_key) LIKE ANY (p_c4))
+          AND (cardinality(p_rest) = 0
+               OR suppliers_has_words(' ' || p_name_key || ' ' || p_trade_key || ' ' || p_city_key, p_rest))
+    END
+$$;
+
 
 -- ---------------------------------------------------------------------------------------------
 -- The search
@@ -562,29 +588,37 @@ BEGIN
     WITH full_matches AS (
         -- Per spelling of the driver (the word first, then its variants): its entries in index
         -- order, at most v_scan read, that have every other word (the signature bits first, then
-        -- the strings); the first v_window of them. (spelling: 1 for the word as typed.)
+        -- the strings); the first v_window of them. (spelling: 1 for the word as typed.) When
+        -- all of the driver's entries are read, the test runs on the index scan itself.
         SELECT m.*, d.spelling_position AS spelling
         FROM unnest(v_driver_spellings) WITH ORDINALITY AS d(spelling, spelling_position)
         CROSS JOIN LATERAL (
-            SELECT x.supplier_id, x.name_key, x.trade_key, x.city_key, x.is_main, x.area
-            FROM (SELECT * FROM suppliers_supplierword
-                  WHERE word >= d.spelling AND word < d.spelling || '~'
-                  ORDER BY word, name_key, supplier_id
-                  LIMIT v_scan) AS x
-            WHERE CASE WHEN (x.word_bits & v_mask) <> v_mask THEN false ELSE  -- the cheap test first, always
-                  (v_c1 IS NULL OR (' ' || x.name_key || ' ' || x.trade_key || ' ' || x.city_key) LIKE ANY (v_c1))
-              AND (v_c2 IS NULL OR (' ' || x.name_key || ' ' || x.trade_key || ' ' || x.city_key) LIKE ANY (v_c2))
-              AND (v_c3 IS NULL OR (' ' || x.name_key || ' ' || x.trade_key || ' ' || x.city_key) LIKE ANY (v_c3))
-              AND (v_c4 IS NULL OR (' ' || x.name_key || ' ' || x.trade_key || ' ' || x.city_key) LIKE ANY (v_c4))
-              AND (cardinality(v_checks) = 0 OR NOT EXISTS (
-                  SELECT 1 FROM unnest(v_checks) AS p
-                  WHERE NOT (' ' || x.name_key || ' ' || x.trade_key || ' ' || x.city_key) LIKE ANY (suppliers_word_patterns(p))))
-              END
-              AND (cardinality(v_numbers) = 0 OR EXISTS (
-                  SELECT 1 FROM suppliers_supplier s
-                  WHERE s.id = x.supplier_id
-                    AND NOT EXISTS (SELECT 1 FROM unnest(v_numbers) AS n WHERE NOT starts_with(s.kvk_number, n))))
-            LIMIT v_window
+            (SELECT x.supplier_id, x.name_key, x.trade_key, x.city_key, x.is_main, x.area
+             FROM suppliers_supplierword x
+             WHERE v_best <= v_scan
+               AND x.word >= d.spelling AND x.word < d.spelling || '~'
+               AND suppliers_entry_matches(x.name_key, x.trade_key, x.city_key, x.word_bits,
+                                           v_mask, v_c1, v_c2, v_c3, v_c4, v_checks)
+               AND (cardinality(v_numbers) = 0 OR EXISTS (
+                   SELECT 1 FROM suppliers_supplier s
+                   WHERE s.id = x.supplier_id
+                     AND NOT EXISTS (SELECT 1 FROM unnest(v_numbers) AS n WHERE NOT starts_with(s.kvk_number, n))))
+             ORDER BY x.word, x.name_key, x.supplier_id
+             LIMIT v_window)
+            UNION ALL
+            (SELECT x.supplier_id, x.name_key, x.trade_key, x.city_key, x.is_main, x.area
+             FROM (SELECT * FROM suppliers_supplierword
+                   WHERE word >= d.spelling AND word < d.spelling || '~'
+                   ORDER BY word, name_key, supplier_id
+                   LIMIT v_scan) AS x
+             WHERE NOT v_best <= v_scan
+               AND suppliers_entry_matches(x.name_key, x.trade_key, x.city_key, x.word_bits,
+                                           v_mask, v_c1, v_c2, v_c3, v_c4, v_checks)
+               AND (cardinality(v_numbers) = 0 OR EXISTS (
+                   SELECT 1 FROM suppliers_supplier s
+                   WHERE s.id = x.supplier_id
+                     AND NOT EXISTS (SELECT 1 FROM unnest(v_numbers) AS n WHERE NOT starts_with(s.kvk_number, n))))
+             LIMIT v_window)
         ) AS m
         LIMIT v_window
     ),
@@ -608,15 +642,8 @@ BEGIN
                   ORDER BY word, name_key, supplier_id
                   LIMIT c_region_scan) AS x
             WHERE x.area = ANY (p_region)
-              AND CASE WHEN (x.word_bits & v_mask) <> v_mask THEN false ELSE  -- the cheap test first, always
-                  (v_c1 IS NULL OR (' ' || x.name_key || ' ' || x.trade_key || ' ' || x.city_key) LIKE ANY (v_c1))
-              AND (v_c2 IS NULL OR (' ' || x.name_key || ' ' || x.trade_key || ' ' || x.city_key) LIKE ANY (v_c2))
-              AND (v_c3 IS NULL OR (' ' || x.name_key || ' ' || x.trade_key || ' ' || x.city_key) LIKE ANY (v_c3))
-              AND (v_c4 IS NULL OR (' ' || x.name_key || ' ' || x.trade_key || ' ' || x.city_key) LIKE ANY (v_c4))
-              AND (cardinality(v_checks) = 0 OR NOT EXISTS (
-                  SELECT 1 FROM unnest(v_checks) AS p
-                  WHERE NOT (' ' || x.name_key || ' ' || x.trade_key || ' ' || x.city_key) LIKE ANY (suppliers_word_patterns(p))))
-              END
+              AND suppliers_entry_matches(x.name_key, x.trade_key, x.city_key, x.word_bits,
+                                          v_mask, v_c1, v_c2, v_c3, v_c4, v_checks)
               AND cardinality(v_numbers) = 0
             LIMIT 200
          ) AS m
