@@ -564,12 +564,17 @@ BEGIN
     END LOOP;
     -- A combination expected to be rare is read to the end of the driver's entries at once,
     -- instead of a first read that would most likely come back short and be repeated. Expected:
-    -- the driver's entries times the share of establishments that have the rarest other word
-    -- (an upper bound that holds for words that go together, such as "van" and "der"). Unless
-    -- the list fills up anyway with names that start with the input.
-    SELECT v_best * least(min(e / r.reltuples), 1)
+    -- the driver's entries times the share of establishments that have each other word, as if
+    -- they occurred independently, except the particles of Dutch surnames ("van", "der", "de"),
+    -- which go together with each other and with the names they belong to; with only those, the
+    -- share of the rarest. Unless the list fills up anyway with names that start with the input.
+    SELECT v_best * CASE WHEN count(*) FILTER (WHERE NOT u.particle) > 0
+                         THEN exp(sum(ln(least(greatest(u.e, 1) / r.reltuples, 1))) FILTER (WHERE NOT u.particle))
+                         ELSE least(min(u.e / r.reltuples), 1) END
     INTO v_expected
-    FROM unnest(v_estimates) WITH ORDINALITY AS u(e, position), pg_class r
+    FROM (SELECT e, position, w = ANY (ARRAY['van', 'de', 'der', 'den', 'het', 'ter', 'ten', 'te', 'op', 'in', 'aan', 'uit', 'bij']) AS particle
+          FROM unnest(v_estimates, v_required) WITH ORDINALITY AS x(e, w, position)) AS u,
+         pg_class r
     WHERE r.oid = 'suppliers_supplier'::regclass AND r.reltuples > 0 AND u.position <> v_driver_index;
     IF v_best <= c_scan AND v_expected < c_rank AND (
         SELECT count(*) < p_limit FROM (
