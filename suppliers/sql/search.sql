@@ -259,6 +259,35 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     END
 $$;
 
+-- For the ranking: how many of the typed words (up to six; p_a1 to p_a6 the LIKE patterns of each
+-- word and its variants, NULL when there is no such word) start a word of p_text (' ' || name_key
+-- || ' ' || trade_key || ' ' || city_key). Simple expressions, so that the planner inlines them.
+CREATE OR REPLACE FUNCTION suppliers_words_matched(
+    p_text text, p_a1 text[], p_a2 text[], p_a3 text[], p_a4 text[], p_a5 text[], p_a6 text[]
+) RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT coalesce((p_text LIKE ANY (p_a1))::integer, 0)
+         + coalesce((p_text LIKE ANY (p_a2))::integer, 0)
+         + coalesce((p_text LIKE ANY (p_a3))::integer, 0)
+         + coalesce((p_text LIKE ANY (p_a4))::integer, 0)
+         + coalesce((p_text LIKE ANY (p_a5))::integer, 0)
+         + coalesce((p_text LIKE ANY (p_a6))::integer, 0)
+$$;
+
+-- … and how many of them match only through a variant (p_e1 to p_e6: the pattern of the word itself).
+CREATE OR REPLACE FUNCTION suppliers_words_typos(
+    p_text text, p_a1 text[], p_a2 text[], p_a3 text[], p_a4 text[], p_a5 text[], p_a6 text[],
+    p_e1 text, p_e2 text, p_e3 text, p_e4 text, p_e5 text, p_e6 text
+) RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT coalesce((p_text LIKE ANY (p_a1) AND p_text NOT LIKE p_e1)::integer, 0)
+         + coalesce((p_text LIKE ANY (p_a2) AND p_text NOT LIKE p_e2)::integer, 0)
+         + coalesce((p_text LIKE ANY (p_a3) AND p_text NOT LIKE p_e3)::integer, 0)
+         + coalesce((p_text LIKE ANY (p_a4) AND p_text NOT LIKE p_e4)::integer, 0)
+         + coalesce((p_text LIKE ANY (p_a5) AND p_text NOT LIKE p_e5)::integer, 0)
+         + coalesce((p_text LIKE ANY (p_a6) AND p_text NOT LIKE p_e6)::integer, 0)
+$$;
+
 
 -- ---------------------------------------------------------------------------------------------
 -- The search
@@ -506,12 +535,8 @@ BEGIN
         INTO ids, v_full
         FROM (
             SELECT s.id, row_number() OVER (ORDER BY
-                    coalesce(((' ' || s.name_key || ' ' || s.trade_key || ' ' || s.city_key) LIKE ANY (v_a1))::integer, 0)
-                     + coalesce(((' ' || s.name_key || ' ' || s.trade_key || ' ' || s.city_key) LIKE ANY (v_a2))::integer, 0)
-                     + coalesce(((' ' || s.name_key || ' ' || s.trade_key || ' ' || s.city_key) LIKE ANY (v_a3))::integer, 0)
-                     + coalesce(((' ' || s.name_key || ' ' || s.trade_key || ' ' || s.city_key) LIKE ANY (v_a4))::integer, 0)
-                     + coalesce(((' ' || s.name_key || ' ' || s.trade_key || ' ' || s.city_key) LIKE ANY (v_a5))::integer, 0)
-                     + coalesce(((' ' || s.name_key || ' ' || s.trade_key || ' ' || s.city_key) LIKE ANY (v_a6))::integer, 0) DESC,
+                    suppliers_words_matched(' ' || s.name_key || ' ' || s.trade_key || ' ' || s.city_key,
+                                            v_a1, v_a2, v_a3, v_a4, v_a5, v_a6) DESC,
                     s.is_main_branch DESC,
                     suppliers_postcode_area(s.postcode) = ANY (p_region) DESC,
                     s.name_key, s.branch_number, s.id) AS position
@@ -697,18 +722,9 @@ BEGIN
                 c.name_key, c.supplier_id) AS position
         FROM candidates c
         CROSS JOIN LATERAL (
-            SELECT coalesce((x.t LIKE ANY (v_a1))::integer, 0)
-                 + coalesce((x.t LIKE ANY (v_a2))::integer, 0)
-                 + coalesce((x.t LIKE ANY (v_a3))::integer, 0)
-                 + coalesce((x.t LIKE ANY (v_a4))::integer, 0)
-                 + coalesce((x.t LIKE ANY (v_a5))::integer, 0)
-                 + coalesce((x.t LIKE ANY (v_a6))::integer, 0) AS matched,
-                   coalesce((x.t LIKE ANY (v_a1) AND x.t NOT LIKE v_e1)::integer, 0)
-                 + coalesce((x.t LIKE ANY (v_a2) AND x.t NOT LIKE v_e2)::integer, 0)
-                 + coalesce((x.t LIKE ANY (v_a3) AND x.t NOT LIKE v_e3)::integer, 0)
-                 + coalesce((x.t LIKE ANY (v_a4) AND x.t NOT LIKE v_e4)::integer, 0)
-                 + coalesce((x.t LIKE ANY (v_a5) AND x.t NOT LIKE v_e5)::integer, 0)
-                 + coalesce((x.t LIKE ANY (v_a6) AND x.t NOT LIKE v_e6)::integer, 0) AS typos
+            SELECT suppliers_words_matched(x.t, v_a1, v_a2, v_a3, v_a4, v_a5, v_a6) AS matched,
+                   suppliers_words_typos(x.t, v_a1, v_a2, v_a3, v_a4, v_a5, v_a6,
+                                         v_e1, v_e2, v_e3, v_e4, v_e5, v_e6) AS typos
             FROM (SELECT ' ' || c.name_key || ' ' || c.trade_key || ' ' || c.city_key AS t) AS x
         ) AS w
     )
@@ -754,18 +770,9 @@ BEGIN
                     p.name_key, p.supplier_id) AS position
             FROM partial p
             CROSS JOIN LATERAL (
-                SELECT coalesce((x.t LIKE ANY (v_a1))::integer, 0)
-                     + coalesce((x.t LIKE ANY (v_a2))::integer, 0)
-                     + coalesce((x.t LIKE ANY (v_a3))::integer, 0)
-                     + coalesce((x.t LIKE ANY (v_a4))::integer, 0)
-                     + coalesce((x.t LIKE ANY (v_a5))::integer, 0)
-                     + coalesce((x.t LIKE ANY (v_a6))::integer, 0) AS matched,
-                       coalesce((x.t LIKE ANY (v_a1) AND x.t NOT LIKE v_e1)::integer, 0)
-                     + coalesce((x.t LIKE ANY (v_a2) AND x.t NOT LIKE v_e2)::integer, 0)
-                     + coalesce((x.t LIKE ANY (v_a3) AND x.t NOT LIKE v_e3)::integer, 0)
-                     + coalesce((x.t LIKE ANY (v_a4) AND x.t NOT LIKE v_e4)::integer, 0)
-                     + coalesce((x.t LIKE ANY (v_a5) AND x.t NOT LIKE v_e5)::integer, 0)
-                     + coalesce((x.t LIKE ANY (v_a6) AND x.t NOT LIKE v_e6)::integer, 0) AS typos
+                SELECT suppliers_words_matched(x.t, v_a1, v_a2, v_a3, v_a4, v_a5, v_a6) AS matched,
+                       suppliers_words_typos(x.t, v_a1, v_a2, v_a3, v_a4, v_a5, v_a6,
+                                             v_e1, v_e2, v_e3, v_e4, v_e5, v_e6) AS typos
                 FROM (SELECT ' ' || p.name_key || ' ' || p.trade_key || ' ' || p.city_key AS t) AS x
             ) AS w
         )
