@@ -40,16 +40,18 @@ class ContractQuerySet(TenantQuerySet):
         )
 
     def with_obligation(self) -> ContractQuerySet:
-        """Annotate ``obligation_amount``: the SROI obligation computed in the database (may be NULL)."""
-        return self.annotate(obligation_amount=obligation_sql())
+        """Annotate ``obligation_amount``: the SROI obligation (may be NULL), read from the column that
+        PostgreSQL computes with ``obligation_sql`` whenever the row is written."""
+        return self.annotate(obligation_amount=F("stored_obligation"))
 
 
 # The SROI obligation of a contract: the fixed amount when one was agreed, else the contract value
 # times the SROI percentage, rounded half up to cents; unknown (None / NULL) without either; less the
 # contract's discount on the obligation (a percentage), again rounded half up to cents. Written
 # for Python (``Contract.sroi_obligation``, used where one contract is entered or shown) and for SQL
-# (``obligation_sql``, the only SQL form: lists, totals, filters and reports annotate it), side by
-# side; tests/contracts/test_obligation_rule.py holds the two to the same answers over many cases.
+# (``obligation_sql``, the only SQL form: the generated column ``Contract.stored_obligation`` that
+# lists, totals, filters and reports read through ``with_obligation``), side by side;
+# tests/contracts/test_obligation_rule.py holds the two to the same answers over many cases.
 
 
 def obligation_of(
@@ -161,6 +163,16 @@ class Contract(models.Model):
     )
     obligation_discount_label = models.CharField(
         _("reden van de korting"), max_length=80, blank=True, editable=False, help_text=_("Bijvoorbeeld ‘PSO trede 2’.")
+    )
+    # The obligation as ``obligation_sql`` computes it, kept by PostgreSQL whenever the row is written
+    # (the discount trigger included): a list or a total reads a column instead of compiling and
+    # evaluating the rule inside every figure that uses it. Read it through ``with_obligation``; an
+    # instance changed in Python has the new value in ``sroi_obligation`` before it is saved.
+    stored_obligation = models.GeneratedField(
+        expression=obligation_sql(),
+        output_field=models.DecimalField(max_digits=14, decimal_places=2, null=True),
+        db_persist=True,
+        verbose_name=_("SROI-verplichting"),
     )
 
     objects = ContractQuerySet.as_manager()

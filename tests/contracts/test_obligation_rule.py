@@ -69,3 +69,29 @@ def test_a_discount_lowers_the_obligation_rounded_to_cents_in_python_and_sql(arn
         assert rows[number].sroi_obligation == amount
         assert rows[number].obligation_amount == amount
     assert rows["K-1"].obligation_before_discount == Decimal("25000.00")
+
+
+def test_the_stored_obligation_follows_every_write_of_the_row(arnhem):
+    """``with_obligation`` reads the column PostgreSQL computes: it must follow a save, a queryset
+    update and a discount, or every list and total would show an old obligation."""
+    contract = Contract.objects.create(
+        organisation=arnhem, supplier=SupplierFactory(), contract_number="W-1", title="Schrijven",
+        start_date=datetime.date(2026, 1, 1), end_date=datetime.date(2026, 12, 31),
+        contract_value=Decimal("100000.00"), sroi_percentage=Decimal("5.00"),
+    )
+
+    def stored() -> Decimal | None:
+        return Contract.objects.with_obligation().get(pk=contract.pk).obligation_amount
+
+    assert stored() == Decimal("5000.00")
+    contract.contract_value = Decimal("200000.00")
+    contract.save()
+    assert stored() == Decimal("10000.00") == contract.sroi_obligation
+    Contract.objects.filter(pk=contract.pk).update(sroi_fixed_amount=Decimal("1234.56"))
+    assert stored() == Decimal("1234.56")
+    Contract.objects.filter(pk=contract.pk).update(obligation_discount=Decimal("50.00"))
+    assert stored() == Decimal("617.28")
+    Contract.objects.filter(pk=contract.pk).update(sroi_fixed_amount=None, sroi_percentage=Decimal("0.00"))
+    assert stored() == Decimal("0.00")
+    Contract.objects.filter(pk=contract.pk).update(contract_value=None)
+    assert stored() is None
