@@ -144,6 +144,10 @@ if not env_str("DATABASE_URL"):
 DATABASES = {"default": database_from_url(env_str("DATABASE_URL"))}
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 0 if TESTING else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Parameters are bound by the server, so that psycopg prepares a statement its connection has run five
+# times: PostgreSQL then plans it once per connection instead of on every request (planning the
+# contract page's joins took about 2 ms of the database's CPU per statement; 0.1 ms to execute).
+DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One cache shared by every process (rate limits, sessions' helpers). It lives in PostgreSQL so that

@@ -119,3 +119,17 @@ def test_the_sessions_of_a_user_are_found_and_ended(alice, bob):
     assert not Session.objects.filter(pk__in=alices).exists()
     assert session_keys_of(bob.pk) == [bobs]
     assert Session.objects.filter(pk="x" * 32).exists()
+
+
+def test_a_statement_a_connection_runs_again_and_again_is_prepared_and_planned_once(client):
+    """The server binds the parameters, so psycopg prepares a statement its connection has run five
+    times: PostgreSQL plans it once instead of on every request. The same page asked six times by
+    one connection leaves the session's statement among the connection's prepared statements."""
+    user = UserFactory()
+    client.force_login(user)
+    for _ in range(6):
+        assert client.get(reverse("accessibility")).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement, parameter_types FROM pg_prepared_statements")
+        prepared = cursor.fetchall()
+    assert any('FROM "django_session"' in statement and types for statement, types in prepared), prepared
