@@ -209,7 +209,7 @@ def consolidated(request: HttpRequest) -> HttpResponse:
 def _get_contract(request: HttpRequest, uuid: UUID) -> Contract:
     """Return contract ``uuid`` if the user may see it; raise Http404 otherwise (other tenants, unknown ids)."""
     contracts = Contract.objects.visible_to(request.user).select_related(
-        "organisation__served_by", "supplier", "handed_over_by", "created_by", "settlement"
+        "organisation__served_by", "supplier", "handed_over_by", "created_by", "settlement", "follow_up__coordinator"
     )
     return get_object_or_404(contracts, uuid=uuid)
 
@@ -222,6 +222,14 @@ def _settlement_of(contract: Contract):
         return None
 
 
+def _follow_up_of(contract: Contract) -> ContractFollowUp | None:
+    """The contract's follow-up with its coordinator (joined by ``_get_contract``), or None."""
+    try:
+        return contract.follow_up
+    except ObjectDoesNotExist:
+        return None
+
+
 @login_required
 def contract_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """The buyer's view of one contract: progress, agreements, realisations, attachments, timeline,
@@ -230,7 +238,7 @@ def contract_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
     if contract.is_draft:
         # Nothing to monitor before the handover: the concept is continued in contract entry.
         return redirect("contracts:detail", uuid=contract.uuid)
-    follow_up = ContractFollowUp.objects.filter(contract=contract).select_related("coordinator").first()
+    follow_up = _follow_up_of(contract)
     figures = contract_figures(contract)
     agreements = list(
         contract.agreements.select_related("block").prefetch_related("bonuses").order_by("created_at", "pk")

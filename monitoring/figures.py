@@ -12,14 +12,14 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
-from django.db.models import Case, ExpressionWrapper, F, Q, Sum, Value, When
+from django.db.models import Case, ExpressionWrapper, F, Q, Value, When
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contract
-from monitoring.models import Realisation
+from monitoring.models import ContractTotal
 
 MONEY = models.DecimalField(max_digits=16, decimal_places=2)
 ZERO = Decimal("0.00")
@@ -170,20 +170,17 @@ class Figures:
 
 
 def contract_figures(contract: Contract, *, today: date | None = None) -> Figures:
-    """Return the progress figures of one contract (two small aggregate queries)."""
+    """Return the progress figures of one contract: its sums from the totals the database keeps
+    (``ContractTotal``; a contract without agreements or realisations has no row there), one query."""
     today = today or timezone.localdate()
-    planned = contract.agreements.aggregate(total=Sum("planned_value"))["total"] or ZERO
-    sums = contract.realisations.aggregate(
-        approved=Sum("value", filter=Q(status=Realisation.Status.APPROVED)),
-        submitted=Sum("value", filter=Q(status=Realisation.Status.SUBMITTED)),
-    )
+    sums = ContractTotal.objects.filter(contract_id=contract.pk).values("planned", "approved", "submitted").first() or {}
     term_days = (contract.end_date - contract.start_date).days + 1
     elapsed = min(max((today - contract.start_date).days, 0), term_days)
     return Figures(
         obligation=contract.sroi_obligation,
-        planned=planned,
-        approved=sums["approved"] or ZERO,
-        submitted=sums["submitted"] or ZERO,
+        planned=sums.get("planned", ZERO),
+        approved=sums.get("approved", ZERO),
+        submitted=sums.get("submitted", ZERO),
         term_days=term_days,
         elapsed_days=elapsed,
     )
