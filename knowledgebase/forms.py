@@ -8,6 +8,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from knowledgebase.models import QUESTION_MAX_LENGTH, REMARK_MAX_LENGTH, ArticleFeedback, Category, HelpRequest
+from knowledgebase.widgets import ContractPicker
 from wizzr.bounds import MONEY_TOO_LARGE
 
 SUBJECT_MAX_LENGTH = 200
@@ -92,8 +93,8 @@ class HelpRequestForm(forms.Form):
         required=False,
         to_field_name="uuid",
         empty_label=_("— Geen inkoopcontract —"),
-        widget=forms.Select(attrs={"class": "utrecht-select utrecht-select--html-select"}),
-        help_text=_("Gaat uw vraag over een bepaald inkoopcontract? Kies het hier."),
+        widget=ContractPicker(),
+        help_text=_("Gaat uw vraag over een bepaald inkoopcontract? Zoek het op nummer of titel en kies het."),
         error_messages={
             "invalid_choice": _(
                 "Dit inkoopcontract is niet gevonden of u heeft er geen toegang toe. Kies een inkoopcontract uit de lijst."
@@ -116,6 +117,7 @@ class HelpRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.kind = kind
         self.fields["contract"].queryset = contracts
+        self.fields["contract"].widget.contracts = contracts
         self.fields["category"].queryset = Category.objects.all()
         from wizzr.uploads import ACCEPT, allowed_types_text
 

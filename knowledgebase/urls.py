@@ -11,6 +11,7 @@ urlpatterns = [
     path("artikel/<slug:slug>/beoordelen/", views.article_feedback, name="article_feedback"),
     path("hulpvragen/", views.help_request_list, name="help_request_list"),
     path("hulpvragen/nieuw/", views.help_request_create, name="help_request_create"),
+    path("hulpvragen/contracten/", views.contract_options, name="contract_options"),
     path("hulpvragen/wijziging/<uuid:contract_uuid>/", views.change_request_create, name="change_request_create"),
     path("hulpvragen/steunpunt/", views.help_request_queue, name="help_request_queue"),
     path("hulpvragen/<uuid:uuid>/", views.help_request_detail, name="help_request_detail"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from uuid import UUID
 
 from django.contrib import messages
@@ -9,13 +11,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from contracts.models import Contract
 from knowledgebase import services
@@ -29,6 +33,7 @@ from knowledgebase.models import (
     serving_service_point,
 )
 from knowledgebase.search import Mode, search_articles
+from knowledgebase.widgets import contract_label
 from wizzr.access import get_visible_or_404, has_role, organisations_with_role, role_required
 from wizzr.models import Role
 from wizzr.scanning import download_response
@@ -168,6 +173,63 @@ def _contract_choices(request: HttpRequest) -> QuerySet:
         .filter(Q(organisation=organisation) | Q(organisation__served_by=organisation))
         .order_by("contract_number")
     )
+
+
+CONTRACT_OPTIONS = 10
+_LISTBOX_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,80}")
+
+
+@login_required
+@require_GET
+def contract_options(request: HttpRequest) -> HttpResponse:
+    """The contract picker's options: the contracts of ``_contract_choices`` whose number or title
+    holds every word typed (any case, accents ignored), the numbers that start with the text first,
+    then by number; at most CONTRACT_OPTIONS, with the ``supplierResults`` event the picker announces."""
+    text = " ".join("".join(ch for ch in request.GET.get("q", "") if ch.isprintable()).split())[:100]
+    listbox = request.GET.get("listbox", "")
+    listbox = listbox if _LISTBOX_ID.fullmatch(listbox) else "id_contract_listbox"
+    contracts = _contract_choices(request)
+    for word in text.split()[:8]:
+        contracts = contracts.filter(Q(contract_number__icontains=word) | Q(title__unaccent__icontains=word))
+    if not text:
+        contracts = contracts.none()
+    ordered = contracts.alias(
+        number_first=Case(When(contract_number__istartswith=text, then=Value(0)), default=Value(1))
+    ).order_by("number_first", "contract_number", "pk")
+    found = list(ordered.select_related("organisation")[: CONTRACT_OPTIONS + 1])
+    more = 0
+    if len(found) > CONTRACT_OPTIONS:
+        found = found[:CONTRACT_OPTIONS]
+        more = contracts.count() - CONTRACT_OPTIONS
+    several_organisations = len({c.organisation_id for c in found}) > 1
+    options = [
+        {
+            "id": f"{listbox}-{index}",
+            "number": contract.contract_number,
+            "title": contract.title,
+            "organisation": contract.organisation.name if several_organisations else "",
+            "label": contract_label(contract),
+            "data": json.dumps({"uuid": str(contract.uuid), "label": contract_label(contract)}),
+        }
+        for index, contract in enumerate(found)
+    ]
+    if found:
+        message = ngettext(
+            "%(count)d inkoopcontract gevonden. Gebruik pijl omlaag en omhoog om te kiezen.",
+            "%(count)d inkoopcontracten gevonden. Gebruik pijl omlaag en omhoog om te kiezen.",
+            len(found),
+        ) % {"count": len(found)}
+    else:
+        message = _("Geen inkoopcontract gevonden. Zoek op inkoopcontractnummer of een woord uit de titel.")
+    hint = ngettext(
+        "Nog %(count)s inkoopcontract — typ meer van het nummer of de titel",
+        "Nog %(count)s inkoopcontracten — typ meer van het nummer of de titel",
+        more,
+    ) % {"count": number_format(more, force_grouping=True)} if more else ""
+    if hint:
+        message = f"{message} {hint}."
+    response = render(request, "knowledgebase/_contract_options.html", {"options": options})
+    return trigger_client_event(response, "supplierResults", {"count": len(found), "message": message, "more": hint}, after="swap")
 
 
 def _submit(request: HttpRequest, form: HelpRequestForm, *, kind: str, contract=None) -> HttpResponse | None:

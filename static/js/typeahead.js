@@ -1,6 +1,8 @@
 // The supplier typeahead: an ARIA 1.2 combobox with list autocomplete over the national registry,
 // plus the add-supplier dialog. Markup: templates/suppliers/_typeahead.html; results come from
-// the htmx partial suppliers/_typeahead_options.html.
+// the htmx partial suppliers/_typeahead_options.html. The help-request form's contract picker
+// (templates/knowledgebase/_contract_picker.html) uses the same behaviour and hooks; its options
+// carry only uuid and label.
 //
 // Events (bubbling, on the widget's root element [data-supplier-typeahead]):
 //   supplierSelected  detail = the supplier's data (uuid, label, legal_name, address, phone, ...)

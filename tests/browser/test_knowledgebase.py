@@ -91,6 +91,7 @@ def test_ask_about_a_contract_the_coordinator_answers_and_the_asker_reads_it(
     page, live_server, login, alice, carol, arnhem, articles, check_page
 ):
     ContractFactory(organisation=arnhem, contract_number="ARN-2026-014", title="Groenonderhoud wijk Presikhaaf", handed_over=True)
+    ContractFactory(organisation=arnhem, contract_number="ARN-2026-015", title="Groenonderhoud wijk Malburgen", handed_over=True)
     log_in_as(page, login, live_server, alice)
     page.goto(f"{live_server.url}/kennisbank/")
     page.get_by_role("link", name="Stel een hulpvraag").first.click()
@@ -105,7 +106,17 @@ def test_ask_about_a_contract_the_coordinator_answers_and_the_asker_reads_it(
 
     page.get_by_label("Onderwerp").fill("Telt een stage bij de onderaannemer mee?")
     page.get_by_label("Categorie").select_option(label="Social return en bouwblokken")
-    page.get_by_label("Inkoopcontract").select_option(label="ARN-2026-014 — Groenonderhoud wijk Presikhaaf")
+    # The contract picker: typed, chosen with the keyboard (an authority can have 10,000 contracts).
+    picker = page.get_by_role("combobox", name="Inkoopcontract")
+    picker.press_sequentially("presikhaaf", delay=30)
+    option = page.get_by_role("option", name="ARN-2026-014 — Groenonderhoud wijk Presikhaaf")
+    expect(option).to_be_visible()
+    expect(page.locator("#id_contract_listbox [role=option]")).to_have_count(1)  # ARN-2026-015: another district
+    check_page(page)
+    shot(page, "11b-contract-picker-open")
+    picker.press("ArrowDown")
+    picker.press("Enter")
+    expect(picker).to_have_value("ARN-2026-014 — Groenonderhoud wijk Presikhaaf")
     page.get_by_label("Uw vraag").fill("De opdrachtnemer wil een stagiair laten werken bij een onderaannemer.\nTelt dat mee?")
     expect(page.locator(".kb-counter")).to_contain_text("tekens over")
     page.get_by_role("button", name="Hulpvraag versturen").click()
@@ -141,7 +152,8 @@ def test_ask_about_a_contract_the_coordinator_answers_and_the_asker_reads_it(
     expect(page.get_by_text("Kies het bouwblok Werkervaringsplaats.")).to_be_visible()
     check_page(page)
     shot(page, "16-asker-answer")
-    assert HelpRequest.objects.get().status == "answered"
+    asked = HelpRequest.objects.get()
+    assert asked.status == "answered" and asked.contract.contract_number == "ARN-2026-014"
 
 
 def test_pass_on_a_change_and_the_coordinator_applies_it(page, live_server, login, alice, carol, arnhem, check_page):

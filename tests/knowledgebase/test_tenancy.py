@@ -29,6 +29,7 @@ CONTRACT_ROUTES = {"change_request_create": lambda contract: {"contract_uuid": c
 ROUTES_WITHOUT_OBJECT = {
     "index", "category", "article", "article_feedback",  # shared reference data, filtered by audience
     "help_request_list", "help_request_create", "help_request_queue",
+    "contract_options",  # scoped to the asker's contracts: tests/knowledgebase/test_contract_picker.py
 }
 
 

@@ -93,6 +93,7 @@ ROUTES = {
     "knowledgebase:article_feedback": ("post", lambda w: {"slug": w["article"].slug}),
     "knowledgebase:help_request_list": ("get", lambda w: {}),
     "knowledgebase:help_request_create": ("get", lambda w: {}),
+    "knowledgebase:contract_options": ("get", lambda w: {}, lambda w: {"q": w["contract"].contract_number}),
     "knowledgebase:change_request_create": ("get", lambda w: {"contract_uuid": w["contract"].uuid}),
     "knowledgebase:help_request_queue": ("get", lambda w: {}),
     "knowledgebase:help_request_detail": ("get", lambda w: {"uuid": w["help_request"].uuid}),

@@ -103,6 +103,7 @@ EXPECTED = {
     "knowledgebase:article_feedback":           "302 400 400 400 400 400 400 400 400 400 400",
     "knowledgebase:help_request_list":          "302 200 200 200 200 200 200 200 200 200 200",  # own scope only
     "knowledgebase:help_request_create":        "302 200 200 200 200 200 200 200 200 200 200",
+    "knowledgebase:contract_options":           "302 200 200 200 200 200 200 200 200 200 200",  # own contracts only
     "knowledgebase:change_request_create":      "302 200 404 404 403 404 200 404 404 404 404",
     "knowledgebase:help_request_queue":         "302 403 403 403 200 200 403 403 403 403 403",
     "knowledgebase:help_request_detail":        "302 200 404 404 200 404 200 404 404 404 404",
