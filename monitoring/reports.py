@@ -251,18 +251,31 @@ def list_page(
     A page number out of range shows the last page, like Django's ``Paginator.get_page``.
     """
     ordered, key = sort_rows(contracts, key)
-    with_total = ordered.annotate(total=Window(Count("pk"))).values_list("pk", "total")
+    page_of, ids, _counts = page_of_ids(ordered, page=page, per_page=per_page)
+    rows = page_rows(ids, today=today)
+    page_of.object_list = rows
+    return page_of, rows, key
+
+
+def page_of_ids(
+    ordered: QuerySet, *, page: str | None, per_page: int, counts: dict[str, Count] | None = None
+) -> tuple[Page, list[int], dict[str, int]]:
+    """The ids of one page of ``ordered`` (a Django ``Page`` of them: count and numbers), counted in
+    the same query, with the window ``counts`` over all rows (e.g. how many are new). An empty page
+    out of range asks again for the last page, like ``Paginator.get_page``; only then, or when there
+    are no rows, a second query counts."""
+    windows = {"total": Window(Count("pk")), **{name: Window(c) for name, c in (counts or {}).items()}}
+    names = list(windows)
+    narrow = ordered.annotate(**windows).values_list("pk", *names)
     number = _page_number(page)
-    found = list(with_total[(number - 1) * per_page : number * per_page]) if number >= 1 else []
-    if found:
-        count = found[0][1]
-    else:
-        count = ordered.count()
-        number = max(1, -(-count // per_page))
-        found = list(with_total[(number - 1) * per_page : number * per_page]) if count else []
-    paginator = Paginator(_Counted(count), per_page)
-    rows = page_rows([pk for pk, _total in found], today=today)
-    return Page(rows, number, paginator), rows, key
+    found = list(narrow[(number - 1) * per_page : number * per_page]) if number >= 1 else []
+    if not found:
+        total = ordered.count()
+        number = max(1, -(-total // per_page))
+        found = list(narrow[(number - 1) * per_page : number * per_page]) if total else []
+    figures = dict(zip(names, found[0][1:], strict=True)) if found else dict.fromkeys(names, 0)
+    ids = [row[0] for row in found]
+    return Page(ids, number, Paginator(_Counted(figures["total"]), per_page)), ids, figures
 
 
 class _Counted:

@@ -169,3 +169,20 @@ def test_the_list_runs_a_constant_number_of_queries(client, carol, arnhem, v05, 
     client.force_login(carol)
     with django_assert_max_num_queries(20):
         assert client.get(QUEUE).status_code == 200
+
+
+def test_the_banner_counts_the_new_contracts_of_the_whole_service_point_on_every_page_and_filter(
+    client, carol, arnhem, renkum, v05
+):
+    for n in range(27):
+        ContractFactory(organisation=arnhem, contract_number=f"N-{n:03d}", handed_over=True)
+    services.contract_accept(contract=ContractFactory(organisation=renkum, contract_number="REN-A", handed_over=True), by=carol)
+    client.force_login(carol)
+    pages = {query: client.get(f"{QUEUE}?{query}").content.decode()
+             for query in ["", "page=2", "page=999", "page=x", f"authority={renkum.uuid}"]}
+    for query, html in pages.items():
+        assert "27 nieuwe contracten wachten op acceptatie." in html, query
+    assert "28 contracten gevonden." in pages[""] and "Pagina 1 van 2" in pages[""]
+    assert "Pagina 2 van 2" in pages["page=2"] and "Pagina 2 van 2" in pages["page=999"]
+    assert "Pagina 1 van 2" in pages["page=x"]
+    assert "1 contract gevonden." in pages[f"authority={renkum.uuid}"] and "REN-A" in pages[f"authority={renkum.uuid}"]
