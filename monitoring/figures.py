@@ -36,8 +36,9 @@ class DaysBetween(models.Func):
 class Track(models.TextChoices):
     """Whether a contract is on schedule. The one rule, in Python (``track_state``) and in SQL
     (``track_state_sql``, annotated by ``with_progress`` as ``track_state`` and ``is_behind``; every
-    list, filter, report and export reads it from there). tests/monitoring_buyer/test_track_state.py
-    holds the two to the same answers over 240 cases."""
+    filter, count, report and export reads it from there, while the rows a page shows and a single
+    contract use the Python rule). tests/monitoring_buyer/test_track_state.py holds the two, and the
+    list's page rows, to the same answers over 240 cases."""
 
     NO_AGREEMENTS = "no_agreements", _("Nog geen afspraken")
     NO_OBLIGATION = "no_obligation", _("Geen verplichting bekend")
@@ -101,28 +102,55 @@ def expected_by_now(obligation: Decimal | None, *, elapsed_days: int, term_days:
     return (Decimal(obligation) * elapsed_days / term_days).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+def with_totals(contracts: models.QuerySet) -> models.QuerySet:
+    """Annotate ``obligation_amount``, ``planned_amount``, ``approved_amount`` and ``submitted_amount``:
+    the figures that do not depend on the day (see ``with_progress`` for those that do)."""
+    return contracts.with_obligation().annotate(
+        # The sums kept per contract by the database (monitoring.models.ContractTotal); a
+        # contract without agreements or realisations has no row there.
+        planned_amount=Coalesce(F("totals__planned"), Value(ZERO), output_field=MONEY),
+        approved_amount=Coalesce(F("totals__approved"), Value(ZERO), output_field=MONEY),
+        submitted_amount=Coalesce(F("totals__submitted"), Value(ZERO), output_field=MONEY),
+    )
+
+
 def with_progress(contracts: models.QuerySet, *, today: date | None = None) -> models.QuerySet:
-    """Annotate ``obligation_amount``, ``planned_amount``, ``approved_amount``, ``submitted_amount``,
-    ``term_days``, ``elapsed_days``, ``track_state`` (a ``Track`` value) and ``is_behind``
-    (``track_state == Track.BEHIND``)."""
+    """Annotate the figures of ``with_totals`` and ``term_days``, ``elapsed_days``, ``track_state``
+    (a ``Track`` value) and ``is_behind`` (``track_state == Track.BEHIND``): what filters, sorts,
+    counts and exports need in SQL. Rows only shown can get the last four in Python instead
+    (``set_schedule``)."""
     today = today or timezone.localdate()
     today_value = Value(today, output_field=models.DateField())
     term_days = DaysBetween(F("end_date"), F("start_date")) + 1
     elapsed = Least(Greatest(DaysBetween(today_value, F("start_date")), Value(0)), term_days)
     return (
-        contracts.with_obligation()
-        .annotate(
-            # The sums kept per contract by the database (monitoring.models.ContractTotal); a
-            # contract without agreements or realisations has no row there.
-            planned_amount=Coalesce(F("totals__planned"), Value(ZERO), output_field=MONEY),
-            approved_amount=Coalesce(F("totals__approved"), Value(ZERO), output_field=MONEY),
-            submitted_amount=Coalesce(F("totals__submitted"), Value(ZERO), output_field=MONEY),
-            term_days=term_days,
-            elapsed_days=elapsed,
-        )
+        with_totals(contracts)
+        .annotate(term_days=term_days, elapsed_days=elapsed)
         .annotate(track_state=track_state_sql())
         .annotate(is_behind=ExpressionWrapper(Q(track_state=Track.BEHIND.value), output_field=models.BooleanField()))
     )
+
+
+def term_and_elapsed(start: date, end: date, today: date) -> tuple[int, int]:
+    """The days of the term (both ends included) and how many of them have passed by ``today``."""
+    term_days = (end - start).days + 1
+    return term_days, min(max((today - start).days, 0), term_days)
+
+
+def set_schedule(contract: Contract, *, today: date) -> Contract:
+    """Set ``term_days``, ``elapsed_days``, ``track_state`` and ``is_behind`` on a row of ``with_totals``
+    with the Python rule: the same values ``with_progress`` computes in SQL, without compiling its
+    expressions into a query that only shows rows."""
+    contract.term_days, contract.elapsed_days = term_and_elapsed(contract.start_date, contract.end_date, today)
+    contract.track_state = track_state(
+        status=contract.status,
+        obligation=contract.obligation_amount,
+        approved=contract.approved_amount,
+        elapsed_days=contract.elapsed_days,
+        term_days=contract.term_days,
+    )
+    contract.is_behind = contract.track_state == Track.BEHIND
+    return contract
 
 
 @dataclass(frozen=True)
@@ -174,8 +202,7 @@ def contract_figures(contract: Contract, *, today: date | None = None) -> Figure
     (``ContractTotal``; a contract without agreements or realisations has no row there), one query."""
     today = today or timezone.localdate()
     sums = ContractTotal.objects.filter(contract_id=contract.pk).values("planned", "approved", "submitted").first() or {}
-    term_days = (contract.end_date - contract.start_date).days + 1
-    elapsed = min(max((today - contract.start_date).days, 0), term_days)
+    term_days, elapsed = term_and_elapsed(contract.start_date, contract.end_date, today)
     return Figures(
         obligation=contract.sroi_obligation,
         planned=sums.get("planned", ZERO),

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from catalogue.models import BuildingBlock
 from contracts.models import Contract
 from monitoring import panels
-from monitoring.figures import Track, expected_by_now, with_progress
+from monitoring.figures import Track, expected_by_now, set_schedule, with_progress, with_totals
 from monitoring.models import ContractBlockTotal, ContractFollowUp
 from suppliers.models import Supplier, establishment_text
 from wizzr.models import AuditEvent, Membership, Organisation, Role, User
@@ -211,8 +211,8 @@ def sort_rows(rows: QuerySet[Contract], key: str | None) -> tuple[QuerySet[Contr
     return rows.order_by(*order, F("pk").desc() if descending else F("pk").asc()), key
 
 
-def _page_rows_query(ids: list[int], today: date) -> QuerySet[Contract]:
-    return with_progress(Contract.objects.filter(pk__in=ids), today=today).annotate(
+def _page_rows_query(ids: list[int]) -> QuerySet[Contract]:
+    return with_totals(Contract.objects.filter(pk__in=ids)).annotate(
         organisation_name=F("organisation__name"),
         supplier_name=SUPPLIER_NAME,
         supplier_city=F("supplier__city"),
@@ -224,12 +224,14 @@ def _page_rows_query(ids: list[int], today: date) -> QuerySet[Contract]:
 
 def page_rows(ids: list[int], *, today: date | None = None) -> list[Contract]:
     """The contracts ``ids`` (already checked for visibility) with their figures, in the order of
-    ``ids``, decorated (see ``decorate``). One query."""
+    ``ids``, decorated (see ``decorate``). One query; the on-track state of these few rows comes from
+    the Python rule (``set_schedule``), the same answers as ``with_progress``' SQL."""
     if not ids:
         return []
+    today = today or timezone.localdate()
     order = {pk: index for index, pk in enumerate(ids)}
-    rows = _page_rows_query(ids, today or timezone.localdate())
-    return [decorate(row) for row in sorted(rows, key=lambda row: order[row.pk])]
+    rows = sorted(_page_rows_query(ids), key=lambda row: order[row.pk])
+    return [decorate(set_schedule(row, today=today)) for row in rows]
 
 
 def _page_number(value: str | None) -> int:
