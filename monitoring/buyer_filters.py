@@ -26,6 +26,7 @@ from monitoring.figures import with_progress
 from monitoring.reports import is_supplier_of
 from suppliers.widgets import SupplierPicker
 from wizzr.models import Organisation
+from wizzr.tenancy import request_memberships
 
 ALL = "alle"
 UNASSIGNED = "geen"
@@ -129,10 +130,12 @@ class ScopedFilterSet(django_filters.FilterSet):
         authorities: list[Organisation],
         default_organisation,
         statuses: list[tuple[str, str]] | None = None,
+        span_scope: str = "all",
         **kwargs,
     ):
         data = data.copy()
         self.authorities = authorities
+        self.span_scope = span_scope
         if len(authorities) > 1 and not data.get("organisation"):
             data["organisation"] = str(default_organisation.uuid) if default_organisation in authorities else ALL
         super().__init__(data, queryset=queryset, **kwargs)
@@ -152,12 +155,15 @@ class ScopedFilterSet(django_filters.FilterSet):
         """The years the user's contracts span, newest first; the current year when there are none.
 
         The span is an aggregate over every visible contract (a scan of all of them), so it is kept
-        in the cache for a few minutes, keyed by the query (the user's visible contracts). Staleness
+        in the cache for a few minutes. Which contracts a user sees follows from their memberships
+        alone (``Contract.objects.visible_to``), so the key is the memberships (organisation and role)
+        and ``span_scope`` (the view's queryset: "all", or the consolidated view's without concepts):
+        people with the same memberships share it, and a new membership counts at once. Staleness
         is harmless: a year that just came or went is offered, or missing, for at most that long,
         and choosing any year filters the contracts as they are now."""
         contracts = self.queryset.order_by()
-        sql, params = contracts.query.sql_with_params()  # names the user and what they may see
-        key = "monitoring:years:" + hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
+        memberships = sorted(f"{m.organisation_id}:{m.role}" for m in request_memberships(self.request))
+        key = "monitoring:years:" + hashlib.sha256(f"{self.span_scope}|{','.join(memberships)}".encode()).hexdigest()
         span = cache.get(key)
         if span is None:
             span = contracts.aggregate(first=Min("start_date"), last=Max("end_date"))

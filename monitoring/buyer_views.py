@@ -98,6 +98,7 @@ def _scoped_filter(request: HttpRequest) -> ScopedFilterSet:
         statuses=[(value, label) for value, label in Contract.Status.choices if value != Contract.Status.DRAFT],
         authorities=list(reports.authorities_for(request.user)),
         default_organisation=request.organisation,
+        span_scope="handed-over",
         request=request,
     )
 

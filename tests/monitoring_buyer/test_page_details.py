@@ -55,6 +55,26 @@ def test_the_year_filter_offers_the_years_the_contracts_span_newest_first(client
     assert "2000" not in expected and len(expected) < 10
 
 
+def test_the_year_filter_follows_a_new_membership_at_once(client, alice, renkum, portfolio):
+    """The span is cached by the memberships it follows from, not by the user: a membership that
+    brings older contracts into view offers their years on the next page, not minutes later."""
+    import datetime
+
+    from tests.contracts.factories import ContractFactory
+    from wizzr.models import Membership, Role
+
+    client.force_login(alice)
+    assert "1999" not in selects(get(client, "monitoring:individual"))["year"]
+    ContractFactory(organisation=renkum, contract_number="REN-1999", start_date=datetime.date(1999, 3, 1),
+                    end_date=datetime.date(1999, 12, 31), handed_over=True)
+    Membership.objects.create(user=alice, organisation=renkum, role=Role.ADVISOR)
+    client.force_login(alice)  # a change of roles ends the user's sessions
+    years = selects(get(client, "monitoring:individual"))["year"]
+    assert years[-1] == "1999"
+    consolidated = selects(get(client, "monitoring:consolidated"))["year"]
+    assert consolidated[-1] == "1999"
+
+
 def test_without_contracts_the_year_filter_offers_only_this_year(client, dave):
     client.force_login(dave)
     years = selects(get(client, "monitoring:individual"))["year"]
