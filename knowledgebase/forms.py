@@ -60,11 +60,6 @@ class CategoryChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class ContractChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return f"{obj.contract_number} — {obj.title}"
-
-
 class HelpRequestForm(forms.Form):
     """Ask a question (hulpvraag) or, with ``kind=change``, pass on a change to a contract.
 
@@ -87,12 +82,11 @@ class HelpRequestForm(forms.Form):
             "invalid_choice": _("Kies een categorie uit de lijst."),
         },
     )
-    contract = ContractChoiceField(
+    contract = forms.ModelChoiceField(
         label=_("Inkoopcontract"),
         queryset=None,
         required=False,
         to_field_name="uuid",
-        empty_label=_("— Geen inkoopcontract —"),
         widget=ContractPicker(),
         help_text=_("Gaat uw vraag over een bepaald inkoopcontract? Zoek het op nummer of titel en kies het."),
         error_messages={

@@ -14,6 +14,7 @@ from django.db import IntegrityError
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -228,7 +229,8 @@ def contract_options(request: HttpRequest) -> HttpResponse:
     ) % {"count": number_format(more, force_grouping=True)} if more else ""
     if hint:
         message = f"{message} {hint}."
-    response = render(request, "knowledgebase/_contract_options.html", {"options": options})
+    # A fragment: no context processors (the header's figures) are needed.
+    response = HttpResponse(render_to_string("knowledgebase/_contract_options.html", {"options": options}))
     return trigger_client_event(response, "supplierResults", {"count": len(found), "message": message, "more": hint}, after="swap")
 
 
