@@ -184,3 +184,22 @@ def test_pass_on_a_change_and_the_coordinator_applies_it(page, live_server, logi
     shot(page, "22-applied")
     contract.refresh_from_db()
     assert contract.end_date.isoformat() == "2028-12-31"
+
+
+def test_a_full_contract_list_scrolls_and_no_option_is_clipped_on_a_phone(page, live_server, login, alice, arnhem):
+    for n in range(14):
+        ContractFactory(organisation=arnhem, contract_number=f"ARN-2026-{n:03d}",
+                        title=f"Groenonderhoud wijk {n} met een titel die op een telefoon over twee regels loopt",
+                        handed_over=True)
+    page.set_viewport_size({"width": 375, "height": 800})
+    log_in_as(page, login, live_server, alice)
+    page.goto(f"{live_server.url}/kennisbank/hulpvragen/nieuw/")
+    page.get_by_role("combobox", name="Inkoopcontract").press_sequentially("groen", delay=30)
+    options = page.locator("#id_contract_listbox [role=option]")
+    expect(options).to_have_count(10)
+    expect(page.locator("#id_contract_more")).to_have_text("Nog 4 inkoopcontracten — typ meer van het nummer of de titel")
+    sizes = options.evaluate_all("els => els.map(e => [e.scrollHeight, e.clientHeight])")
+    assert all(scroll <= client for scroll, client in sizes), sizes  # every line of every option shows
+    listbox = page.locator("#id_contract_listbox")
+    assert listbox.evaluate("l => l.scrollHeight > l.clientHeight")  # the list scrolls instead
+    shot(page, "17-contract-picker-phone")

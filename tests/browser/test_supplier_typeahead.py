@@ -454,6 +454,9 @@ def test_more_matches_than_shown_say_how_to_narrow(form_page):
     page.keyboard.type("schilders", delay=20)
     listbox = page.get_by_role("listbox", name="Gevonden opdrachtnemers")
     expect(listbox.get_by_role("option")).to_have_count(10)
+    # Ten options are taller than the list: it scrolls, and no option is squeezed to clip its lines.
+    assert_options_fully_visible(page, 1280)
+    assert listbox.evaluate("l => l.scrollHeight > l.clientHeight")
     more = page.locator("[data-supplier-more]")
     expect(more).to_be_visible()
     expect(more).to_have_text(re.compile(r"^Nog (ongeveer )?4 resultaten — typ een plaats of KvK-nummer$"))
