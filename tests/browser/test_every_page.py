@@ -77,6 +77,8 @@ NOT_HTML = {
                                     "form; tests/browser/test_social_purchasing.py types in it and picks one",
     "contracts:contact_persons": "an htmx fragment of the contract form, fetched only when a user of several "
                                  "organisations switches the client; the form around it is visited",
+    "knowledgebase:contract_options": "an htmx fragment: the contract picker's options in the help-request form; "
+                                      "tests/browser/test_knowledgebase.py types in it and picks one",
 }
 
 # allauth's pages that WIZZR uses; the others are closed (sign-up), reached only by e-mail links that need
