@@ -11,33 +11,23 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from django import forms
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from suppliers.models import Supplier
+from wizzr.widgets import TypeaheadWidget
 
 
-class SupplierTypeahead(forms.Widget):
+class SupplierTypeahead(TypeaheadWidget):
     template_name = "suppliers/_typeahead.html"
     # The text the user typed travels next to the UUID, so a form shown again keeps it.
     query_suffix = "__zoek"
-
-    class Media:
-        css = {"all": ["css/suppliers.css"]}
-        js = ["js/typeahead.js"]
 
     def value_from_datadict(self, data, files, name):
         value = _Submitted(data.get(name) or "")
         value.query = (data.get(name + self.query_suffix) or "")[:200]
         return value
-
-    def value_omitted_from_data(self, data, files, name) -> bool:
-        return name not in data
-
-    def id_for_label(self, id_: str) -> str:
-        return id_
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
@@ -78,7 +68,7 @@ class SupplierPicker(SupplierTypeahead):
         self.is_allowed: Callable[[str], bool] = lambda value: False
 
     def value_from_datadict(self, data, files, name):
-        return data.get(name) or ""
+        return TypeaheadWidget.value_from_datadict(self, data, files, name)  # only the UUID
 
     def get_context(self, name, value, attrs):
         if value and not self.is_allowed(str(value)):
