@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from uuid import UUID
 
 from django.contrib import messages
@@ -40,6 +39,7 @@ from wizzr.models import Role
 from wizzr.scanning import download_response
 from wizzr.tenancy import current_roles
 from wizzr.uploads import parse_uploads_strictly, validate_uploads
+from wizzr.widgets import listbox_id
 
 MOST_READ = 5
 READ_SESSION_KEY = "kb_read_articles"
@@ -177,7 +177,6 @@ def _contract_choices(request: HttpRequest) -> QuerySet:
 
 
 CONTRACT_OPTIONS = 10
-_LISTBOX_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,80}")
 
 
 @login_required
@@ -187,8 +186,7 @@ def contract_options(request: HttpRequest) -> HttpResponse:
     holds every word typed (any case, accents ignored), the numbers that start with the text first,
     then by number; at most CONTRACT_OPTIONS, with the ``supplierResults`` event the picker announces."""
     text = " ".join("".join(ch for ch in request.GET.get("q", "") if ch.isprintable()).split())[:100]
-    listbox = request.GET.get("listbox", "")
-    listbox = listbox if _LISTBOX_ID.fullmatch(listbox) else "id_contract_listbox"
+    listbox = listbox_id(request, default="id_contract_listbox")
     contracts = _contract_choices(request)
     for word in text.split()[:8]:
         contracts = contracts.filter(Q(contract_number__icontains=word) | Q(title__unaccent__icontains=word))

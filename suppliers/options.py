@@ -25,16 +25,15 @@ from django_htmx.http import trigger_client_event
 
 from suppliers.models import Supplier
 from suppliers.search import COUNT_CAP
+from wizzr.widgets import listbox_id as typeahead_listbox_id
 
 DEFAULT_LISTBOX = "supplier-listbox"
-_LISTBOX_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,80}")
 _WORD = re.compile(r"[^\W_]+")
 
 
 def listbox_id(request: HttpRequest) -> str:
     """The id of the widget's listbox (the options' ids derive from it), if it is a safe one."""
-    listbox = request.GET.get("listbox", "")
-    return listbox if _LISTBOX_ID.fullmatch(listbox) else DEFAULT_LISTBOX
+    return typeahead_listbox_id(request, default=DEFAULT_LISTBOX)
 
 
 @functools.lru_cache(maxsize=8192)
