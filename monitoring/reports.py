@@ -211,8 +211,14 @@ def sort_rows(rows: QuerySet[Contract], key: str | None) -> tuple[QuerySet[Contr
     return rows.order_by(*order, F("pk").desc() if descending else F("pk").asc()), key
 
 
+# The columns a page row shows (monitoring/list_rows.py and the consolidated view's contracts behind):
+# not the texts of the contract form, which would be read and turned into fields for every row.
+ROW_FIELDS = ("uuid", "contract_number", "title", "start_date", "end_date", "status", "stored_obligation")
+
+
 def _page_rows_query(ids: list[int]) -> QuerySet[Contract]:
-    return with_totals(Contract.objects.filter(pk__in=ids)).annotate(
+    # Unordered: page_rows puts the rows in the order of ``ids``.
+    return with_totals(Contract.objects.filter(pk__in=ids).only(*ROW_FIELDS).order_by()).annotate(
         organisation_name=F("organisation__name"),
         supplier_name=SUPPLIER_NAME,
         supplier_city=F("supplier__city"),
