@@ -188,3 +188,32 @@ def test_the_cpu_meter_counts_a_server_process_that_started_and_ended_within_the
     server, machine = (float(v) for v in done.stdout.split()[-2:])
     assert server >= 1.2  # of the 2 s it burned; the last reading may miss up to 0.5 s of it
     assert machine >= server
+
+
+IDLE_WORKER_SCRIPT = r"""
+import subprocess, sys, time
+from bench import load_driver
+marker = sys.argv[1]
+load_driver.PLAN.update(server_marker="no-such-server-" + marker, worker_marker=marker, database="no-such-database")
+# A worker that is still busy for 3 s of CPU (what an earlier phase queued), then waits for work.
+worker = subprocess.Popen([sys.executable, "-c", "import sys, time\nend = time.process_time() + 3.0\n"
+                           "while time.process_time() < end: pass\ntime.sleep(60)", marker])
+time.sleep(0.3)
+waited = load_driver.wait_for_idle_worker(timeout=30)
+cpu = load_driver._cpu(worker.pid)
+worker.kill()
+print(waited, cpu)
+"""
+
+
+def test_a_read_only_phase_waits_until_the_worker_has_delivered_what_was_queued():
+    """The mixed phase's writes queue e-mails; the empty-page phase must not be charged with them."""
+    import subprocess
+    import sys
+
+    marker = f"idle-worker-{uuid.uuid4().hex}"
+    done = subprocess.run([sys.executable, "-c", IDLE_WORKER_SCRIPT, marker], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    waited, cpu = (float(v) for v in done.stdout.split()[-2:])
+    assert cpu >= 2.9  # the wait ended only after the worker's work was done
+    assert 2.0 <= waited < 30
