@@ -149,7 +149,8 @@ def _create_notification(message: OutboxMessage) -> None:
     title = render_to_string(f"notifications/{message.template}.txt", context).strip()
     lines = title.splitlines()
     Notification.objects.create(
-        organisation=message.organisation,
+        # By id: the organisation's row is not needed, and reading it would cost a query per message.
+        organisation_id=message.organisation_id,
         user=message.recipient,
         title=lines[0][:200] if lines else message.template,
         body="\n".join(lines[1:]).strip(),
