@@ -95,6 +95,11 @@ def _change_link(model, pk) -> str | None:
         return None
 
 
+IDENTITY_FIELDS = ("legal_name", "trade_name", "kvk_number", "branch_number", "is_main_branch", "is_active")
+ADDRESS_FIELDS = ("street", "house_number", "postcode", "city", "phone", "email", "website")
+CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
+
+
 class SupplierAdminForm(forms.ModelForm):
     """Refuses a second record of an establishment (same KvK number and branch number) with a link
     to the one that exists."""
@@ -103,7 +108,8 @@ class SupplierAdminForm(forms.ModelForm):
 
     class Meta:
         model = Supplier
-        fields = "__all__"
+        # The editable fields of SupplierAdmin's fieldsets (the admin passes those, read-only ones left out).
+        fields = [*IDENTITY_FIELDS, *ADDRESS_FIELDS, *CONTACT_FIELDS]
 
     def clean(self):
         cleaned = super().clean()
@@ -157,9 +163,9 @@ class SupplierAdmin(AuditedAdminMixin, admin.ModelAdmin):
     raw_id_fields = []
     actions = ["merge_suppliers"]
     fieldsets = (
-        (None, {"fields": ("legal_name", "trade_name", "kvk_number", "branch_number", "is_main_branch", "is_active")}),
-        (_("Adres en contact"), {"fields": ("street", "house_number", "postcode", "city", "phone", "email", "website")}),
-        (_("Contactpersoon"), {"fields": ("contact_name", "contact_email", "contact_phone")}),
+        (None, {"fields": IDENTITY_FIELDS}),
+        (_("Adres en contact"), {"fields": ADDRESS_FIELDS}),
+        (_("Contactpersoon"), {"fields": CONTACT_FIELDS}),
         (_("Herkomst"), {"fields": ("uuid", "source", "added_by", "added_at", "merged_into")}),
     )
 

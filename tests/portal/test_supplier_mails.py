@@ -27,7 +27,10 @@ def colleague(service_point):
     return member("gijs@steunpunt-mg.example", service_point, Role.COORDINATOR, name="Gijs Hendriks")
 
 
-def enter(period, sam, *, end=D(2026, 11, 30), reference="JV-01") -> Realisation:
+PERIOD_END = D(2026, 11, 30)
+
+
+def enter(period, sam, *, end=PERIOD_END, reference="JV-01") -> Realisation:
     agreement = period.contract.agreements.get()
     realisation = Realisation(
         contract=period.contract, agreement=agreement, block=agreement.block,

@@ -258,7 +258,7 @@ def targets(world, django_db_blocker) -> dict[str, list[Target]]:
     found: dict[str, list[Target]] = {}
     clients: dict[str, Client] = {}
     with django_db_blocker.unblock(), transaction.atomic():
-        for name, persona, url in pages(world):
+        for _name, persona, url in pages(world):
             if persona not in clients:
                 clients[persona] = signed_in(world, persona)
             with transaction.atomic():
@@ -309,7 +309,7 @@ def snapshot() -> dict[str, str]:
     """A fingerprint of every row of every domain table, in one query."""
     tables = domain_tables()
     sql = " UNION ALL ".join(
-        f"SELECT %s, coalesce(md5(string_agg(md5(t::text), '' ORDER BY md5(t::text))), '') FROM {connection.ops.quote_name(table)} t"
+        f"SELECT %s, coalesce(md5(string_agg(md5(t::text), '' ORDER BY md5(t::text))), '') FROM {connection.ops.quote_name(table)} t"  # noqa: S608 - the models' own table names, quoted
         for table in tables
     )
     with connection.cursor() as cursor:
@@ -411,23 +411,28 @@ def test_generated_input_never_gets_a_500_and_a_refusal_stores_nothing(client, w
         client.force_login(w[target.persona])
         mark_reauthenticated(client, w[target.persona])
         before = snapshot()  # every example is rolled back, so each one starts from here
+        generated_posts(client, target, samples, before)()
 
-        @settings(
-            max_examples=examples_for(target), deadline=None, derandomize=True, database=None,
-            phases=[Phase.explicit, Phase.generate],  # a failure is shown as generated: shrinking costs minutes
-            suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
-        )
-        @given(data=form_data(target.fields, samples), htmx=st.booleans())
-        def post_generated(data, htmx):
-            headers = {"HX-Request": "true"} if htmx else {}
-            with transaction.atomic():
-                response = getattr(client, target.method)(target.path, data, headers=headers)
-                assert response.status_code < 500, (target, data)
-                if response.status_code >= 400 or target.method == "get" or "preview" in target.route:
-                    assert snapshot() == before, f"{target.route} stored something on {response.status_code}: {data!r}"
-                transaction.set_rollback(True)
 
-        post_generated()  # noqa: B023 - run here, before the loop moves on
+def generated_posts(client: Client, target: Target, samples, before: dict[str, str]):
+    """A Hypothesis test that sends generated values to ``target`` and checks the answer and the tables."""
+
+    @settings(
+        max_examples=examples_for(target), deadline=None, derandomize=True, database=None,
+        phases=[Phase.explicit, Phase.generate],  # a failure is shown as generated: shrinking costs minutes
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(data=form_data(target.fields, samples), htmx=st.booleans())
+    def post_generated(data, htmx):
+        headers = {"HX-Request": "true"} if htmx else {}
+        with transaction.atomic():
+            response = getattr(client, target.method)(target.path, data, headers=headers)
+            assert response.status_code < 500, (target, data)
+            if response.status_code >= 400 or target.method == "get" or "preview" in target.route:
+                assert snapshot() == before, f"{target.route} stored something on {response.status_code}: {data!r}"
+            transaction.set_rollback(True)
+
+    return post_generated
 
 
 def takes_post(client: Client, name: str, path: str) -> bool:
