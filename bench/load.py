@@ -9,8 +9,10 @@
    realisations, the supplier portal's accesses and open reporting periods, help requests,
    knowledge-base articles and the 2.6 M-row registry. A finished build leaves a marker row with its
    scale and a fingerprint of the schema; a later run reuses the database only when both match
-   (``--load-fresh`` builds it again), otherwise the database is dropped and built anew.
-2. Serves it with gunicorn and the production settings (DEBUG off, the default caches and sessions
+   (``--load-fresh`` builds it again), otherwise the database is dropped and built anew. Each run
+   works on a copy of it (``wizzr_load_run``, dropped afterwards), so that every run starts from the
+   same data.
+2. Serves the copy with gunicorn and the production settings (DEBUG off, the default caches and sessions
    in PostgreSQL, static files by WhiteNoise, MFA required). Loopback speaks plain HTTP, so the load
    tool sends ``X-Forwarded-Proto: https`` as the shipped nginx does (``SECURE_SSL_REDIRECT`` off for
    the health check only), and one ``X-Forwarded-For`` address per person (``TRUSTED_PROXY_COUNT=1``,
@@ -43,6 +45,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 WORK_DIR = BASE_DIR / "var" / "bench"
 RESULTS = Path(__file__).resolve().parent / "results"
 DATABASE = "wizzr_load"
+RUN_DATABASE = "wizzr_load_run"  # the copy a run works on (run_copy)
 
 # Targets on the 2-core reference machine.
 TARGET_RATE = 80.0
@@ -73,14 +76,18 @@ def run(args) -> dict:
         "suite": "load", "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "cpus": os.cpu_count(),
         "load_average_at_start": round(os.getloadavg()[0], 2), "scale": args.load_scale,
     }
-    database_url = prepare_database(scale, fresh=args.load_fresh, result=result)
-    WORK_DIR.mkdir(parents=True, exist_ok=True)
-    plan = build_plan(scale, args)
-    result["queries"] = count_queries()
-    result["http"] = drive(database_url, plan, args)
-    if not args.load_no_profile:
-        result["profile"] = profile(database_url)
-        result["pages_in_process"] = page_costs(database_url)
+    prepare_database(scale, fresh=args.load_fresh, result=result)
+    database_url = run_copy(result)
+    try:
+        WORK_DIR.mkdir(parents=True, exist_ok=True)
+        plan = build_plan(scale, args)
+        result["queries"] = count_queries()
+        result["http"] = drive(database_url, plan, args)
+        if not args.load_no_profile:
+            result["profile"] = profile(database_url)
+            result["pages_in_process"] = page_costs(database_url)
+    finally:
+        drop_run_copy()
     result["load_average_at_end"] = round(os.getloadavg()[0], 2)
     result["targets"], result["targets_met"] = check(result, args)
     report(result)
@@ -151,6 +158,38 @@ def prepare_database(scale: loaddata.Scale, *, fresh: bool, result: dict) -> str
     return url
 
 
+def run_copy(result: dict) -> str:
+    """A copy of the built database for this run (PostgreSQL copies the template's files), to which
+    Django switches. The run's writes (help requests, agreements, realisations, notifications, sessions)
+    land in the copy, which is dropped afterwards: every run starts from the same data. (Before
+    6 December the runs wrote into the built database itself, so each run measured a little more data
+    than the one before.) Returns the copy's URL."""
+    import psycopg
+    from django.db import connection
+
+    host = _server_host()
+    connection.close()  # a template must have no connections while it is copied
+    started = time.monotonic()
+    with psycopg.connect(host=host, user="postgres", dbname="postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{RUN_DATABASE}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{RUN_DATABASE}" TEMPLATE "{DATABASE}" STRATEGY FILE_COPY')
+    result["run_copy_seconds"] = round(time.monotonic() - started, 1)
+    print(f"Copied {DATABASE} to {RUN_DATABASE} for this run in {result['run_copy_seconds']} s.", flush=True)
+    url = f"postgresql://postgres@/{RUN_DATABASE}?host={host}"
+    os.environ["DATABASE_URL"] = url
+    connection.settings_dict.update(NAME=RUN_DATABASE)
+    return url
+
+
+def drop_run_copy() -> None:
+    import psycopg
+    from django.db import connection
+
+    connection.close()
+    with psycopg.connect(host=_server_host(), user="postgres", dbname="postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{RUN_DATABASE}" WITH (FORCE)')
+
+
 # The plan of the load tool ---------------------------------------------------------------------------
 
 
@@ -215,7 +254,7 @@ def build_plan(scale: loaddata.Scale, args) -> dict:
     bigs = sum(1 for p in people if p["big"] and p["role"] == "advisor")
     return {
         "password": loaddata.PASSWORD,
-        "database": DATABASE,
+        "database": RUN_DATABASE,
         "people": people,
         "pace": pace,
         "list10k_pace": bigs / args.load_list_rate,
@@ -312,7 +351,7 @@ def drive(database_url: str, plan: dict, args) -> dict:
     env = production_env(database_url, WORK_DIR / "static", TRUSTED_PROXY_COUNT="1", WIZZR_REQUIRE_MFA="1",
                          REDIS_URL=redis.url, SMTP_HOST="127.0.0.1", SMTP_PORT=str(sink.port), SMTP_USE_TLS="0")
     worker_marker = f"load-worker-{redis.port}@localhost"
-    print(f"Serving {DATABASE} with gunicorn ({args.load_workers} sync workers) and a Celery worker, "
+    print(f"Serving {RUN_DATABASE} with gunicorn ({args.load_workers} sync workers) and a Celery worker, "
           f"{len(plan['people'])} people at {args.load_rate:g} requests/s …", flush=True)
     try:
         with (gunicorn(env, workers=args.load_workers, log=WORK_DIR / "gunicorn-load.log") as client,
