@@ -161,9 +161,9 @@ def prepare_database(scale: loaddata.Scale, *, fresh: bool, result: dict) -> str
 def run_copy(result: dict) -> str:
     """A copy of the built database for this run (PostgreSQL copies the template's files), to which
     Django switches. The run's writes (help requests, agreements, realisations, notifications, sessions)
-    land in the copy, which is dropped afterwards: every run starts from the same data. (Before
-    6 December the runs wrote into the built database itself, so each run measured a little more data
-    than the one before.) Returns the copy's URL."""
+    land in the copy, which is dropped afterwards: every run starts from the same data (runs that wrote
+    into the built database itself each measured a little more data than the one before). Returns the
+    copy's URL."""
     import psycopg
     from django.db import connection
 

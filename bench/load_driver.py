@@ -462,8 +462,8 @@ def main(plan_path: str, result_path: str) -> int:
         print(f"  phase {phase}: {warmup} s warm-up, {seconds} s measured …", flush=True)
         gevent.sleep(warmup)
         # The read-only phases measure only their own pages: the e-mails and notifications that the
-        # mixed phase's writes queued are delivered first (before 6 December they were delivered
-        # during the empty-page phase and charged to it, which made that page look dearer).
+        # mixed phase's writes queued are delivered first (they used to be delivered during the
+        # empty-page phase and charged to it, which made that page look dearer).
         waited = wait_for_idle_worker() if phase != "mixed" else 0.0
         result["phases"][phase] = figures = measure(phase, seconds)
         figures["waited_for_worker_seconds"] = waited
