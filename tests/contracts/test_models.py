@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 
 from contracts.models import Attachment, Contract
 from tests.contracts.factories import AttachmentFactory, ContractFactory
+from wizzr.models import Membership, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +44,21 @@ def test_coordinators_see_handed_over_contracts_of_served_authorities_only(carol
     ContractFactory(organisation=utrecht, handed_over=True)
     assert set(Contract.objects.visible_to(carol)) == {handed_over, other}
     assert Contract.objects.visible_to(frank).count() == 1
+
+
+def test_a_coordinator_who_is_also_a_member_of_an_authority_sees_its_concepts_but_no_other_concepts(
+    carol, arnhem, renkum, utrecht
+):
+    """The organisations in view are one set (member of, or served by the service point coordinated); only
+    the member's own organisation shows its concepts."""
+    Membership.objects.create(user=carol, organisation=renkum, role=Role.ADVISOR)
+    renkum_concept = ContractFactory(organisation=renkum)
+    renkum_running = ContractFactory(organisation=renkum, status=Contract.Status.IN_PROGRESS)
+    ContractFactory(organisation=arnhem)  # a concept of a served authority carol is not a member of
+    arnhem_handed_over = ContractFactory(organisation=arnhem, handed_over=True)
+    ContractFactory(organisation=utrecht, handed_over=True)  # another region
+    assert set(Contract.objects.visible_to(carol)) == {renkum_concept, renkum_running, arnhem_handed_over}
+    assert Contract.objects.visible_to(carol).filter(status=Contract.Status.DRAFT).get() == renkum_concept
 
 
 def test_anonymous_users_see_nothing(django_user_model, arnhem):
