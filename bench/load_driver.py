@@ -365,20 +365,20 @@ class CpuMeter:
         return used
 
 
-def wait_for_idle_worker(*, timeout: float = 300.0) -> float:
-    """Wait until the Celery worker has used no CPU for two seconds (it has delivered what an earlier
-    phase's writes queued), so that a read-only phase is not charged with that work. Returns the
+def wait_for_idle_worker(*, quiet: float = 2.0, step: float = 1.0, timeout: float = 300.0) -> float:
+    """Wait until the Celery worker has used no CPU for ``quiet`` seconds (it has delivered what an
+    earlier phase's writes queued), so that a read-only phase is not charged with that work. Returns the
     seconds waited."""
     started = time.monotonic()
     pids = _pids()["worker"]
     if not pids:
         return 0.0
-    idle = 0
+    idle = 0.0
     before = sum(_cpu(pid) or 0.0 for pid in pids)
-    while idle < 2 and time.monotonic() - started < timeout:
-        gevent.sleep(1)
+    while idle < quiet and time.monotonic() - started < timeout:
+        gevent.sleep(step)
         now = sum(_cpu(pid) or 0.0 for pid in pids)
-        idle = idle + 1 if now - before < 0.005 else 0
+        idle = idle + step if now - before < 0.005 else 0.0
         before = now
     return round(time.monotonic() - started, 1)
 
