@@ -182,12 +182,16 @@ def run_copy(result: dict) -> str:
 
 
 def drop_run_copy() -> None:
+    """Drop the run's copy and point Django back at the built database (for the suites that follow)."""
     import psycopg
     from django.db import connection
 
     connection.close()
-    with psycopg.connect(host=_server_host(), user="postgres", dbname="postgres", autocommit=True) as conn:
+    host = _server_host()
+    with psycopg.connect(host=host, user="postgres", dbname="postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{RUN_DATABASE}" WITH (FORCE)')
+    os.environ["DATABASE_URL"] = f"postgresql://postgres@/{DATABASE}?host={host}"
+    connection.settings_dict.update(NAME=DATABASE)
 
 
 # The plan of the load tool ---------------------------------------------------------------------------
