@@ -92,14 +92,13 @@ def _scoped_filter(request: HttpRequest) -> ScopedFilterSet:
     """The filter set of the consolidated figures (year, status, organisation). Concepts do not count:
     monitoring starts at the handover, and coordinators never see them."""
     authorities = list(reports.authorities_for(request.user))
-    # The authorities by id as well (the same contracts: only authorities own contracts): PostgreSQL then
-    # knows how many contracts the figures cover, and looks their totals up instead of hashing the totals
-    # of every contract in the country.
-    visible = (
-        Contract.objects.visible_to(request.user)
-        .filter(organisation_id__in=[a.pk for a in authorities])
-        .exclude(status=Contract.Status.DRAFT)
-    )
+    visible = Contract.objects.visible_to(request.user).exclude(status=Contract.Status.DRAFT)
+    if authorities:
+        # The authorities by id as well (the same contracts: only authorities own contracts): PostgreSQL
+        # then knows how many contracts the figures cover, and looks their totals up instead of hashing
+        # the totals of every contract in the country. (Without any, the list would be an empty IN,
+        # which the figures' SQL cannot be compiled with; visible_to already finds nothing.)
+        visible = visible.filter(organisation_id__in=[a.pk for a in authorities])
     return ScopedFilterSet(
         request.GET,
         queryset=visible,
