@@ -103,13 +103,17 @@ def _server_host() -> str:
     return database_settings()["HOST"]
 
 
+def _database_url(name: str, host: str) -> str:
+    return f"postgresql://postgres@/{name}?host={host}"
+
+
 def prepare_database(scale: loaddata.Scale, *, fresh: bool, result: dict) -> str:
     """Reuse ``wizzr_load`` when its marker says it is complete for this scale and schema; otherwise
     drop it, create it from the migrations and generate the data. Returns its URL."""
     import psycopg
 
     host = _server_host()
-    url = f"postgresql://postgres@/{DATABASE}?host={host}"
+    url = _database_url(DATABASE, host)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wizzr.settings")
     with psycopg.connect(host=host, user="postgres", dbname="postgres", autocommit=True) as conn:
@@ -175,7 +179,7 @@ def run_copy(result: dict) -> str:
         conn.execute(f'CREATE DATABASE "{RUN_DATABASE}" TEMPLATE "{DATABASE}" STRATEGY FILE_COPY')
     result["run_copy_seconds"] = round(time.monotonic() - started, 1)
     print(f"Copied {DATABASE} to {RUN_DATABASE} for this run in {result['run_copy_seconds']} s.", flush=True)
-    url = f"postgresql://postgres@/{RUN_DATABASE}?host={host}"
+    url = _database_url(RUN_DATABASE, host)
     os.environ["DATABASE_URL"] = url
     connection.settings_dict.update(NAME=RUN_DATABASE)
     return url
@@ -190,7 +194,7 @@ def drop_run_copy() -> None:
     host = _server_host()
     with psycopg.connect(host=host, user="postgres", dbname="postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{RUN_DATABASE}" WITH (FORCE)')
-    os.environ["DATABASE_URL"] = f"postgresql://postgres@/{DATABASE}?host={host}"
+    os.environ["DATABASE_URL"] = _database_url(DATABASE, host)
     connection.settings_dict.update(NAME=DATABASE)
 
 
