@@ -70,7 +70,7 @@ class UserAdmin(AuditedAdminMixin, AuditedMembershipsMixin, BaseUserAdmin):
     # decide what staff may do here, and only a superuser hands those out.
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Persoonsgegevens"), {"fields": ("name", "phone", "job_title")}),
+        (_("Persoonsgegevens"), {"fields": ("name", "phone", "job_title", "language")}),
         (_("Toegang"), {"fields": ("is_active", "is_staff", "is_superuser", "two_step")}),
         (_("Rechten in het beheer"), {"fields": ("groups", "user_permissions"), "classes": ("collapse",)}),
         (_("Datums"), {"fields": ("last_login", "date_joined")}),

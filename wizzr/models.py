@@ -45,6 +45,19 @@ class User(AbstractUser):
     name = models.CharField(_("naam"), max_length=150)
     phone = models.CharField(_("telefoon"), max_length=30, blank=True)
     job_title = models.CharField(_("functie"), max_length=150, blank=True)
+    # The language of what this person is sent (e-mails, notifications), whoever's action causes it:
+    # the language they last chose with the switch in the header, or, before any choice, the one they
+    # first logged in with. Empty: the language of the request or job that sends.
+    language = models.CharField(
+        _("taal"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_(
+            "De taal van de e-mails en meldingen die deze gebruiker krijgt. Volgt de taalkeuze in de kop "
+            "van de pagina; bij het inloggen krijgt de gebruiker de site in deze taal."
+        ),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["name"]

@@ -31,13 +31,18 @@ def notify(
     email: bool = True,
     in_app: bool = True,
 ) -> list[OutboxMessage]:
-    """Write one e-mail and/or one in-app outbox row per recipient and queue them after commit.
+    """Write one e-mail and/or one in-app outbox row per recipient, in the recipient's language, and
+    queue them after commit.
 
     ``context`` must be JSON-serialisable; templates live at ``emails/<template>_subject.txt``,
     ``_body.txt`` and ``_body.html`` (e-mail) and ``notifications/<template>.txt`` (in app).
     """
     rows = []
+    sender_language = translation.get_language() or settings.LANGUAGE_CODE
     for user in recipients:
+        # Each person in their own language (User.language); an invitee without an account yet, or a
+        # person who has never chosen or logged in, in the language of the request or job that sends.
+        language = getattr(user, "language", "") or sender_language
         if email and user.email:
             rows.append(
                 OutboxMessage(
@@ -48,7 +53,7 @@ def notify(
                     to_email=user.email,
                     template=template,
                     context=context,
-                    language=translation.get_language() or settings.LANGUAGE_CODE,
+                    language=language,
                 )
             )
         if in_app:
@@ -59,7 +64,7 @@ def notify(
                     recipient=user,
                     template=template,
                     context=context,
-                    language=translation.get_language() or settings.LANGUAGE_CODE,
+                    language=language,
                 )
             )
     created = OutboxMessage.objects.bulk_create(rows)

@@ -7,9 +7,11 @@ from allauth.account import signals as account_signals
 from allauth.account.signals import user_logged_in as allauth_logged_in
 from allauth.mfa import signals as mfa_signals
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.utils import translation
 
 from wizzr import login_throttle
 from wizzr.audit import audit_record
@@ -54,6 +56,29 @@ def audit_account_event(action: str, *, request, user, result: str = AuditEvent.
 @receiver(allauth_logged_in)
 def audit_login(sender, request, user, **kwargs):
     audit_account_event("login", request=request, user=user)
+
+
+@receiver(allauth_logged_in)
+def follow_account_language(sender, request, user, response=None, **kwargs):
+    """The site opens in the language on the account (set by the language switch), in any browser.
+    An account without one takes the language it logs in with, which its e-mails then follow."""
+    if user.language:
+        if response is not None and user.language != translation.get_language():
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                user.language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return
+    language = translation.get_language()
+    if language in dict(settings.LANGUAGES):
+        user.language = language
+        User.objects.filter(pk=user.pk).update(language=language)
 
 
 @receiver(user_login_failed)

@@ -15,7 +15,7 @@ urlpatterns = [
     path("leden/<uuid:uuid>/verwijderen/", views.member_remove, name="member_remove"),
     path("auditlog/", views.audit_list, name="audit_log"),
     path("uitnodiging/<str:token>/", views.invitation_accept, name="invitation_accept"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     # Django admin logs in through the same allauth flow: its rate limits and MFA apply.
     path("admin/login/", views.admin_login, name="admin_login"),

@@ -44,6 +44,27 @@ def test_the_interface_switches_to_english_and_back(page, live_server, login, al
     expect(page.locator("html")).to_have_attribute("lang", "nl")
 
 
+def test_the_chosen_language_follows_the_account_to_another_browser(
+    page, browser, browser_context_args, live_server, login, alice
+):
+    login(page, alice)
+    page.wait_for_url(f"{live_server.url}/")
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    alice.refresh_from_db()
+    assert alice.language == "en"  # the e-mails and notifications alice is sent are now in English
+    # Another browser, whose login page is Dutch: after the login the site speaks English.
+    other = browser.new_context(**browser_context_args)
+    try:
+        second = other.new_page()
+        login(second, alice)
+        second.wait_for_url(f"{live_server.url}/")
+        expect(second.locator("html")).to_have_attribute("lang", "en")
+        expect(second.get_by_role("link", name="Monitor contracts")).to_be_visible()
+    finally:
+        other.close()
+
+
 def test_a_shared_advisor_switches_organisation(page, live_server, login, mila, check_page):
     login(page, mila)
     page.wait_for_url(f"{live_server.url}/")

@@ -61,7 +61,6 @@ BLIND = {
 
 # Routes that take a POST and are not fuzzed here, with the reason.
 EXCLUDED = {
-    "set_language": "Django's own view; it stores nothing and only reads a language code from a fixed list",
     "admin:": "Django admin, staff only; its forms are Django's and run behind the same login and MFA",
     "account_": "allauth's account forms; fuzzing them would fill the shared login rate limits of other tests",
     "mfa_": "allauth's MFA forms; same reason as the account forms",
