@@ -95,6 +95,10 @@ def test_each_row_has_a_menu_button_whose_monitor_item_opens_the_contract(client
         ("q=stadhuis", ["INK-B2"]),  # title
         ("q=ink-a", ["INK-A1"]),  # contract number, any case
         ("q=glans", ["INK-B2", "INK-D4"]),  # trade name of the supplier
+        ("q=VELUWE", ["CONCEPT-3", "INK-A1"]),  # legal name of the supplier, any case
+        ("q=oost&status=closed", ["INK-D4"]),  # the supplier's name among the contracts of another filter
+        ("q=renkums", []),  # the supplier of another tenant's contract only
+        ("q=domstad", []),
         ("status=closed", ["INK-D4"]),
         ("status=draft", ["CONCEPT-3"]),
         ("year=2023", ["INK-D4"]),
