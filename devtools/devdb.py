@@ -269,13 +269,16 @@ def _supervise(command: list[str]) -> int:
     """
     import psutil
 
-    child = subprocess.Popen(command)
     received: list[int] = []
 
     def remember(signum, frame):
         received.append(signum)
 
+    # Caught before the command starts: a caught signal is back at its default in the command, so the
+    # command stops on Ctrl-C as in a terminal even when this process inherited it ignored (a background
+    # job's, whose commands would otherwise ignore the signal passed on and be killed after the grace).
     previous = {sig: signal.signal(sig, remember) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    child = subprocess.Popen(command)
     family: list = []
     forwarded = False
     first_signal_at = None

@@ -185,6 +185,40 @@ def test_ctrl_c_stops_the_command_and_the_server_it_started(var_dir):
     assert not server_running(var_dir)
 
 
+def test_ctrl_c_stops_the_command_even_when_the_wrapper_was_started_with_it_ignored(var_dir):
+    """A background job (``make test &``, a CI runner) starts with Ctrl-C ignored, and a process that
+    ignores it passes that on to what it starts. The wrapper still passes Ctrl-C on, so its command
+    must hear it: it stops with KeyboardInterrupt, not with the kill after the grace period."""
+    wrapper = [sys.executable, "-m", "devtools.devdb", "run", "--", sys.executable, "-c", HOLD_UNTIL_INTERRUPTED]
+    ignoring = "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); os.execv(sys.argv[1], sys.argv[1:])"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", ignoring, *wrapper],
+        cwd=ROOT,
+        env=devdb_env(var_dir),
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    assert holder.stdout.readline().strip() == "up"
+
+    os.killpg(holder.pid, signal.SIGINT)
+    code = holder.wait(timeout=60)
+
+    assert holder.stdout.read().strip() == "interrupted"
+    assert code == 128 + signal.SIGINT
+    assert not server_running(var_dir)
+
+
+HOLD_UNTIL_INTERRUPTED = (
+    "import sys, time\n"
+    "print('up', flush=True)\n"
+    "try:\n"
+    "    time.sleep(120)\n"
+    "except KeyboardInterrupt:\n"
+    "    print('interrupted', flush=True)\n"
+)
+
+
 STUBBORN_GRANDCHILD = (
     "import subprocess, sys, time; "
     "p = subprocess.Popen([sys.executable, '-c', "
