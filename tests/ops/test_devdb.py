@@ -209,10 +209,12 @@ def test_ctrl_c_stops_the_command_even_when_the_wrapper_was_started_with_it_igno
     assert not server_running(var_dir)
 
 
+# "up" is printed inside the try: the Ctrl-C the test sends once it has read "up" may arrive while print
+# is still returning.
 HOLD_UNTIL_INTERRUPTED = (
     "import sys, time\n"
-    "print('up', flush=True)\n"
     "try:\n"
+    "    print('up', flush=True)\n"
     "    time.sleep(120)\n"
     "except KeyboardInterrupt:\n"
     "    print('interrupted', flush=True)\n"
