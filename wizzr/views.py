@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerEr
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import i18n
@@ -65,7 +65,6 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if (
         request.user.is_authenticated
         and language in dict(settings.LANGUAGES)
-        and translation.check_for_language(language)
         and request.user.language != language
     ):
         request.user.language = language

@@ -56,10 +56,19 @@ def server_running(var: Path) -> bool:
         return False
 
 
-def start_holder(var: Path) -> subprocess.Popen:
-    """`devdb run` holding the server, in a process group of its own (like a terminal's `make run`)."""
+# Starts the program it is given with Ctrl-C ignored, as a shell starts a background job.
+CTRL_C_IGNORED = [
+    sys.executable, "-c",
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); os.execv(sys.argv[1], sys.argv[1:])",
+]
+
+
+def start_holder(var: Path, code: str = HOLD, *, ctrl_c_ignored: bool = False) -> subprocess.Popen:
+    """`devdb run` holding the server, in a process group of its own (like a terminal's `make run`);
+    ``code`` prints "up" once it runs. With ``ctrl_c_ignored``, started as a background job is."""
+    wrapper = [sys.executable, "-m", "devtools.devdb", "run", "--", sys.executable, "-c", code]
     holder = subprocess.Popen(
-        [sys.executable, "-m", "devtools.devdb", "run", "--", sys.executable, "-c", HOLD],
+        [*CTRL_C_IGNORED, *wrapper] if ctrl_c_ignored else wrapper,
         cwd=ROOT,
         env=devdb_env(var),
         stdout=subprocess.PIPE,
@@ -189,17 +198,7 @@ def test_ctrl_c_stops_the_command_even_when_the_wrapper_was_started_with_it_igno
     """A background job (``make test &``, a CI runner) starts with Ctrl-C ignored, and a process that
     ignores it passes that on to what it starts. The wrapper still passes Ctrl-C on, so its command
     must hear it: it stops with KeyboardInterrupt, not with the kill after the grace period."""
-    wrapper = [sys.executable, "-m", "devtools.devdb", "run", "--", sys.executable, "-c", HOLD_UNTIL_INTERRUPTED]
-    ignoring = "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); os.execv(sys.argv[1], sys.argv[1:])"
-    holder = subprocess.Popen(
-        [sys.executable, "-c", ignoring, *wrapper],
-        cwd=ROOT,
-        env=devdb_env(var_dir),
-        stdout=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    assert holder.stdout.readline().strip() == "up"
+    holder = start_holder(var_dir, HOLD_UNTIL_INTERRUPTED, ctrl_c_ignored=True)
 
     os.killpg(holder.pid, signal.SIGINT)
     code = holder.wait(timeout=60)
